@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/// @file adonis.cpp
+/// @brief The `adonis` command-line program (interface fixed in architecture.md).
+///
+/// Every error from bad input becomes one line on stderr, "adonis: error: <message>", and a
+/// non-zero exit status (2 for bad input, 3 for an internal failure), never a crash.
+#include <exception>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "adonis/core/error.hpp"
+#include "adonis/version.hpp"
+#include "cli/graph_info.hpp"
+#include "cli/rates.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"adonis: asynchronous decentralized convex optimization, with rates checked against theory"};
+  app.set_version_flag("--version", adonis::version_string);
+  app.require_subcommand(1);
+  int exit_code = 0;
+  adonis::cli::add_graph_info(app);
+  adonis::cli::add_rates(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "adonis: error: " << e.what() << " (see adonis --help)\n";
+    return 2;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "adonis: error: " << e.what() << '\n';
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "adonis: error: " << e.what() << '\n';
+    return 3;
+  }
+  return exit_code;
+}

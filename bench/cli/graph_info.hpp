@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/// @file graph_info.hpp
+/// @brief `adonis graph-info --graph SPEC [--mixing NAME] [--json]`.
+#pragma once
+
+#include <iostream>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "adonis/graph/quantities.hpp"
+#include "adonis/graph/spec.hpp"
+#include "cli/common.hpp"
+
+namespace adonis::cli {
+
+/// The JSON object of graph-info (keys fixed by architecture.md).
+inline nlohmann::ordered_json graph_info_json(const GraphQuantities& q) {
+  nlohmann::ordered_json j;
+  j["nodes"] = q.nodes;
+  j["edges"] = q.edges;
+  j["connected"] = q.connected;
+  j["diameter"] = std::isfinite(q.diameter) ? nlohmann::ordered_json(static_cast<long long>(q.diameter)) : nlohmann::ordered_json(nullptr);
+  j["laplacian_lambda2"] = number(q.laplacian_lambda2);
+  j["laplacian_lambda_max"] = number(q.laplacian_lambda_max);
+  j["laplacian_condition"] = number(q.laplacian_condition);
+  j["mixing"] = q.mixing;
+  j["mixing_lambda2"] = number(q.mixing_lambda2);
+  j["mixing_lambda_min"] = number(q.mixing_lambda_min);
+  j["mixing_slem"] = number(q.mixing_slem);
+  j["mixing_spectral_gap"] = number(q.mixing_spectral_gap);
+  j["koloskova_p"] = number(q.koloskova_p);
+  j["gossip_lambda2"] = number(q.gossip_lambda2);
+  j["chi1"] = number(q.chi1);
+  j["chi2"] = number(q.chi2);
+  j["chi_normalization"] = "Lambda = L/|E| (uniform edge clocks, total communication rate 1)";
+  j["spectral_method"] = q.sparse_path ? "sparse (Spectra shift-invert / Lanczos)" : "dense (Eigen)";
+  return j;
+}
+
+/// Registers the subcommand on `app`.
+inline void add_graph_info(CLI::App& app) {
+  struct Args {
+    std::string graph, mixing = "metropolis";
+    bool json = false;
+  };
+  auto args = std::make_shared<Args>();
+  auto* sub = app.add_subcommand("graph-info", "Spectral quantities of a graph and a mixing matrix");
+  sub->add_option("--graph", args->graph, "graph SPEC (ring:N, torus:RxC, ..., or a .edges/.graphml/.dot file)")
+      ->required();
+  sub->add_option("--mixing", args->mixing, "metropolis | max-degree | laplacian | lazy-metropolis")
+      ->capture_default_str();
+  sub->add_flag("--json", args->json, "print one JSON object");
+  sub->callback([args] {
+    const Graph g = make_graph(args->graph);
+    const GraphQuantities q = graph_quantities(g, args->mixing);
+    const nlohmann::ordered_json j = graph_info_json(q);
+    if (args->json) {
+      std::cout << j.dump(2) << '\n';
+      return;
+    }
+    std::cout << "graph " << args->graph << '\n';
+    for (const auto& [key, value] : j.items()) {
+      std::cout << "  " << std::left << std::setw(22) << key << ' ';
+      if (value.is_number_float()) std::cout << fmt(value.get<double>());
+      else if (value.is_null()) std::cout << "inf";
+      else if (value.is_string()) std::cout << value.get<std::string>();
+      else std::cout << value.dump();
+      std::cout << '\n';
+    }
+  });
+}
+
+}  // namespace adonis::cli

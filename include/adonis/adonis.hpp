@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/// @file adonis.hpp
+/// @brief Umbrella header: everything in adonis that is header-only.
+///
+/// Not included here, because they need the compiled Boost.Graph library (link
+/// `adonis::io`): adonis/graph/readers.hpp (GraphML, DOT) and adonis/graph/spec.hpp (the
+/// command line's graph SPEC grammar, which reads files).
+#pragma once
+
+#include "adonis/version.hpp"
+
+#include "adonis/core/error.hpp"
+#include "adonis/core/rng.hpp"
+#include "adonis/core/types.hpp"
+
+#include "adonis/graph/closed_forms.hpp"
+#include "adonis/graph/generators.hpp"
+#include "adonis/graph/graph.hpp"
+#include "adonis/graph/io.hpp"
+#include "adonis/graph/mixing.hpp"
+#include "adonis/graph/quantities.hpp"
+#include "adonis/graph/sequence.hpp"
+#include "adonis/graph/spectral.hpp"

@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/// @file generators.hpp
+/// @brief Graph families used by the rate tables, as simple undirected Boost.Graph graphs.
+///
+/// Node numbering is part of the contract (tests and closed forms rely on it):
+/// ring/path i ~ i+1; star hub 0; grid/torus node r*C + c; hypercube bit flips; barbell
+/// cliques {0..K-1}, {K..2K-1} joined by (K-1, K). Random generators take an explicit seed and
+/// draw from SplitMix64(seed, stream) streams, so a (family, parameters, seed) triple always
+/// gives the same graph.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <numeric>
+#include <vector>
+
+#include "adonis/core/error.hpp"
+#include "adonis/core/rng.hpp"
+#include "adonis/graph/graph.hpp"
+
+namespace adonis {
+
+namespace detail {
+inline void require_nodes(const char* who, Index n, Index min_n) {
+  if (n < min_n) fail<InvalidTopology>(who, "n must be >= ", min_n, " (got ", n, ")");
+}
+/// Streams for the random generators (distinct so that one seed gives unrelated graphs).
+enum class GeneratorStream : std::uint64_t { erdos_renyi = 11, geometric = 12, regular = 13 };
+}  // namespace detail
+
+/// Cycle C_n: i ~ i+1 mod n. Requires n >= 3.
+inline Graph ring_graph(Index n) {
+  detail::require_nodes("ring_graph", n, 3);
+  Graph g(static_cast<std::size_t>(n));
+  for (Index i = 0; i < n; ++i) add_edge_unique(g, i, (i + 1) % n);
+  return g;
+}
+
+/// Path P_n: i ~ i+1. Requires n >= 2.
+inline Graph path_graph(Index n) {
+  detail::require_nodes("path_graph", n, 2);
+  Graph g(static_cast<std::size_t>(n));
+  for (Index i = 0; i + 1 < n; ++i) add_edge_unique(g, i, i + 1);
+  return g;
+}
+
+/// Star S_n on n nodes: hub 0 joined to 1..n-1. Requires n >= 2.
+inline Graph star_graph(Index n) {
+  detail::require_nodes("star_graph", n, 2);
+  Graph g(static_cast<std::size_t>(n));
+  for (Index i = 1; i < n; ++i) add_edge_unique(g, 0, i);
+  return g;
+}
+
+/// Complete graph K_n. Requires n >= 2.
+inline Graph complete_graph(Index n) {
+  detail::require_nodes("complete_graph", n, 2);
+  Graph g(static_cast<std::size_t>(n));
+  for (Index i = 0; i < n; ++i)
+    for (Index j = i + 1; j < n; ++j) add_edge_unique(g, i, j);
+  return g;
+}
+
+/// Non-periodic R x C grid, node r*C + c joined to its 4-neighbours. Requires R, C >= 1, R*C >= 2.
+inline Graph grid_graph(Index rows, Index cols) {
+  if (rows < 1 || cols < 1 || rows * cols < 2)
+    detail::fail<InvalidTopology>("grid_graph", "R x C must have R, C >= 1 and at least 2 nodes (got ",
+                                  rows, " x ", cols, ")");
+  Graph g(static_cast<std::size_t>(rows * cols));
+  for (Index r = 0; r < rows; ++r)
+    for (Index c = 0; c < cols; ++c) {
+      if (c + 1 < cols) add_edge_unique(g, r * cols + c, r * cols + c + 1);
+      if (r + 1 < rows) add_edge_unique(g, r * cols + c, (r + 1) * cols + c);
+    }
+  return g;
+}
+
+/// Periodic R x C torus (4-regular), node r*C + c. Requires R, C >= 3.
+inline Graph torus_graph(Index rows, Index cols) {
+  if (rows < 3 || cols < 3)
+    detail::fail<InvalidTopology>("torus_graph", "R and C must be >= 3 (got ", rows, " x ", cols, ")");
+  Graph g(static_cast<std::size_t>(rows * cols));
+  for (Index r = 0; r < rows; ++r)
+    for (Index c = 0; c < cols; ++c) {
+      add_edge_unique(g, r * cols + c, r * cols + (c + 1) % cols);
+      add_edge_unique(g, r * cols + c, ((r + 1) % rows) * cols + c);
+    }
+  return g;
+}
+
+/// Hypercube Q_D on 2^D nodes: u ~ u xor 2^k. Requires 1 <= D <= 24.
+inline Graph hypercube_graph(int dim) {
+  if (dim < 1 || dim > 24)
+    detail::fail<InvalidTopology>("hypercube_graph", "D must lie in [1, 24] (got ", dim, ")");
+  const Index n = Index{1} << dim;
+  Graph g(static_cast<std::size_t>(n));
+  for (Index u = 0; u < n; ++u)
+    for (int k = 0; k < dim; ++k) add_edge_unique(g, u, u ^ (Index{1} << k));
+  return g;
+}
+
+/// Barbell: two K-cliques {0..K-1} and {K..2K-1} joined by the edge (K-1, K). Requires K >= 2.
+inline Graph barbell_graph(Index k) {
+  if (k < 2) detail::fail<InvalidTopology>("barbell_graph", "K must be >= 2 (got ", k, ")");
+  Graph g(static_cast<std::size_t>(2 * k));
+  for (Index i = 0; i < k; ++i)
+    for (Index j = i + 1; j < k; ++j) {
+      add_edge_unique(g, i, j);
+      add_edge_unique(g, k + i, k + j);
+    }
+  add_edge_unique(g, k - 1, k);
+  return g;
+}
+
+/// Static undirected exponential graph: i ~ i +/- 2^k mod n for every 2^k < n (Ying et al. 2021).
+/// Requires n >= 2.
+inline Graph exponential_graph(Index n) {
+  detail::require_nodes("exponential_graph", n, 2);
+  Graph g(static_cast<std::size_t>(n));
+  for (Index i = 0; i < n; ++i)
+    for (Index h = 1; h < n; h *= 2) add_edge_unique(g, i, (i + h) % n);
+  return g;
+}
+
+/// Erdős–Rényi G(n, p), resampled until connected (at most `max_tries` draws).
+/// @throws InvalidTopology if p is outside (0, 1] or no connected sample was found.
+inline Graph erdos_renyi_graph(Index n, double p, std::uint64_t seed, int max_tries = 1000) {
+  detail::require_nodes("erdos_renyi_graph", n, 2);
+  if (!(p > 0.0 && p <= 1.0))
+    detail::fail<InvalidTopology>("erdos_renyi_graph", "p must lie in (0, 1] (got ", p, ")");
+  for (int attempt = 0; attempt < max_tries; ++attempt) {
+    SplitMix64 rng(seed, static_cast<std::uint64_t>(detail::GeneratorStream::erdos_renyi),
+                   static_cast<std::uint64_t>(attempt));
+    Graph g(static_cast<std::size_t>(n));
+    for (Index i = 0; i < n; ++i)
+      for (Index j = i + 1; j < n; ++j)
+        if (rng.uniform() < p) add_edge_unique(g, i, j);
+    if (is_connected(g)) return g;
+  }
+  detail::fail<InvalidTopology>("erdos_renyi_graph", "no connected sample of G(", n, ", ", p,
+                                ") in ", max_tries, " tries; p is below the connectivity threshold ln(n)/n = ",
+                                std::log(static_cast<double>(n)) / static_cast<double>(n));
+}
+
+/// Random geometric graph: n uniform points in the unit square, an edge when the Euclidean
+/// distance is <= r. Not resampled: it may be disconnected (graph-info then says so).
+inline Graph geometric_graph(Index n, double r, std::uint64_t seed) {
+  detail::require_nodes("geometric_graph", n, 2);
+  if (!(r > 0.0))
+    detail::fail<InvalidTopology>("geometric_graph", "radius must be > 0 (got ", r, ")");
+  SplitMix64 rng(seed, static_cast<std::uint64_t>(detail::GeneratorStream::geometric), 0);
+  std::vector<double> x(static_cast<std::size_t>(n)), y(static_cast<std::size_t>(n));
+  for (Index i = 0; i < n; ++i) {
+    x[static_cast<std::size_t>(i)] = rng.uniform();
+    y[static_cast<std::size_t>(i)] = rng.uniform();
+  }
+  Graph g(static_cast<std::size_t>(n));
+  for (Index i = 0; i < n; ++i)
+    for (Index j = i + 1; j < n; ++j) {
+      const double dx = x[static_cast<std::size_t>(i)] - x[static_cast<std::size_t>(j)];
+      const double dy = y[static_cast<std::size_t>(i)] - y[static_cast<std::size_t>(j)];
+      if (dx * dx + dy * dy <= r * r) add_edge_unique(g, i, j);
+    }
+  return g;
+}
+
+/// Random d-regular graph by the Steger–Wormald pairing algorithm (asymptotically uniform):
+/// points are paired at random among pairs that create neither a loop nor a parallel edge,
+/// restarting when stuck. For d >= 3 the sample is redrawn until connected (this happens
+/// with probability 1 - o(1)). Requires 1 <= d < n and n*d even.
+/// @throws InvalidTopology for invalid (n, d) or if no sample was found in `max_tries`.
+inline Graph random_regular_graph(Index n, Index d, std::uint64_t seed, int max_tries = 1000) {
+  detail::require_nodes("random_regular_graph", n, 2);
+  if (d < 1 || d >= n || (n * d) % 2 != 0)
+    detail::fail<InvalidTopology>("random_regular_graph",
+                                  "degree D must satisfy 1 <= D < n with n*D even (got n = ", n,
+                                  ", D = ", d, ")");
+  for (int attempt = 0; attempt < max_tries; ++attempt) {
+    SplitMix64 rng(seed, static_cast<std::uint64_t>(detail::GeneratorStream::regular),
+                   static_cast<std::uint64_t>(attempt));
+    Graph g(static_cast<std::size_t>(n));
+    std::vector<Index> points(static_cast<std::size_t>(n * d));
+    for (Index i = 0; i < n * d; ++i) points[static_cast<std::size_t>(i)] = i / d;
+    bool stuck = false;
+    while (!points.empty() && !stuck) {
+      // Try random pairs; after many failures check exhaustively whether any suitable pair is left.
+      bool paired = false;
+      for (int trial = 0; trial < 64 && !paired; ++trial) {
+        const auto a = rng.below(points.size()), b = rng.below(points.size());
+        const Index u = points[a], v = points[b];
+        if (a == b || u == v || boost::edge(static_cast<std::size_t>(u), static_cast<std::size_t>(v), g).second)
+          continue;
+        add_edge_unique(g, u, v);
+        // remove the two points (larger index first so the smaller stays valid)
+        for (auto idx : {std::max(a, b), std::min(a, b)}) {
+          points[idx] = points.back();
+          points.pop_back();
+        }
+        paired = true;
+      }
+      if (!paired) {
+        stuck = true;
+        for (std::size_t a = 0; a < points.size() && stuck; ++a)
+          for (std::size_t b = a + 1; b < points.size() && stuck; ++b)
+            if (points[a] != points[b] &&
+                !boost::edge(static_cast<std::size_t>(points[a]), static_cast<std::size_t>(points[b]), g).second)
+              stuck = false;
+      }
+    }
+    if (stuck) continue;
+    if (d < 3 || is_connected(g)) return g;
+  }
+  detail::fail<InvalidTopology>("random_regular_graph", "no valid ", d, "-regular sample on ", n,
+                                " nodes in ", max_tries, " tries");
+}
+
+}  // namespace adonis

@@ -1,0 +1,433 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/// @file sequence.hpp
+/// @brief Time-varying communication: graph sequences W_0, W_1, ... with random access by round.
+///
+/// W_t is a pure function of (seed, t): the randomness of round t comes from
+/// SplitMix64(seed, stream, t), never from a generator carried across rounds, so rounds can
+/// be asked for in any order and every process of a distributed run computes the same W_t
+/// without talking (architecture.md). The one stateful exception, MarkovLinkSequence, caches
+/// its chain and replays it from round 0 when asked for an earlier round.
+///
+/// Each sequence reports the connectivity of a window of rounds (window_connected) and, for
+/// small n, the exact expected consensus rate p of Koloskova et al. (2020, Assumption 4):
+///   E ||(W_{block} - J) X||_F^2 <= (1 - p) ||X - X̄||_F^2 over blocks of tau rounds
+/// (consensus_rate), with the conventions of theory-rates.md §4c.
+#pragma once
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <concepts>
+#include <cstdint>
+#include <map>
+#include <numeric>
+#include <utility>
+#include <vector>
+
+#include "adonis/core/error.hpp"
+#include "adonis/core/rng.hpp"
+#include "adonis/core/types.hpp"
+#include "adonis/graph/graph.hpp"
+#include "adonis/graph/mixing.hpp"
+
+namespace adonis {
+
+/// The communication pattern over rounds t = 0, 1, 2, ...
+///
+/// Valid expressions (s: const S&, t: Round):
+///   s.num_nodes() -> Index          the number of nodes n
+///   s.mixing(t)   -> SparseMatrix   W_t (or a const reference to it), n x n, doubly stochastic,
+///                                   W_t(i, j) != 0 only for i = j or neighbours i ~ j
+/// Semantic: W_t depends only on the construction arguments (seed included) and t.
+template <class S>
+concept GraphSequence = requires(const S& s, Round t) {
+  { s.num_nodes() } -> std::convertible_to<Index>;
+  { s.mixing(t) } -> std::convertible_to<const SparseMatrix&>;
+};
+
+/// The graph of W_t's off-diagonal support (the links used in round t).
+inline Graph support_graph(const SparseMatrix& w) {
+  Graph g(static_cast<std::size_t>(w.rows()));
+  for (Index i = 0; i < w.outerSize(); ++i)
+    for (SparseMatrix::InnerIterator it(w, i); it; ++it)
+      if (it.index() != i && it.value() != 0.0) add_edge_unique(g, i, it.index());
+  return g;
+}
+
+/// True iff the union of the links used in rounds t0, ..., t0 + window - 1 is connected.
+template <GraphSequence S>
+bool window_connected(const S& s, Round t0, Round window) {
+  if (window < 1) detail::fail("window_connected", "window must be >= 1 (got ", window, ")");
+  Graph u(static_cast<std::size_t>(s.num_nodes()));
+  for (Round t = t0; t < t0 + window; ++t)
+    for (const auto& [a, b] : edge_list(support_graph(s.mixing(t)))) add_edge_unique(u, a, b);
+  return is_connected(u);
+}
+
+/// Koloskova et al.'s expected consensus rate: p over blocks of tau rounds.
+struct ConsensusRate {
+  double p;   ///< largest p with E||(W_block - J) X||^2 <= (1 - p)||X - X̄||^2
+  Index tau;  ///< block length in rounds
+};
+
+namespace detail {
+
+inline Matrix<double> averaging_matrix(Index n) {
+  return Matrix<double>::Constant(n, n, 1.0 / static_cast<double>(n));
+}
+
+/// 1 - sigma_max(M - J)^2 for a dense doubly stochastic M (exact, small n).
+inline double one_minus_sigma2(const Matrix<double>& m) {
+  const Matrix<double> d = m - averaging_matrix(m.rows());
+  Eigen::SelfAdjointEigenSolver<Matrix<double>> es(d.transpose() * d, Eigen::EigenvaluesOnly);
+  return 1.0 - es.eigenvalues().maxCoeff();
+}
+
+/// 1 - lambda_max(G) for an expected Gram matrix G = E[(W - J)^T (W - J)].
+inline double one_minus_lambda_max(const Matrix<double>& gram) {
+  Eigen::SelfAdjointEigenSolver<Matrix<double>> es(gram, Eigen::EigenvaluesOnly);
+  return 1.0 - es.eigenvalues().maxCoeff();
+}
+
+inline void require_small(const char* who, Index n, Index limit = 512) {
+  if (n > limit) fail(who, "exact p needs a dense n x n computation; n must be <= ", limit, " (got ", n, ")");
+}
+
+/// W = I - ½ Σ_{(i,j) in pairs} (e_i - e_j)(e_i - e_j)^T for disjoint pairs (pairwise averaging).
+inline SparseMatrix pairwise_averaging(Index n, const std::vector<Edge>& pairs) {
+  std::vector<Triplet> t;
+  std::vector<double> diag(static_cast<std::size_t>(n), 1.0);
+  for (const auto& [u, v] : pairs) {
+    t.emplace_back(u, v, 0.5);
+    t.emplace_back(v, u, 0.5);
+    diag[static_cast<std::size_t>(u)] = 0.5;
+    diag[static_cast<std::size_t>(v)] = 0.5;
+  }
+  for (Index i = 0; i < n; ++i) t.emplace_back(i, i, diag[static_cast<std::size_t>(i)]);
+  SparseMatrix w(n, n);
+  w.setFromTriplets(t.begin(), t.end());
+  return w;
+}
+
+/// Metropolis weights of the subgraph of `edges` selected by `active` (on all n nodes).
+inline SparseMatrix metropolis_on(Index n, const std::vector<Edge>& edges, const std::vector<char>& active) {
+  Graph sub(static_cast<std::size_t>(n));
+  for (std::size_t e = 0; e < edges.size(); ++e)
+    if (active[e]) add_edge_unique(sub, edges[e].first, edges[e].second);
+  return metropolis_weights(sub);
+}
+
+enum class SequenceStream : std::uint64_t { matching = 21, edge = 22, phases = 23, markov = 24 };
+
+}  // namespace detail
+
+/// A fixed mixing matrix: W_t = W for every t. Checked doubly stochastic at construction
+/// (symmetry is not required).
+class StaticSequence {
+ public:
+  /// @throws InvalidArgument if W is not square and doubly stochastic.
+  explicit StaticSequence(SparseMatrix w) : m_w(std::move(w)) {
+    check_mixing_matrix(m_w, "StaticSequence", false, 1e-10);
+  }
+  Index num_nodes() const { return m_w.rows(); }
+  const SparseMatrix& mixing(Round) const { return m_w; }
+  /// p = 1 - ||W - J||_2^2 with tau = 1.
+  ConsensusRate consensus_rate() const {
+    detail::require_small("StaticSequence::consensus_rate", num_nodes());
+    return {detail::one_minus_sigma2(Matrix<double>(m_w)), 1};
+  }
+
+ private:
+  SparseMatrix m_w;
+};
+
+/// A periodic list: W_t = list[t mod K]. Every matrix is checked at construction.
+class PeriodicSequence {
+ public:
+  /// @throws InvalidArgument if the list is empty, sizes differ, or a matrix is not doubly stochastic.
+  explicit PeriodicSequence(std::vector<SparseMatrix> list) : m_list(std::move(list)) {
+    if (m_list.empty()) detail::fail("PeriodicSequence", "the list of mixing matrices must not be empty");
+    for (std::size_t k = 0; k < m_list.size(); ++k) {
+      if (m_list[k].rows() != m_list[0].rows())
+        detail::fail<DimensionMismatch>("PeriodicSequence", "matrix ", k, " has ", m_list[k].rows(),
+                                        " rows, matrix 0 has ", m_list[0].rows());
+      check_mixing_matrix(m_list[k], "PeriodicSequence", false, 1e-10);
+    }
+  }
+  Index num_nodes() const { return m_list[0].rows(); }
+  const SparseMatrix& mixing(Round t) const {
+    return m_list[static_cast<std::size_t>(t % static_cast<Round>(m_list.size()))];
+  }
+  Index period() const { return static_cast<Index>(m_list.size()); }
+  /// Exact p over blocks of tau = period rounds, worst block start over one period.
+  ConsensusRate consensus_rate() const {
+    detail::require_small("PeriodicSequence::consensus_rate", num_nodes());
+    double p = 1.0;
+    for (Index start = 0; start < period(); ++start) {
+      Matrix<double> prod = Matrix<double>::Identity(num_nodes(), num_nodes());
+      for (Index k = 0; k < period(); ++k) prod = Matrix<double>(mixing(start + k)) * prod;
+      p = std::min(p, detail::one_minus_sigma2(prod));
+    }
+    return {p, period()};
+  }
+
+ private:
+  std::vector<SparseMatrix> m_list;
+};
+
+/// Random matching: each round, a uniformly random maximal matching of the base graph
+/// (greedy over a random edge order), and every matched pair averages:
+///   W_t = I - ½ Σ_{(i,j) in M_t} (e_i - e_j)(e_i - e_j)^T.
+/// (Boyd et al. 2006, synchronous variant; Koloskova et al. 2020, §4c table.)
+class RandomMatchingSequence {
+ public:
+  RandomMatchingSequence(const Graph& g, std::uint64_t seed)
+      : m_n(adonis::num_nodes(g)), m_edges(edge_list(g)), m_seed(seed) {
+    if (m_edges.empty()) detail::fail<InvalidTopology>("RandomMatchingSequence", "the graph has no edges");
+  }
+  Index num_nodes() const { return m_n; }
+  /// The matching used in round t.
+  std::vector<Edge> matching(Round t) const {
+    SplitMix64 rng(m_seed, static_cast<std::uint64_t>(detail::SequenceStream::matching), static_cast<std::uint64_t>(t));
+    std::vector<std::size_t> order(m_edges.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    for (std::size_t k = order.size(); k > 1; --k) std::swap(order[k - 1], order[rng.below(k)]);
+    std::vector<char> used(static_cast<std::size_t>(m_n), 0);
+    std::vector<Edge> m;
+    for (auto e : order) {
+      const auto [u, v] = m_edges[e];
+      if (used[static_cast<std::size_t>(u)] || used[static_cast<std::size_t>(v)]) continue;
+      used[static_cast<std::size_t>(u)] = used[static_cast<std::size_t>(v)] = 1;
+      m.push_back(m_edges[e]);
+    }
+    return m;
+  }
+  SparseMatrix mixing(Round t) const { return detail::pairwise_averaging(m_n, matching(t)); }
+
+  /// Exact E[W_t] = I - ½ Σ_e Pr(e in M) b_e b_e^T, b_e = e_i - e_j. Pr(e in M) is computed
+  /// exactly by recursion over the remaining edge sets (the first edge of a uniformly random
+  /// order is uniform, and the rest of the order is uniform on what remains). Needs |E| <= 24.
+  Matrix<double> expected_mixing() const {
+    detail::require_small("RandomMatchingSequence::expected_mixing", m_n);
+    const std::size_t m = m_edges.size();
+    if (m > 24) detail::fail("RandomMatchingSequence::expected_mixing", "exact E[W] needs |E| <= 24 (got ", m, ")");
+    std::vector<std::uint32_t> conflict(m, 0);
+    for (std::size_t a = 0; a < m; ++a)
+      for (std::size_t b = 0; b < m; ++b)
+        if (m_edges[a].first == m_edges[b].first || m_edges[a].first == m_edges[b].second ||
+            m_edges[a].second == m_edges[b].first || m_edges[a].second == m_edges[b].second)
+          conflict[a] |= std::uint32_t{1} << b;
+    std::map<std::uint32_t, std::vector<double>> memo;
+    auto prob = [&](auto&& self, std::uint32_t set) -> const std::vector<double>& {
+      if (auto it = memo.find(set); it != memo.end()) return it->second;
+      std::vector<double> f(m, 0.0);
+      const int count = std::popcount(set);
+      for (std::size_t g = 0; g < m; ++g) {
+        if (!(set >> g & 1U)) continue;
+        const auto& rest = self(self, set & ~conflict[g]);
+        for (std::size_t e = 0; e < m; ++e) f[e] += (e == g ? 1.0 : rest[e]) / count;
+      }
+      return memo.emplace(set, std::move(f)).first->second;
+    };
+    const auto pr = prob(prob, m == 32 ? ~std::uint32_t{0} : (std::uint32_t{1} << m) - 1);
+    Matrix<double> ew = Matrix<double>::Identity(m_n, m_n);
+    for (std::size_t e = 0; e < m; ++e) {
+      const auto [u, v] = m_edges[e];
+      ew(u, u) -= 0.5 * pr[e];
+      ew(v, v) -= 0.5 * pr[e];
+      ew(u, v) += 0.5 * pr[e];
+      ew(v, u) += 0.5 * pr[e];
+    }
+    return ew;
+  }
+
+  /// Exact p (tau = 1): W_t is a symmetric projection, so E[(W-J)^T(W-J)] = E[W] - J.
+  ConsensusRate consensus_rate() const {
+    return {detail::one_minus_lambda_max(expected_mixing() - detail::averaging_matrix(m_n)), 1};
+  }
+
+ private:
+  Index m_n;
+  std::vector<Edge> m_edges;
+  std::uint64_t m_seed;
+};
+
+/// One uniformly random edge per round averages: W_t = I - ½ (e_i - e_j)(e_i - e_j)^T.
+class RandomEdgeSequence {
+ public:
+  RandomEdgeSequence(const Graph& g, std::uint64_t seed)
+      : m_n(adonis::num_nodes(g)), m_edges(edge_list(g)), m_seed(seed) {
+    if (m_edges.empty()) detail::fail<InvalidTopology>("RandomEdgeSequence", "the graph has no edges");
+  }
+  Index num_nodes() const { return m_n; }
+  /// The edge that averages in round t.
+  Edge edge(Round t) const {
+    SplitMix64 rng(m_seed, static_cast<std::uint64_t>(detail::SequenceStream::edge), static_cast<std::uint64_t>(t));
+    return m_edges[rng.below(m_edges.size())];
+  }
+  SparseMatrix mixing(Round t) const { return detail::pairwise_averaging(m_n, {edge(t)}); }
+  /// Exact E[W_t] = I - L / (2|E|).
+  Matrix<double> expected_mixing() const {
+    detail::require_small("RandomEdgeSequence::expected_mixing", m_n);
+    const double m = static_cast<double>(m_edges.size());
+    Matrix<double> ew = Matrix<double>::Identity(m_n, m_n);
+    for (const auto& [u, v] : m_edges) {
+      ew(u, u) -= 0.5 / m;
+      ew(v, v) -= 0.5 / m;
+      ew(u, v) += 0.5 / m;
+      ew(v, u) += 0.5 / m;
+    }
+    return ew;
+  }
+  /// Exact p (tau = 1): p = 1 - lambda2(E[W]) = lambda2(L) / (2|E|) (theory-rates.md §4c).
+  ConsensusRate consensus_rate() const {
+    return {detail::one_minus_lambda_max(expected_mixing() - detail::averaging_matrix(m_n)), 1};
+  }
+
+ private:
+  Index m_n;
+  std::vector<Edge> m_edges;
+  std::uint64_t m_seed;
+};
+
+/// B-connected sequence (Nedić & Ozdaglar 2009; DIGing): every edge of a connected base graph
+/// gets a random phase in {0, ..., B-1} (from the seed); round t uses the edges whose phase is
+/// t mod B, with Metropolis weights on that subgraph. A single round is usually disconnected,
+/// but every window of B consecutive rounds uses every edge, hence is connected.
+class BConnectedSequence {
+ public:
+  /// @throws InvalidTopology if g is disconnected; InvalidArgument if B < 1.
+  BConnectedSequence(const Graph& g, Index b, std::uint64_t seed)
+      : m_n(adonis::num_nodes(g)), m_b(b), m_edges(edge_list(g)) {
+    if (b < 1) detail::fail("BConnectedSequence", "B must be >= 1 (got ", b, ")");
+    if (!is_connected(g)) detail::fail<InvalidTopology>("BConnectedSequence", "the base graph must be connected");
+    SplitMix64 rng(seed, static_cast<std::uint64_t>(detail::SequenceStream::phases), 0);
+    m_phase.resize(m_edges.size());
+    for (auto& ph : m_phase) ph = static_cast<Index>(rng.below(static_cast<std::uint64_t>(b)));
+    for (Index k = 0; k < b; ++k) {
+      std::vector<char> active(m_edges.size());
+      for (std::size_t e = 0; e < m_edges.size(); ++e) active[e] = m_phase[e] == k;
+      m_rounds.push_back(detail::metropolis_on(m_n, m_edges, active));
+    }
+  }
+  Index num_nodes() const { return m_n; }
+  Index window() const { return m_b; }
+  const SparseMatrix& mixing(Round t) const { return m_rounds[static_cast<std::size_t>(t % m_b)]; }
+  /// Exact p over blocks of tau = B rounds (worst block start).
+  ConsensusRate consensus_rate() const { return PeriodicSequence(m_rounds).consensus_rate(); }
+
+ private:
+  Index m_n, m_b;
+  std::vector<Edge> m_edges;
+  std::vector<Index> m_phase;
+  std::vector<SparseMatrix> m_rounds;
+};
+
+/// Markov link failures: each edge is a two-state chain, up -> down with probability
+/// `fail`, down -> up with probability `recover`, per round, independently across edges;
+/// round 0 is drawn from the stationary law (up with probability recover / (fail + recover)).
+/// W_t is the Metropolis matrix of the edges up in round t.
+class MarkovLinkSequence {
+ public:
+  /// @throws InvalidArgument unless 0 <= fail <= 1, 0 < recover <= 1.
+  MarkovLinkSequence(const Graph& g, double fail, double recover, std::uint64_t seed)
+      : m_n(adonis::num_nodes(g)), m_edges(edge_list(g)), m_fail(fail), m_recover(recover), m_seed(seed) {
+    if (!(fail >= 0.0 && fail <= 1.0))
+      detail::fail("MarkovLinkSequence", "fail probability must lie in [0, 1] (got ", fail, ")");
+    if (!(recover > 0.0 && recover <= 1.0))
+      detail::fail("MarkovLinkSequence", "recover probability must lie in (0, 1] (got ", recover, ")");
+  }
+  Index num_nodes() const { return m_n; }
+  /// Stationary probability that a link is up.
+  double up_probability() const { return m_recover / (m_fail + m_recover); }
+  /// Which edges (edge_list order) are up in round t.
+  const std::vector<char>& links(Round t) const {
+    if (t < m_t || m_up.empty()) {
+      m_t = 0;
+      m_up.assign(m_edges.size(), 0);
+      for (std::size_t e = 0; e < m_edges.size(); ++e) m_up[e] = draw(e, 0) < up_probability();
+    }
+    for (; m_t < t; ++m_t)
+      for (std::size_t e = 0; e < m_edges.size(); ++e) {
+        const double u = draw(e, m_t + 1);
+        m_up[e] = m_up[e] ? (u >= m_fail) : (u < m_recover);
+      }
+    return m_up;
+  }
+  SparseMatrix mixing(Round t) const { return detail::metropolis_on(m_n, m_edges, links(t)); }
+
+  /// Exact E[(W - J)^T (W - J)] for one round with the link states drawn from the stationary
+  /// law, by enumerating all 2^|E| link patterns (needs |E| <= 16).
+  Matrix<double> expected_gram() const {
+    detail::require_small("MarkovLinkSequence::expected_gram", m_n);
+    const std::size_t m = m_edges.size();
+    if (m > 16) detail::fail("MarkovLinkSequence::expected_gram", "exact value needs |E| <= 16 (got ", m, ")");
+    const double q = up_probability();
+    Matrix<double> gram = Matrix<double>::Zero(m_n, m_n);
+    const Matrix<double> j = detail::averaging_matrix(m_n);
+    std::vector<char> active(m);
+    for (std::uint32_t mask = 0; mask < (std::uint32_t{1} << m); ++mask) {
+      double prob = 1.0;
+      for (std::size_t e = 0; e < m; ++e) {
+        active[e] = (mask >> e) & 1U;
+        prob *= active[e] ? q : 1.0 - q;
+      }
+      if (prob == 0.0) continue;
+      const Matrix<double> d = Matrix<double>(detail::metropolis_on(m_n, m_edges, active)) - j;
+      gram += prob * d.transpose() * d;
+    }
+    return gram;
+  }
+  /// Exact one-round p (tau = 1) under the stationary law. Rounds are correlated in time, so
+  /// this is the rate of one round taken alone.
+  ConsensusRate consensus_rate() const { return {detail::one_minus_lambda_max(expected_gram()), 1}; }
+
+ private:
+  double draw(std::size_t edge, Round t) const {
+    SplitMix64 rng(derive_seed(m_seed, static_cast<std::uint64_t>(detail::SequenceStream::markov), edge),
+                   static_cast<std::uint64_t>(edge), static_cast<std::uint64_t>(t));
+    return rng.uniform();
+  }
+  Index m_n;
+  std::vector<Edge> m_edges;
+  double m_fail, m_recover;
+  std::uint64_t m_seed;
+  mutable Round m_t = 0;
+  mutable std::vector<char> m_up;
+};
+
+/// One-peer exponential graph (Ying et al. 2021; Takezawa et al.): with tau = ceil(log2 n),
+/// round t uses the hop h = 2^(t mod tau) and x_i <- (x_i + x_{(i + h) mod n}) / 2, i.e.
+/// W_t = (I + P_h) / 2 with P_h the cyclic shift by h. Doubly stochastic but not symmetric.
+/// For n a power of two the product of tau consecutive rounds is exactly J (p = 1, tau = log2 n).
+class OnePeerExponentialSequence {
+ public:
+  /// @throws InvalidTopology if n < 2.
+  explicit OnePeerExponentialSequence(Index n) : m_n(n) {
+    if (n < 2) detail::fail<InvalidTopology>("OnePeerExponentialSequence", "n must be >= 2 (got ", n, ")");
+    while ((Index{1} << m_tau) < n) ++m_tau;
+    for (Index k = 0; k < m_tau; ++k) {
+      const Index h = Index{1} << k;
+      std::vector<Triplet> t;
+      for (Index i = 0; i < n; ++i) {
+        t.emplace_back(i, i, 0.5);
+        t.emplace_back(i, (i + h) % n, 0.5);
+      }
+      SparseMatrix w(n, n);
+      w.setFromTriplets(t.begin(), t.end());  // h = n/2 with n = 2: (i, i+1) twice is still fine
+      m_rounds.push_back(std::move(w));
+    }
+  }
+  Index num_nodes() const { return m_n; }
+  Index period() const { return m_tau; }
+  const SparseMatrix& mixing(Round t) const { return m_rounds[static_cast<std::size_t>(t % m_tau)]; }
+  /// Exact p over blocks of tau = ceil(log2 n) rounds (worst block start).
+  ConsensusRate consensus_rate() const { return PeriodicSequence(m_rounds).consensus_rate(); }
+
+ private:
+  Index m_n;
+  Index m_tau = 0;
+  std::vector<SparseMatrix> m_rounds;
+};
+
+}  // namespace adonis

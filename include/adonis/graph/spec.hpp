@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/// @file spec.hpp
+/// @brief The graph SPEC grammar of the `adonis` command line (architecture.md):
+///
+///   ring:N  path:N  star:N  complete:N  grid:RxC  torus:RxC  hypercube:D
+///   erdos-renyi:N:P[:SEED]  geometric:N:R[:SEED]  regular:N:D[:SEED]  barbell:K  exponential:N
+///   or a file path ending in .edges, .graphml or .dot      (a missing SEED means 0)
+///
+/// Includes readers.hpp, so users of this header link `adonis::io`.
+#pragma once
+
+#include <charconv>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "adonis/core/error.hpp"
+#include "adonis/graph/generators.hpp"
+#include "adonis/graph/io.hpp"
+#include "adonis/graph/readers.hpp"
+
+namespace adonis {
+
+namespace detail {
+
+inline std::vector<std::string_view> split(std::string_view s, char sep) {
+  std::vector<std::string_view> out;
+  std::size_t start = 0;
+  while (true) {
+    const auto pos = s.find(sep, start);
+    out.push_back(s.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start));
+    if (pos == std::string_view::npos) return out;
+    start = pos + 1;
+  }
+}
+
+/// Parses the whole of `token` as T (an integer or floating type), or throws naming `what`.
+template <class T>
+T parse_number(std::string_view token, std::string_view who, std::string_view what) {
+  T value{};
+  const auto* end = token.data() + token.size();
+  auto [ptr, ec] = std::from_chars(token.data(), end, value);
+  if (token.empty() || ec != std::errc{} || ptr != end)
+    fail(who, what, " must be a ", std::is_integral_v<T> ? "whole number" : "number", " (got '", token, "')");
+  return value;
+}
+
+inline bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+}  // namespace detail
+
+/// The family names of the SPEC grammar, for help texts and error messages.
+inline const std::vector<std::string>& graph_families() {
+  static const std::vector<std::string> names{"ring", "path", "star", "complete", "grid", "torus",
+                                              "hypercube", "erdos-renyi", "geometric", "regular",
+                                              "barbell", "exponential"};
+  return names;
+}
+
+/// Builds the graph described by a SPEC string (see the file comment).
+/// @throws InvalidArgument (InvalidTopology, ParseError) with a message that starts with
+///         "graph spec '<spec>'" and names the field and the value at fault.
+inline Graph make_graph(std::string_view spec) {
+  const std::string who = detail::concat("graph spec '", spec, "'");
+  if (detail::ends_with(spec, ".edges") || detail::ends_with(spec, ".txt"))
+    return read_edge_list_file(std::string(spec));
+  if (detail::ends_with(spec, ".graphml")) return read_graphml_file(std::string(spec));
+  if (detail::ends_with(spec, ".dot") || detail::ends_with(spec, ".gv")) return read_dot_file(std::string(spec));
+
+  const auto parts = detail::split(spec, ':');
+  const std::string_view family = parts[0];
+  auto arity = [&](std::size_t lo, std::size_t hi, const char* usage) {
+    if (parts.size() - 1 < lo || parts.size() - 1 > hi)
+      detail::fail(who, "expected ", usage);
+  };
+  auto integer = [&](std::size_t k, const char* what) {
+    return detail::parse_number<long long>(parts[k], who, what);
+  };
+  auto real = [&](std::size_t k, const char* what) { return detail::parse_number<double>(parts[k], who, what); };
+  auto seed = [&](std::size_t k) {
+    return parts.size() > k ? detail::parse_number<std::uint64_t>(parts[k], who, "SEED") : std::uint64_t{0};
+  };
+  auto dims = [&](const char* usage) {
+    arity(1, 1, usage);
+    const auto rc = detail::split(parts[1], 'x');
+    if (rc.size() != 2) detail::fail(who, "expected ", usage);
+    return std::pair{detail::parse_number<long long>(rc[0], who, "R"), detail::parse_number<long long>(rc[1], who, "C")};
+  };
+  try {
+    if (family == "ring") { arity(1, 1, "ring:N"); return ring_graph(integer(1, "N")); }
+    if (family == "path") { arity(1, 1, "path:N"); return path_graph(integer(1, "N")); }
+    if (family == "star") { arity(1, 1, "star:N"); return star_graph(integer(1, "N")); }
+    if (family == "complete") { arity(1, 1, "complete:N"); return complete_graph(integer(1, "N")); }
+    if (family == "barbell") { arity(1, 1, "barbell:K"); return barbell_graph(integer(1, "K")); }
+    if (family == "exponential") { arity(1, 1, "exponential:N"); return exponential_graph(integer(1, "N")); }
+    if (family == "hypercube") {
+      arity(1, 1, "hypercube:D");
+      const auto d = integer(1, "D");
+      if (d < 1 || d > 24) detail::fail<InvalidTopology>(who, "D must lie in [1, 24] (got ", d, ")");
+      return hypercube_graph(static_cast<int>(d));
+    }
+    if (family == "grid") { auto [r, c] = dims("grid:RxC"); return grid_graph(r, c); }
+    if (family == "torus") { auto [r, c] = dims("torus:RxC"); return torus_graph(r, c); }
+    if (family == "erdos-renyi") {
+      arity(2, 3, "erdos-renyi:N:P[:SEED]");
+      return erdos_renyi_graph(integer(1, "N"), real(2, "P"), seed(3));
+    }
+    if (family == "geometric") {
+      arity(2, 3, "geometric:N:R[:SEED]");
+      return geometric_graph(integer(1, "N"), real(2, "R"), seed(3));
+    }
+    if (family == "regular") {
+      arity(2, 3, "regular:N:D[:SEED]");
+      return random_regular_graph(integer(1, "N"), integer(2, "D"), seed(3));
+    }
+  } catch (const InvalidTopology& e) {
+    throw InvalidTopology(who + ": " + e.what());
+  }
+  std::string known;
+  for (const auto& f : graph_families()) known += (known.empty() ? "" : ", ") + f;
+  detail::fail(who, "unknown graph family '", family, "' (known: ", known,
+               "; or a file ending in .edges, .graphml or .dot)");
+}
+
+}  // namespace adonis

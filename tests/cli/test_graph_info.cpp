@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/// Tests of `adonis graph-info` and the CLI's error handling, through the built program.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "process.hpp"
+
+using adonis::test::close;
+using adonis::test::data_file;
+using adonis::test::run_cli;
+
+namespace {
+nlohmann::json graph_info(const std::string& spec, const std::string& extra = "") {
+  const auto r = run_cli("graph-info --graph '" + spec + "' --json " + extra);
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  return nlohmann::json::parse(r.out);
+}
+
+/// One row of the fixture table of theory-rates.md §11 (10 significant digits).
+struct Fixture {
+  const char* spec;
+  double n, l2, lmax, w2, wmin, rho, p, gossip, chi1, chi2, chi;
+};
+
+const Fixture fixtures[] = {
+    {"ring:8", 8, 0.5857864376, 4, 0.8047378541, -0.3333333333, 0.8047378541, 0.3523969861, 0.9633883476, 13.65685425, 3.5, 6.828427125},
+    {"ring:16", 16, 0.152240935, 4, 0.9492530217, -0.3333333333, 0.9492530217, 0.09891870084, 0.9952424708, 105.0965695, 7.5, 26.27414237},
+    {"ring:33", 33, 0.03614260547, 3.990943845, 0.9879524648, -0.330314615, 0.9879524648, 0.02394992721, 0.9994523848, 913.049836, 16, 110.4221401},
+    {"path:8", 8, 0.152240935, 3.847759065, 0.9492530217, -0.282586355, 0.9492530217, 0.09891870084, 0.990254014, 45.97974915, 3.5, 25.27414237},
+    {"path:16", 16, 0.03842943919, 3.961570561, 0.9871901869, -0.3205235203, 0.9871901869, 0.02545553482, 0.9987952978, 390.3257584, 7.5, 103.0868689},
+    {"torus:4x4", 16, 2, 8, 0.6, -0.6, 0.6, 0.64, 0.96875, 16, 7.5, 4},
+    {"torus:8x8", 64, 0.5857864376, 8, 0.8828427125, -0.6, 0.8828427125, 0.220588745, 0.9977117717, 218.509668, 31.5, 13.65685425},
+    {"complete:8", 8, 8, 8, 0, 0, 0, 1, 0.8571428571, 3.5, 3.5, 1},
+    {"star:8", 8, 1, 8, 0.875, 0, 0.875, 0.234375, 0.9285714286, 7, 3.5, 8},
+    {"hypercube:4", 16, 2, 8, 0.6, -0.6, 0.6, 0.64, 0.96875, 16, 7.5, 4},
+};
+}  // namespace
+
+TEST_CASE("graph-info reproduces every row of the theory-rates.md §11 fixture table", "[cli][graph-info][fixtures]") {
+  for (const auto& f : fixtures) {
+    INFO(f.spec);
+    const auto j = graph_info(f.spec);
+    CHECK(j.at("nodes").get<double>() == f.n);
+    CHECK(j.at("connected").get<bool>());
+    CHECK(j.at("mixing").get<std::string>() == "metropolis");
+    // 10 significant digits in the table: relative 1e-9, absolute 1e-12 near zero
+    CHECK(close(j.at("laplacian_lambda2").get<double>(), f.l2));
+    CHECK(close(j.at("laplacian_lambda_max").get<double>(), f.lmax));
+    CHECK(close(j.at("mixing_lambda2").get<double>(), f.w2));
+    CHECK(close(j.at("mixing_lambda_min").get<double>(), f.wmin));
+    CHECK(close(j.at("mixing_slem").get<double>(), f.rho));
+    CHECK(close(j.at("mixing_spectral_gap").get<double>(), 1 - f.rho));
+    CHECK(close(j.at("koloskova_p").get<double>(), f.p));
+    CHECK(close(j.at("gossip_lambda2").get<double>(), f.gossip));
+    CHECK(close(j.at("chi1").get<double>(), f.chi1));
+    CHECK(close(j.at("chi2").get<double>(), f.chi2));
+    CHECK(close(j.at("laplacian_condition").get<double>(), f.chi));
+  }
+}
+
+TEST_CASE("graph-info: JSON keys of architecture.md, other mixings, diameter", "[cli][graph-info]") {
+  const auto j = graph_info("ring:10", "--mixing max-degree");
+  for (const char* key : {"nodes", "edges", "connected", "diameter", "laplacian_lambda2", "laplacian_lambda_max",
+                          "laplacian_condition", "mixing", "mixing_lambda2", "mixing_lambda_min", "mixing_slem",
+                          "mixing_spectral_gap", "koloskova_p", "gossip_lambda2", "chi1", "chi2"})
+    CHECK(j.contains(key));
+  CHECK(j.at("diameter").get<int>() == 5);
+  CHECK(j.at("edges").get<int>() == 10);
+  CHECK(j.at("mixing").get<std::string>() == "max-degree");
+  // best constant weight on a ring: rho = (lmax - l2)/(lmax + l2)
+  const auto b = graph_info("ring:10", "--mixing laplacian");
+  const double l2 = b.at("laplacian_lambda2").get<double>(), lmax = b.at("laplacian_lambda_max").get<double>();
+  CHECK(close(b.at("mixing_slem").get<double>(), (lmax - l2) / (lmax + l2)));
+  // lazy: eigenvalues (1 + lambda)/2
+  const auto z = graph_info("ring:16", "--mixing lazy-metropolis");
+  CHECK(close(z.at("mixing_lambda2").get<double>(), (1 + 0.9492530217) / 2));
+  // human-readable output
+  const auto r = run_cli("graph-info --graph ring:8");
+  CHECK(r.status == 0);
+  CHECK(r.out.find("mixing_slem") != std::string::npos);
+}
+
+TEST_CASE("graph-info reads the shipped test files in every format", "[cli][graph-info][io]") {
+  CHECK(graph_info(data_file("tiny.edges")).at("edges").get<int>() == 5);
+  CHECK(graph_info(data_file("tiny.graphml")).at("nodes").get<int>() == 4);
+  CHECK(graph_info(data_file("tiny.dot")).at("edges").get<int>() == 5);
+}
+
+TEST_CASE("a disconnected graph file gives connected: false and a zero gap", "[cli][graph-info]") {
+  const auto j = graph_info(data_file("disconnected.edges"));
+  CHECK_FALSE(j.at("connected").get<bool>());
+  CHECK(j.at("mixing_spectral_gap").get<double>() == 0.0);
+  CHECK(j.at("laplacian_lambda2").get<double>() == 0.0);
+  CHECK(j.at("chi1").is_null());
+  CHECK(j.at("diameter").is_null());
+}
+
+TEST_CASE("bad input: one-line error naming the problem, non-zero exit, no crash", "[cli][errors]") {
+  struct Case {
+    std::string args, expect;
+  };
+  const std::vector<Case> cases{
+      {"graph-info --graph '" + data_file("malformed.edges") + "'", "line 3"},
+      {"graph-info --graph '" + data_file("no-such-file.edges") + "'", "cannot open file"},
+      {"graph-info --graph '" + data_file("malformed.graphml") + "'", "malformed.graphml"},
+      {"graph-info --graph ring:1", "n must be >= 3 (got 1)"},
+      {"graph-info --graph erdos-renyi:10:1.5", "p must lie in (0, 1] (got 1.5)"},
+      {"graph-info --graph moebius:5", "unknown graph family 'moebius'"},
+      {"graph-info --graph ring:8 --mixing uniform", "unknown mixing 'uniform'"},
+      {"graph-info", "--graph is required"},
+      {"rates --table nonsense", "unknown table 'nonsense'"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.args);
+    const auto r = run_cli(c.args);
+    INFO(r.err);
+    CHECK(r.status != 0);
+    CHECK(r.status < 128);  // an exit, not a signal
+    CHECK(r.err.find(c.expect) != std::string::npos);
+    // exactly one line
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') <= 1);
+  }
+}

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#include <catch2/catch.hpp>
+
+#include "adonis/graph/generators.hpp"
+#include "adonis/graph/spec.hpp"
+
+using namespace adonis;
+
+namespace {
+bool simple(const Graph& g) {
+  const auto e = edge_list(g);
+  for (std::size_t k = 0; k < e.size(); ++k) {
+    if (e[k].first == e[k].second) return false;
+    if (k > 0 && e[k] == e[k - 1]) return false;
+  }
+  return true;
+}
+}  // namespace
+
+TEST_CASE("deterministic families have the documented sizes and structure", "[graph][generators]") {
+  REQUIRE(num_edges(ring_graph(10)) == 10);
+  REQUIRE(num_edges(path_graph(10)) == 9);
+  REQUIRE(num_edges(star_graph(10)) == 9);
+  REQUIRE(degree(star_graph(10), 0) == 9);
+  REQUIRE(num_edges(complete_graph(10)) == 45);
+  REQUIRE(num_edges(grid_graph(3, 5)) == 3 * 4 + 5 * 2);
+  REQUIRE(num_edges(torus_graph(3, 5)) == 30);
+  REQUIRE(num_edges(hypercube_graph(5)) == 5 * 16);
+  REQUIRE(num_nodes(barbell_graph(4)) == 8);
+  REQUIRE(num_edges(barbell_graph(4)) == 6 + 6 + 1);
+  REQUIRE(diameter(barbell_graph(4)) == 3);
+  // exponential:16 hops 1, 2, 4 (16 edges each) and 8 (i ~ i+8: 8 edges)
+  REQUIRE(num_edges(exponential_graph(16)) == 3 * 16 + 8);
+  REQUIRE(diameter(ring_graph(10)) == 5);
+  REQUIRE(diameter(hypercube_graph(6)) == 6);
+  REQUIRE(diameter(torus_graph(6, 8)) == 3 + 4);
+  for (const Graph& g : {ring_graph(7), torus_graph(4, 6), hypercube_graph(3), exponential_graph(12), grid_graph(1, 2)}) {
+    REQUIRE(simple(g));
+    REQUIRE(is_connected(g));
+  }
+  // node numbering is part of the contract
+  REQUIRE(boost::edge(3, 4, grid_graph(3, 4)).second == false);  // end of row 0 is not joined to row 1
+  REQUIRE(boost::edge(3, 7, grid_graph(3, 4)).second);
+  REQUIRE(boost::edge(3, 0, torus_graph(3, 4)).second);  // wrap-around
+}
+
+TEST_CASE("random families are seeded, reproducible and valid", "[graph][generators]") {
+  REQUIRE(edge_list(erdos_renyi_graph(30, 0.2, 5)) == edge_list(erdos_renyi_graph(30, 0.2, 5)));
+  REQUIRE(edge_list(erdos_renyi_graph(30, 0.2, 5)) != edge_list(erdos_renyi_graph(30, 0.2, 6)));
+  REQUIRE(is_connected(erdos_renyi_graph(30, 0.15, 1)));
+  const Graph r = random_regular_graph(200, 4, 3);
+  REQUIRE(simple(r));
+  REQUIRE(is_connected(r));
+  for (Index u = 0; u < 200; ++u) REQUIRE(degree(r, u) == 4);
+  REQUIRE(edge_list(r) == edge_list(random_regular_graph(200, 4, 3)));
+  const Graph r8 = random_regular_graph(50, 8, 1);
+  for (Index u = 0; u < 50; ++u) REQUIRE(degree(r8, u) == 8);
+  // every pair of points in the unit square is within sqrt(2)
+  REQUIRE(num_edges(geometric_graph(20, 1.5, 0)) == 190);
+  REQUIRE(edge_list(geometric_graph(40, 0.3, 9)) == edge_list(geometric_graph(40, 0.3, 9)));
+}
+
+TEST_CASE("invalid generator arguments throw InvalidTopology naming the value", "[graph][generators][errors]") {
+  REQUIRE_THROWS_AS(ring_graph(2), InvalidTopology);
+  REQUIRE_THROWS_WITH(ring_graph(1), Catch::Contains("n must be >= 3 (got 1)"));
+  REQUIRE_THROWS_WITH(erdos_renyi_graph(10, 1.5, 0), Catch::Contains("p must lie in (0, 1] (got 1.5)"));
+  REQUIRE_THROWS_WITH(erdos_renyi_graph(200, 0.001, 0, 20), Catch::Contains("no connected sample"));
+  REQUIRE_THROWS_WITH(random_regular_graph(7, 3, 0), Catch::Contains("n*D even"));
+  REQUIRE_THROWS_AS(torus_graph(2, 5), InvalidTopology);
+  REQUIRE_THROWS_AS(hypercube_graph(0), InvalidTopology);
+}
+
+TEST_CASE("graph SPEC strings build the same graphs as the generators", "[graph][spec]") {
+  REQUIRE(edge_list(make_graph("ring:12")) == edge_list(ring_graph(12)));
+  REQUIRE(edge_list(make_graph("torus:3x4")) == edge_list(torus_graph(3, 4)));
+  REQUIRE(edge_list(make_graph("grid:2x5")) == edge_list(grid_graph(2, 5)));
+  REQUIRE(edge_list(make_graph("hypercube:4")) == edge_list(hypercube_graph(4)));
+  REQUIRE(edge_list(make_graph("erdos-renyi:20:0.3")) == edge_list(erdos_renyi_graph(20, 0.3, 0)));
+  REQUIRE(edge_list(make_graph("erdos-renyi:20:0.3:4")) == edge_list(erdos_renyi_graph(20, 0.3, 4)));
+  REQUIRE(edge_list(make_graph("regular:20:3:2")) == edge_list(random_regular_graph(20, 3, 2)));
+  REQUIRE(edge_list(make_graph("geometric:20:0.4:1")) == edge_list(geometric_graph(20, 0.4, 1)));
+  REQUIRE(edge_list(make_graph("barbell:3")) == edge_list(barbell_graph(3)));
+  REQUIRE(edge_list(make_graph("exponential:9")) == edge_list(exponential_graph(9)));
+  REQUIRE(edge_list(make_graph("star:5")) == edge_list(star_graph(5)));
+  REQUIRE(edge_list(make_graph("complete:5")) == edge_list(complete_graph(5)));
+  REQUIRE(edge_list(make_graph("path:5")) == edge_list(path_graph(5)));
+}
+
+TEST_CASE("bad SPEC strings name the spec, the field and the value", "[graph][spec][errors]") {
+  REQUIRE_THROWS_WITH(make_graph("ring:1"), Catch::Contains("graph spec 'ring:1'") && Catch::Contains("got 1"));
+  REQUIRE_THROWS_WITH(make_graph("ring:abc"), Catch::Contains("N must be a whole number (got 'abc')"));
+  REQUIRE_THROWS_WITH(make_graph("ring"), Catch::Contains("expected ring:N"));
+  REQUIRE_THROWS_WITH(make_graph("torus:3x"), Catch::Contains("C must be a whole number"));
+  REQUIRE_THROWS_WITH(make_graph("torus:3-3"), Catch::Contains("expected torus:RxC"));
+  REQUIRE_THROWS_WITH(make_graph("erdos-renyi:10:1.5"), Catch::Contains("p must lie in (0, 1] (got 1.5)"));
+  REQUIRE_THROWS_WITH(make_graph("erdos-renyi:10:0.5:-1"), Catch::Contains("SEED must be a whole number"));
+  REQUIRE_THROWS_WITH(make_graph("moebius:5"), Catch::Contains("unknown graph family 'moebius'"));
+  REQUIRE_THROWS_WITH(make_graph("hypercube:40"), Catch::Contains("D must lie in [1, 24] (got 40)"));
+}

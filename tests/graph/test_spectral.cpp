@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#include <catch2/catch.hpp>
+
+#include "adonis/graph/closed_forms.hpp"
+#include "adonis/graph/generators.hpp"
+#include "adonis/graph/quantities.hpp"
+#include "process.hpp"
+
+using namespace adonis;
+using adonis::test::close;
+
+namespace {
+void check_closed_form(const Graph& g, const ClosedForm& cf, double rel = 1e-9) {
+  const GraphQuantities q = graph_quantities(g);
+  CHECK(close(q.laplacian_lambda2, cf.laplacian_lambda2, rel));
+  CHECK(close(q.laplacian_lambda_max, cf.laplacian_lambda_max, rel));
+  if (cf.mixing_slem) {
+    CHECK(close(q.mixing_slem, *cf.mixing_slem, rel));
+    CHECK(close(q.koloskova_p, 1 - *cf.mixing_slem * *cf.mixing_slem, rel));
+  }
+  CHECK(close(q.chi1, cf.chi1, rel));
+  CHECK(close(q.chi2, cf.chi2, rel));
+}
+}  // namespace
+
+TEST_CASE("closed forms: rings and paths up to n = 1024", "[graph][spectral][closed-form]") {
+  std::vector<Index> sizes;
+  for (Index n = 3; n <= 40; ++n) sizes.push_back(n);
+  for (Index n : {64, 101, 128, 255, 256, 512, 1000, 1024}) sizes.push_back(n);
+  for (Index n : sizes) {
+    INFO("ring/path n = " << n);
+    check_closed_form(ring_graph(n), ring_closed_form(n));
+    check_closed_form(path_graph(n), path_closed_form(n));
+  }
+}
+
+TEST_CASE("closed forms: tori up to 32 x 32, hypercubes up to dimension 10", "[graph][spectral][closed-form]") {
+  for (Index m : {3, 4, 5, 6, 7, 8, 9, 10, 12, 16, 24, 32}) {
+    INFO("torus " << m << " x " << m);
+    check_closed_form(torus_graph(m, m), torus_closed_form(m, m));
+  }
+  check_closed_form(torus_graph(3, 7), torus_closed_form(3, 7));
+  check_closed_form(torus_graph(5, 8), torus_closed_form(5, 8));
+  for (int k = 1; k <= 10; ++k) {
+    INFO("hypercube " << k);
+    check_closed_form(hypercube_graph(k), hypercube_closed_form(k));
+  }
+  for (Index n : {3, 8, 50}) {
+    check_closed_form(complete_graph(n), complete_closed_form(n));
+    check_closed_form(star_graph(n), star_closed_form(n));
+  }
+}
+
+TEST_CASE("the sparse (Spectra) path agrees with the dense solver and the closed forms", "[graph][spectral][sparse]") {
+  SpectralOptions sparse;
+  sparse.dense_threshold = 50;  // force Spectra on moderate sizes
+  for (Index n : {200, 2000}) {
+    const LaplacianEnds e = laplacian_ends(laplacian(ring_graph(n)), sparse);
+    REQUIRE(e.sparse_path);
+    CHECK(close(e.lambda2, ring_closed_form(n).laplacian_lambda2, 1e-8));
+    CHECK(close(e.lambda_max, ring_closed_form(n).laplacian_lambda_max, 1e-8));
+  }
+  const LaplacianEnds t = laplacian_ends(laplacian(torus_graph(20, 30)), sparse);
+  CHECK(close(t.lambda2, torus_closed_form(20, 30).laplacian_lambda2, 1e-8));
+  CHECK(close(t.lambda_max, torus_closed_form(20, 30).laplacian_lambda_max, 1e-8));
+  for (const Graph& g : {random_regular_graph(300, 4, 1), erdos_renyi_graph(300, 0.03, 2), star_graph(120)}) {
+    const SparseMatrix l = laplacian(g);
+    const LaplacianEnds dense = laplacian_ends(l), sp = laplacian_ends(l, sparse);
+    REQUIRE_FALSE(dense.sparse_path);
+    REQUIRE(sp.sparse_path);
+    CHECK(close(sp.lambda2, dense.lambda2, 1e-8));
+    CHECK(close(sp.lambda_max, dense.lambda_max, 1e-8));
+  }
+  // the whole summary, mixing quantities included, through the sparse path
+  SpectralOptions sp40;
+  sp40.dense_threshold = 40;
+  const GraphQuantities q = graph_quantities(torus_graph(8, 8), "metropolis", sp40);
+  REQUIRE(q.sparse_path);
+  CHECK(close(q.mixing_slem, 0.8828427125, 1e-9));
+  CHECK(close(q.gossip_lambda2, 0.9977117717, 1e-9));
+  // fill-in guard: with no fill allowed, shift-invert is skipped and plain Lanczos used
+  SpectralOptions nofill = sparse;
+  nofill.fill_factor = 0;
+  const LaplacianEnds r = laplacian_ends(laplacian(random_regular_graph(3000, 4, 1)), nofill);
+  const LaplacianEnds r2 = laplacian_ends(laplacian(random_regular_graph(3000, 4, 1)), sparse);
+  CHECK(close(r.lambda2, r2.lambda2, 1e-8));
+}
+
+TEST_CASE("random graphs satisfy the Fiedler / Anderson–Morley bands", "[graph][spectral]") {
+  for (std::uint64_t seed = 0; seed < 8; ++seed) {
+    const Graph g = erdos_renyi_graph(40, 0.15, seed);
+    Index dmin = 1 << 20, dmax = 0;
+    for (Index u = 0; u < 40; ++u) {
+      dmin = std::min(dmin, degree(g, u));
+      dmax = std::max(dmax, degree(g, u));
+    }
+    const LaplacianEnds e = laplacian_ends(laplacian(g));
+    CHECK(e.lambda2 > 0);
+    CHECK(e.lambda2 <= 40.0 / 39.0 * static_cast<double>(dmin) + 1e-12);
+    CHECK(e.lambda_max >= 40.0 / 39.0 * static_cast<double>(dmax) - 1e-12);
+    CHECK(e.lambda_max <= 2.0 * static_cast<double>(dmax) + 1e-12);
+  }
+}
+
+TEST_CASE("Friedman band for random d-regular graphs, n >= 1000 (sparse path)", "[graph][spectral][sparse]") {
+  for (Index d : {3, 4, 8})
+    for (std::uint64_t seed = 0; seed < 2; ++seed) {
+      const LaplacianEnds e = laplacian_ends(laplacian(random_regular_graph(2000, d, seed)));
+      INFO("d = " << d << " seed " << seed << " lambda2 " << e.lambda2);
+      REQUIRE(e.sparse_path);
+      CHECK(std::abs(e.lambda2 - (static_cast<double>(d) - 2 * std::sqrt(static_cast<double>(d) - 1))) < 0.15);
+    }
+}
+
+TEST_CASE("a disconnected graph has zero gap, not an error", "[graph][spectral]") {
+  Graph g = ring_graph(5);
+  boost::add_vertex(g);
+  boost::add_vertex(g);
+  add_edge_unique(g, 5, 6);
+  const GraphQuantities q = graph_quantities(g);
+  REQUIRE_FALSE(q.connected);
+  REQUIRE(q.laplacian_lambda2 == 0.0);
+  REQUIRE(q.mixing_spectral_gap == 0.0);
+  REQUIRE(q.koloskova_p == 0.0);
+  REQUIRE(std::isinf(q.chi1));
+  REQUIRE(std::isinf(q.diameter));
+  REQUIRE(graph_quantities(g, "laplacian").mixing_spectral_gap == 0.0);
+  REQUIRE_THROWS_AS(mixing_matrix(g, "laplacian"), InvalidTopology);
+}

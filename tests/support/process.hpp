@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/// @file process.hpp
+/// @brief Runs the built `adonis` program and captures its exit status, stdout and stderr.
+#pragma once
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace adonis::test {
+
+struct ProcessResult {
+  int status;  ///< exit status (128 + signal if killed)
+  std::string out, err;
+};
+
+inline std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+/// Runs `ADONIS_CLI_PATH args` through the shell (args must be shell-quoted by the caller).
+inline ProcessResult run_cli(const std::string& args) {
+  static int counter = 0;
+  const auto dir = std::filesystem::temp_directory_path();
+  const std::string tag = std::to_string(::getpid()) + "_" + std::to_string(counter++);
+  const auto out = dir / ("adonis_test_out_" + tag), err = dir / ("adonis_test_err_" + tag);
+  const std::string cmd = std::string(ADONIS_CLI_PATH) + " " + args + " >" + out.string() + " 2>" + err.string();
+  const int raw = std::system(cmd.c_str());
+  ProcessResult r{WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw), slurp(out), slurp(err)};
+  std::filesystem::remove(out);
+  std::filesystem::remove(err);
+  return r;
+}
+
+/// Path of a file in tests/data.
+inline std::string data_file(const std::string& name) { return std::string(ADONIS_TEST_DATA) + "/" + name; }
+
+/// Relative difference, with an absolute floor near zero (theory-rates.md §11 convention).
+inline bool close(double got, double want, double rel = 1e-9, double abs_near_zero = 1e-12) {
+  if (std::abs(want) < 1e-9) return std::abs(got - want) <= abs_near_zero;
+  return std::abs(got - want) <= rel * std::abs(want);
+}
+
+}  // namespace adonis::test
