@@ -63,7 +63,7 @@ inline std::vector<SpectralRow> spectral_table(bool quick) {
       return std::abs(want) < 1e-12 ? std::abs(got - want) : std::abs(got - want) / std::abs(want);
     };
     r.rel_error = std::max({rel(r.q.laplacian_lambda2, r.cf.laplacian_lambda2), rel(r.q.chi1, r.cf.chi1),
-                            rel(r.q.chi2, r.cf.chi2),
+                            r.cf.chi2 ? rel(r.q.chi2, *r.cf.chi2) : 0.0,
                             r.cf.mixing_slem ? rel(r.q.mixing_slem, *r.cf.mixing_slem) : 0.0});
     rows.push_back(std::move(r));
   }

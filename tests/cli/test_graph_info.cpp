@@ -51,7 +51,7 @@ TEST_CASE("graph-info reproduces every row of the theory-rates.md §11 fixture t
     CHECK(close(j.at("mixing_lambda2").get<double>(), f.w2));
     CHECK(close(j.at("mixing_lambda_min").get<double>(), f.wmin));
     CHECK(close(j.at("mixing_slem").get<double>(), f.rho));
-    CHECK(close(j.at("mixing_spectral_gap").get<double>(), 1 - f.rho));
+    CHECK(close(1 - j.at("mixing_spectral_gap").get<double>(), f.rho));  // gap = 1 - rho
     CHECK(close(j.at("koloskova_p").get<double>(), f.p));
     CHECK(close(j.at("gossip_lambda2").get<double>(), f.gossip));
     CHECK(close(j.at("chi1").get<double>(), f.chi1));

@@ -33,7 +33,7 @@ TEST_CASE("W_t is a pure function of (seed, t), whatever the access order", "[gr
   MarkovLinkSequence k1(g, 0.3, 0.5, 3), k2(g, 0.3, 0.5, 3);
   bool differs = false;
   for (Round t : {5, 0, 17, 3, 17, 100, 42}) {
-    REQUIRE(same(m1.mixing(t), m2.mixing(100 - t + t)));
+    REQUIRE(same(m1.mixing(t), m2.mixing(t)));
     REQUIRE(same(e1.mixing(t), e2.mixing(t)));
     differs = differs || !same(m1.mixing(t), m3.mixing(t));
   }

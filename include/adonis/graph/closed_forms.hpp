@@ -23,7 +23,7 @@ struct ClosedForm {
   double laplacian_lambda_max;
   std::optional<double> mixing_slem;  ///< ρ of the Metropolis–Hastings matrix
   double chi1;                        ///< |E| / lambda2(L)
-  double chi2;                        ///< (n - 1) / 2
+  std::optional<double> chi2;         ///< (n - 1) / 2 where Foster's theorem or a tree gives it
 };
 
 /// Ring C_n (n >= 3): lambda_k(L) = 2 - 2cos(2πk/n); MH W = I - L/3, ρ = (1 + 2cos(2π/n))/3 for n >= 4.
@@ -45,12 +45,15 @@ inline ClosedForm path_closed_form(Index n) {
 }
 
 /// Torus R x C (R, C >= 3): lambda(L) = (2 - 2cos(2πa/R)) + (2 - 2cos(2πb/C)); MH W = I - L/5.
+/// χ2 = (n-1)/2 only for square tori (edge-transitive); otherwise it has no closed form here.
 inline ClosedForm torus_closed_form(Index rows, Index cols) {
   const double pi = std::numbers::pi, r = static_cast<double>(rows), c = static_cast<double>(cols);
   const double l2 = std::min(2 - 2 * std::cos(2 * pi / r), 2 - 2 * std::cos(2 * pi / c));
   const double lmax = (2 - 2 * std::cos(2 * pi * std::floor(r / 2) / r)) + (2 - 2 * std::cos(2 * pi * std::floor(c / 2) / c));
   const double n = r * c, edges = 2 * n;
-  return {l2, lmax, std::max(1 - l2 / 5, std::abs(1 - lmax / 5)), edges / l2, (n - 1) / 2};
+  std::optional<double> chi2;
+  if (rows == cols) chi2 = (n - 1) / 2;
+  return {l2, lmax, std::max(1 - l2 / 5, std::abs(1 - lmax / 5)), edges / l2, chi2};
 }
 
 /// Hypercube Q_k (n = 2^k): lambda(L) = 2j with multiplicity C(k, j); MH W = I - L/(k+1), ρ = (k-1)/(k+1).

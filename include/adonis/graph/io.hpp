@@ -2,7 +2,8 @@
 /// @file io.hpp
 /// @brief Header-only graph I/O: the edge-list reader, and edge-list and DOT writers.
 ///
-/// Edge-list format: one `u v` pair of non-negative integer labels per line; `#` starts a
+/// Edge-list format: one `u v` pair of non-negative integer labels per line; a line with a
+/// single label declares a node (so isolated nodes survive a round trip); `#` starts a
 /// comment; blank lines are ignored. Nodes are relabelled 0..n-1 in order of first
 /// appearance in the file; self-loops are dropped and parallel edges merged. (GraphML and DOT
 /// readers are in readers.hpp, which needs the compiled Boost.Graph library.)
@@ -62,10 +63,17 @@ inline Graph read_edge_list(std::istream& in, const std::string& name) {
     std::string a, b, extra;
     if (!(tokens >> a)) continue;  // blank or comment-only line
     unsigned long long u = 0, v = 0;
-    if (!(tokens >> b) || (tokens >> extra) || !detail::parse_label(a, u) || !detail::parse_label(b, v))
+    const bool has_b = static_cast<bool>(tokens >> b);
+    if ((has_b && (tokens >> extra)) || !detail::parse_label(a, u) || (has_b && !detail::parse_label(b, v)))
       detail::fail<ParseError>("read_edge_list", "file '", name, "' line ", line_no,
                                ": expected two non-negative integer node labels 'u v', got '", line, "'");
-    edges.emplace_back(relabel(u), relabel(v));
+    if (!has_b) {  // a lone node
+      relabel(u);
+      continue;
+    }
+    const Index a_id = relabel(u);  // sequenced: first appearance order is the node order
+    const Index b_id = relabel(v);
+    edges.emplace_back(a_id, b_id);
   }
   if (in.bad()) detail::fail<ParseError>("read_edge_list", "file '", name, "': read error");
   return graph_from_edges(relabel.size(), edges);
@@ -79,11 +87,15 @@ inline Graph read_edge_list_file(const std::string& path) {
   return read_edge_list(in, path);
 }
 
-/// Writes g as an edge list (a header comment, then `u v` per line, u < v, sorted).
+/// Writes g as an edge list: a header comment, `u v` per line (u < v, sorted), then one line
+/// per isolated node. Reading it back gives a graph isomorphic to g (the reader numbers nodes
+/// in order of first appearance).
 inline void write_edge_list(std::ostream& out, const Graph& g, std::string_view comment = {}) {
   if (!comment.empty()) out << "# " << comment << '\n';
   out << "# nodes " << num_nodes(g) << " edges " << num_edges(g) << '\n';
   for (const auto& [u, v] : edge_list(g)) out << u << ' ' << v << '\n';
+  for (Index u = 0; u < num_nodes(g); ++u)
+    if (degree(g, u) == 0) out << u << '\n';
 }
 
 /// Writes g in Graphviz DOT (`graph G { 0; 1; ... 0 -- 1; ... }`); isolated nodes are kept.

@@ -10,9 +10,13 @@
 /// every attribute, and number the nodes 0..n-1 in the order the file declares them.
 #pragma once
 
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include <boost/graph/graphml.hpp>
 #include <boost/graph/graphviz.hpp>
@@ -33,14 +37,94 @@ inline std::string read_whole_file(const std::string& path, const char* who) {
   return ss.str();
 }
 
-/// Copies any Boost graph into a simple undirected adonis::Graph.
+/// Copies any Boost graph into a simple undirected adonis::Graph; vertex v of src becomes
+/// node order[v] (identity when `order` is empty).
 template <class G>
-Graph simple_copy(const G& src) {
+Graph simple_copy(const G& src, const std::vector<Index>& order = {}) {
   Graph g(boost::num_vertices(src));
+  auto id = [&](auto v) {
+    const auto k = static_cast<Index>(boost::get(boost::vertex_index, src, v));
+    return order.empty() ? k : order[static_cast<std::size_t>(k)];
+  };
   for (auto [it, end] = boost::edges(src); it != end; ++it)
-    add_edge_unique(g, static_cast<Index>(boost::get(boost::vertex_index, src, boost::source(*it, src))),
-                    static_cast<Index>(boost::get(boost::vertex_index, src, boost::target(*it, src))));
+    add_edge_unique(g, id(boost::source(*it, src)), id(boost::target(*it, src)));
   return g;
+}
+
+/// Node ids of a DOT text in order of first appearance. Boost's reader numbers vertices in
+/// its own (sorted) order; this light scanner recovers the file order. It skips comments,
+/// attribute lists [...], `key = value` assignments and keywords; ids are quoted strings or
+/// runs of letters, digits, '_' and '.'.
+inline std::vector<std::string> dot_ids_in_file_order(const std::string& text) {
+  std::vector<std::string> tokens;  // candidate ids, in order
+  std::size_t i = text.find('{');
+  if (i == std::string::npos) return {};
+  ++i;
+  int bracket = 0;
+  bool skip_next_value = false;
+  auto is_id_char = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || static_cast<unsigned char>(c) >= 0x80;
+  };
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c == '/' && i + 1 < text.size() && text[i + 1] == '/') { i = text.find('\n', i); continue; }
+    if (c == '#' ) { i = text.find('\n', i); continue; }
+    if (c == '/' && i + 1 < text.size() && text[i + 1] == '*') {
+      i = text.find("*/", i);
+      i = i == std::string::npos ? i : i + 2;
+      continue;
+    }
+    if (c == '[') { ++bracket; ++i; continue; }
+    if (c == ']') { --bracket; ++i; continue; }
+    std::string token;
+    if (c == '"') {
+      std::size_t j = i + 1;
+      while (j < text.size() && text[j] != '"') {
+        if (text[j] == '\\' && j + 1 < text.size()) ++j;
+        token += text[j++];
+      }
+      i = j + 1;
+    } else if (is_id_char(c)) {
+      std::size_t j = i;
+      while (j < text.size() && is_id_char(text[j])) token += text[j++];
+      i = j;
+    } else {
+      if (c == '=' && bracket == 0) {
+        if (!tokens.empty()) tokens.pop_back();  // `key = value` at graph level: not node ids
+        skip_next_value = true;
+      }
+      ++i;
+      continue;
+    }
+    if (bracket > 0) continue;
+    if (skip_next_value) { skip_next_value = false; continue; }
+    if (token == "graph" || token == "digraph" || token == "node" || token == "edge" || token == "subgraph" ||
+        token == "strict")
+      continue;
+    tokens.push_back(token);
+  }
+  std::vector<std::string> order;
+  std::unordered_map<std::string, bool> seen;
+  for (auto& t : tokens)
+    if (seen.emplace(t, true).second) order.push_back(t);
+  return order;
+}
+
+/// Maps each vertex of a Boost graph with names to its rank in `file_order` (unknown names last).
+template <class G>
+std::vector<Index> rank_by_file_order(const G& g, const std::vector<std::string>& file_order) {
+  std::unordered_map<std::string, Index> pos;
+  for (std::size_t k = 0; k < file_order.size(); ++k) pos.emplace(file_order[k], static_cast<Index>(k));
+  const auto n = boost::num_vertices(g);
+  std::vector<std::pair<Index, std::size_t>> key(n);
+  for (std::size_t v = 0; v < n; ++v) {
+    const auto it = pos.find(boost::get(boost::vertex_name, g, v));
+    key[v] = {it == pos.end() ? static_cast<Index>(file_order.size() + v) : it->second, v};
+  }
+  std::sort(key.begin(), key.end());
+  std::vector<Index> order(n);
+  for (std::size_t r = 0; r < n; ++r) order[key[r].second] = static_cast<Index>(r);
+  return order;
 }
 
 }  // namespace detail
@@ -84,14 +168,14 @@ inline Graph read_dot_file(const std::string& path) {
       dp.property("node_id", boost::get(boost::vertex_name, d));
       if (!boost::read_graphviz(text, d, dp, "node_id"))
         detail::fail<ParseError>("read_dot", "file '", path, "': not a valid DOT graph");
-      return detail::simple_copy(d);
+      return detail::simple_copy(d, detail::rank_by_file_order(d, detail::dot_ids_in_file_order(text)));
     }
     Undirected u;
     boost::dynamic_properties dp(boost::ignore_other_properties);
     dp.property("node_id", boost::get(boost::vertex_name, u));
     if (!boost::read_graphviz(text, u, dp, "node_id"))
       detail::fail<ParseError>("read_dot", "file '", path, "': not a valid DOT graph");
-    return detail::simple_copy(u);
+    return detail::simple_copy(u, detail::rank_by_file_order(u, detail::dot_ids_in_file_order(text)));
   } catch (const ParseError&) {
     throw;
   } catch (const std::exception& e) {
