@@ -136,19 +136,38 @@ inline double min_edge_weight(const SparseMatrix& m) {
   return std::isfinite(best) ? best : 1.0;
 }
 
-/// Spectra shift-invert: the `nev` eigenvalues of M nearest sigma, sorted ascending.
+/// Spectra shift-invert: the `nev` eigenvalues of M nearest sigma, sorted ascending, with
+/// their eigenvectors (columns, same order).
 inline std::vector<double> shift_invert(const SparseMatrix& m, double sigma, Index nev,
-                                        const SpectralOptions& opt, bool& ok) {
+                                        const SpectralOptions& opt, bool& ok,
+                                        Matrix<double>* vectors = nullptr) {
   LdltShiftSolve op(m);
   const Index ncv = std::min<Index>(m.rows(), std::max<Index>(2 * nev + 1, 20));
   Spectra::SymEigsShiftSolver<LdltShiftSolve> solver(op, nev, ncv, sigma);
   solver.init();
   solver.compute(Spectra::SortRule::LargestMagn, opt.max_restarts, opt.tolerance);
   ok = solver.info() == Spectra::CompInfo::Successful;
-  Vector<double> ev = solver.eigenvalues();
-  std::vector<double> out(ev.data(), ev.data() + ev.size());
-  std::sort(out.begin(), out.end());
+  const Vector<double> ev = solver.eigenvalues();
+  std::vector<Index> idx(static_cast<std::size_t>(ev.size()));
+  for (Index k = 0; k < ev.size(); ++k) idx[static_cast<std::size_t>(k)] = k;
+  std::sort(idx.begin(), idx.end(), [&](Index a, Index b) { return ev(a) < ev(b); });
+  std::vector<double> out;
+  for (Index k : idx) out.push_back(ev(k));
+  if (vectors && ok) {
+    const Matrix<double> v = solver.eigenvectors();
+    vectors->resize(v.rows(), v.cols());
+    for (std::size_t k = 0; k < idx.size(); ++k) vectors->col(static_cast<Index>(k)) = v.col(idx[k]);
+  }
   return out;
+}
+
+/// Rayleigh quotient of M at v after removing v's mean (M's kernel direction 1). For an
+/// accurate eigenvector its error is quadratic in the vector's error, and it is computed
+/// with M itself rather than through the ill-conditioned shifted inverse.
+inline double rayleigh_on_mean_zero(const SparseMatrix& m, Vector<double> v) {
+  v.array() -= v.mean();
+  const double nv = v.squaredNorm();
+  return nv > 0 ? v.dot(m * v) / nv : 0.0;
 }
 
 /// Spectra plain Lanczos: the `nev` largest or smallest algebraic eigenvalues, sorted ascending.
@@ -203,7 +222,11 @@ inline LaplacianEnds laplacian_ends(const SparseMatrix& m, const SpectralOptions
   std::vector<double> low;
   if (factor_ok) {
     const double s = detail::min_edge_weight(m) / (static_cast<double>(n) * static_cast<double>(n));
-    low = detail::shift_invert(m, -s, nev, opt, ok);
+    Matrix<double> vectors;
+    low = detail::shift_invert(m, -s, nev, opt, ok, &vectors);
+    // Refine lambda2 by the Rayleigh quotient of its eigenvector (the shifted solve is
+    // conditioned like lambda_max / s; the quotient is not).
+    if (ok && low.size() >= 2 && low[1] > 0) low[1] = detail::rayleigh_on_mean_zero(m, vectors.col(1));
   }
   if (!ok) low = detail::plain_lanczos(m, nev, false, opt, ok);
   if (!ok || low.size() < 2)
