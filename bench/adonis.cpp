@@ -12,6 +12,7 @@
 #include "adonis/core/error.hpp"
 #include "adonis/version.hpp"
 #include "cli/graph_info.hpp"
+#include "cli/problem_info.hpp"
 #include "cli/rates.hpp"
 
 int main(int argc, char** argv) {
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = 0;
   adonis::cli::add_graph_info(app);
+  adonis::cli::add_problem_info(app);
   adonis::cli::add_rates(app, exit_code);
   try {
     app.parse(argc, argv);
