@@ -73,6 +73,18 @@ TEST_CASE("least squares reproduces the NIST certified Longley coefficients", "[
     // NIST residual standard deviation 304.854073561965 (9 residual degrees of freedom)
     const double rss = 2 * 16 * r.f;
     CHECK(std::sqrt(rss / 9) == Approx(304.854073561965).epsilon(1e-8));
+    if (nodes == 1) {
+      // mu = sigma_min(A)^2 / 16 despite cond(A^T A) ~ 1e19: independently, 1/mu = 16 ||R^-1||^2
+      // from a Householder QR of A (the largest eigenvalue of R^-1 R^-T is accurate)
+      const Matrix<double>& a = p.local_features(0);
+      const Matrix<double> rr = Eigen::HouseholderQR<Matrix<double>>(a).matrixQR().topRows(7);
+      const Matrix<double> rinv =
+          rr.triangularView<Eigen::Upper>().solve(Matrix<double>::Identity(7, 7));
+      const double mu = 1.0 / (16.0 * eig_max(rinv * rinv.transpose()));
+      const ProblemConstants c = problem_constants(p, r.x);
+      CHECK(c.mu == Approx(mu).epsilon(1e-6));
+      CHECK(c.L == Approx(eig_max(a.transpose() * a / 16.0)).epsilon(1e-12));
+    }
   }
 }
 

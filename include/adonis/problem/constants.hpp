@@ -6,7 +6,9 @@
 /// Smoothness and strong convexity come from the constant curvature bounds of the problem
 /// (CurvatureBoundedObjective): L_i = lambda_max(upper_i), mu_i = lambda_min(lower_i),
 /// L = lambda_max((1/n) sum_i upper_i), mu = lambda_min((1/n) sum_i lower_i), by a dense
-/// symmetric eigensolver. zeta^2 and sigma^2 are finite sums evaluated at x*, not estimates.
+/// symmetric eigensolver, or, when the problem gives square-root factors F (bound = F^T F +
+/// shift I, as the linear models do), by singular values of F, which keeps mu accurate on
+/// ill-conditioned data. zeta^2 and sigma^2 are finite sums evaluated at x*, not estimates.
 #pragma once
 
 #include <algorithm>
@@ -16,6 +18,7 @@
 
 #include <Eigen/Core>
 #include <Eigen/Eigenvalues>
+#include <Eigen/SVD>
 
 #include "adonis/core/error.hpp"
 #include "adonis/core/types.hpp"
@@ -23,6 +26,19 @@
 #include "adonis/problem/stochastic.hpp"
 
 namespace adonis {
+
+namespace detail {
+/// The largest (or smallest) squared singular value of F, i.e. an extreme eigenvalue of F^T F
+/// computed to high relative accuracy by one-sided Jacobi SVD with a column-pivoting QR
+/// preconditioner (Demmel and Veselic 1992); 0 for the smallest when F has fewer rows than columns.
+inline double extreme_sq_singular_value(const Matrix<double>& f, bool largest) {
+  if (f.rows() == 0) return 0.0;
+  if (!largest && f.rows() < f.cols()) return 0.0;
+  const Vector<double> s = Eigen::JacobiSVD<Matrix<double>, Eigen::ColPivHouseholderQRPreconditioner>(f).singularValues();
+  const double v = largest ? s.maxCoeff() : s.minCoeff();
+  return v * v;
+}
+}  // namespace detail
 
 /// The constants of a decentralized objective (docs/problems.md, "Constants").
 struct ProblemConstants {
@@ -55,7 +71,41 @@ ProblemConstants problem_constants(const P& p, Eigen::Ref<const Vector<double>> 
   ProblemConstants c;
   c.batch = batch;
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  if constexpr (CurvatureBoundedObjective<P>) {
+  if constexpr (CurvatureBoundedObjective<P> && requires(Index i) {
+                  { p.curvature_upper_factor(i) } -> std::convertible_to<Matrix<double>>;
+                  { p.curvature_lower_factor(i) } -> std::convertible_to<Matrix<double>>;
+                  { p.curvature_shift() } -> std::convertible_to<double>;
+                }) {
+    // bounds F^T F + shift I: squared singular values of F (and of the stacked F_i / sqrt(n))
+    const double shift = p.curvature_shift();
+    std::vector<Matrix<double>> up, lo;
+    Index up_rows = 0, lo_rows = 0;
+    for (Index i = 0; i < n; ++i) {
+      up.push_back(p.curvature_upper_factor(i));
+      lo.push_back(p.curvature_lower_factor(i));
+      c.L_i.push_back(detail::extreme_sq_singular_value(up.back(), true) + shift);
+      c.mu_i.push_back(detail::extreme_sq_singular_value(lo.back(), false) + shift);
+      up_rows += up.back().rows();
+      lo_rows += lo.back().rows();
+    }
+    auto stack = [&](const std::vector<Matrix<double>>& parts, Index rows) {
+      Matrix<double> all(rows, d);
+      Index r = 0;
+      for (const auto& f : parts) {
+        all.middleRows(r, f.rows()) = f / std::sqrt(nd);
+        r += f.rows();
+      }
+      return all;
+    };
+    c.L = detail::extreme_sq_singular_value(stack(up, up_rows), true) + shift;
+    c.mu = detail::extreme_sq_singular_value(stack(lo, lo_rows), false) + shift;
+    c.L_max = *std::max_element(c.L_i.begin(), c.L_i.end());
+    double sum = 0;
+    for (const double l : c.L_i) sum += l;
+    c.L_mean = sum / nd;
+    c.kappa = c.mu > 0 ? c.L / c.mu : std::numeric_limits<double>::infinity();
+    c.lipschitz = nan;
+  } else if constexpr (CurvatureBoundedObjective<P>) {
     Matrix<double> upper = Matrix<double>::Zero(d, d), lower = Matrix<double>::Zero(d, d);
     Eigen::SelfAdjointEigenSolver<Matrix<double>> eig;
     for (Index i = 0; i < n; ++i) {

@@ -216,6 +216,12 @@ class GlmProblem {
   /// Constant bounds on the Hessian of f_i (concepts.hpp, CurvatureBoundedObjective).
   Matrix<double> curvature_upper(Index i) const { return curvature(i, Loss::curvature_max); }
   Matrix<double> curvature_lower(Index i) const { return curvature(i, Loss::curvature_min); }
+  /// Square-root factors F of the bounds, curvature_upper(i) = F^T F + curvature_shift() I (and
+  /// likewise lower): F = sqrt(sup l'' / m_i) A_i. constants.hpp takes singular values of F
+  /// instead of eigenvalues of F^T F, which would square the condition number (Longley: 5e9).
+  Matrix<double> curvature_upper_factor(Index i) const { return factor(i, Loss::curvature_max); }
+  Matrix<double> curvature_lower_factor(Index i) const { return factor(i, Loss::curvature_min); }
+  double curvature_shift() const { return m_lambda; }
 
   /// f(x) = (1/n) sum_i f_i(x).
   double global_value(Eigen::Ref<const Vector<double>> x) const {
@@ -246,6 +252,10 @@ class GlmProblem {
 
  private:
   static std::size_t node(Index i) { return static_cast<std::size_t>(i); }
+  Matrix<double> factor(Index i, double c) const {
+    if (c == 0) return Matrix<double>::Zero(0, m_dim);
+    return std::sqrt(c / static_cast<double>(m_a[node(i)].rows())) * m_a[node(i)];
+  }
   Matrix<double> curvature(Index i, double c) const {
     Matrix<double> h = c * m_gram[node(i)];
     h.diagonal().array() += m_lambda;
