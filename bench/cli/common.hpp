@@ -3,7 +3,10 @@
 /// @brief Helpers shared by the `adonis` subcommands.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
+#include <ostream>
+#include <vector>
 #include <iomanip>
 #include <sstream>
 #include <string>
@@ -21,6 +24,22 @@ inline std::string fmt(double x, int digits = 10) {
   std::ostringstream os;
   os << std::setprecision(digits) << x;
   return os.str();
+}
+
+/// Prints a JSON object as aligned "key value" lines under a title line (the subcommands'
+/// human-readable output); null prints as `null_text`, keys in `skip` are left out.
+inline void print_key_values(std::ostream& out, const std::string& title, const nlohmann::ordered_json& j,
+                             const std::string& null_text = "null", const std::vector<std::string>& skip = {}) {
+  out << title << '\n';
+  for (const auto& [key, value] : j.items()) {
+    if (std::find(skip.begin(), skip.end(), key) != skip.end()) continue;
+    out << "  " << std::left << std::setw(22) << key << ' ';
+    if (value.is_number_float()) out << fmt(value.get<double>());
+    else if (value.is_null()) out << null_text;
+    else if (value.is_string()) out << value.get<std::string>();
+    else out << value.dump();
+    out << '\n';
+  }
 }
 
 }  // namespace adonis::cli

@@ -97,16 +97,7 @@ inline void add_problem_info(CLI::App& app) {
       std::cout << j.dump(2) << '\n';
       return;
     }
-    std::cout << "problem " << args->problem << '\n';
-    for (const auto& [key, value] : j.items()) {
-      if (key == "problem") continue;
-      std::cout << "  " << std::left << std::setw(22) << key << ' ';
-      if (value.is_number_float()) std::cout << fmt(value.get<double>());
-      else if (value.is_null()) std::cout << "-";
-      else if (value.is_string()) std::cout << value.get<std::string>();
-      else std::cout << value.dump();
-      std::cout << '\n';
-    }
+    print_key_values(std::cout, "problem " + args->problem, j, "-", {"problem"});
   });
 }
 

@@ -10,7 +10,6 @@
 #pragma once
 
 #include <cctype>
-#include <charconv>
 #include <fstream>
 #include <istream>
 #include <ostream>
@@ -19,6 +18,7 @@
 #include <unordered_map>
 
 #include "adonis/core/error.hpp"
+#include "adonis/core/parse.hpp"
 #include "adonis/graph/graph.hpp"
 
 namespace adonis {
@@ -39,14 +39,6 @@ class NodeRelabeler {
   std::unordered_map<Label, Index> m_index;
 };
 
-/// Parses a whole token as a non-negative integer node label; false if it is not one.
-inline bool parse_label(std::string_view token, unsigned long long& out) {
-  if (token.empty()) return false;
-  const auto* end = token.data() + token.size();
-  auto [ptr, ec] = std::from_chars(token.data(), end, out);
-  return ec == std::errc{} && ptr == end;
-}
-
 }  // namespace detail
 
 /// Reads an edge list from a stream; `name` (a file name) is used in error messages.
@@ -64,7 +56,7 @@ inline Graph read_edge_list(std::istream& in, const std::string& name) {
     if (!(tokens >> a)) continue;  // blank or comment-only line
     unsigned long long u = 0, v = 0;
     const bool has_b = static_cast<bool>(tokens >> b);
-    if ((has_b && (tokens >> extra)) || !detail::parse_label(a, u) || (has_b && !detail::parse_label(b, v)))
+    if ((has_b && (tokens >> extra)) || !detail::try_parse_number(a, u) || (has_b && !detail::try_parse_number(b, v)))
       detail::fail<ParseError>("read_edge_list", "file '", name, "' line ", line_no,
                                ": expected two non-negative integer node labels 'u v', got '", line, "'");
     if (!has_b) {  // a lone node

@@ -9,48 +9,18 @@
 /// Includes readers.hpp, so users of this header link `adonis::io`.
 #pragma once
 
-#include <charconv>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "adonis/core/error.hpp"
+#include "adonis/core/parse.hpp"
 #include "adonis/graph/generators.hpp"
 #include "adonis/graph/io.hpp"
 #include "adonis/graph/readers.hpp"
 
 namespace adonis {
-
-namespace detail {
-
-inline std::vector<std::string_view> split(std::string_view s, char sep) {
-  std::vector<std::string_view> out;
-  std::size_t start = 0;
-  while (true) {
-    const auto pos = s.find(sep, start);
-    out.push_back(s.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start));
-    if (pos == std::string_view::npos) return out;
-    start = pos + 1;
-  }
-}
-
-/// Parses the whole of `token` as T (an integer or floating type), or throws naming `what`.
-template <class T>
-T parse_number(std::string_view token, std::string_view who, std::string_view what) {
-  T value{};
-  const auto* end = token.data() + token.size();
-  auto [ptr, ec] = std::from_chars(token.data(), end, value);
-  if (token.empty() || ec != std::errc{} || ptr != end)
-    fail(who, what, " must be a ", std::is_integral_v<T> ? "whole number" : "number", " (got '", token, "')");
-  return value;
-}
-
-inline bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-}  // namespace detail
 
 /// The family names of the SPEC grammar, for help texts and error messages.
 inline const std::vector<std::string>& graph_families() {

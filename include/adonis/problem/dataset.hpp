@@ -8,7 +8,6 @@
 #pragma once
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <istream>
@@ -18,6 +17,7 @@
 #include <vector>
 
 #include "adonis/core/error.hpp"
+#include "adonis/core/parse.hpp"
 #include "adonis/core/types.hpp"
 
 namespace adonis {
@@ -52,28 +52,7 @@ inline std::string_view ds_trim(std::string_view s) {
 /// Parses all of `token` as a double (an optional leading '+' is allowed); false on failure.
 inline bool ds_parse_double(std::string_view token, double& value) {
   if (!token.empty() && token.front() == '+') token.remove_prefix(1);
-  if (token.empty()) return false;
-  const auto* end = token.data() + token.size();
-  const auto [ptr, ec] = std::from_chars(token.data(), end, value);
-  return ec == std::errc{} && ptr == end;
-}
-
-inline bool ds_parse_index(std::string_view token, long long& value) {
-  if (token.empty()) return false;
-  const auto* end = token.data() + token.size();
-  const auto [ptr, ec] = std::from_chars(token.data(), end, value);
-  return ec == std::errc{} && ptr == end;
-}
-
-inline std::vector<std::string_view> ds_split(std::string_view s, char sep) {
-  std::vector<std::string_view> out;
-  std::size_t start = 0;
-  while (true) {
-    const auto pos = s.find(sep, start);
-    out.push_back(s.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start));
-    if (pos == std::string_view::npos) return out;
-    start = pos + 1;
-  }
+  return try_parse_number(token, value);
 }
 
 inline std::vector<std::string_view> ds_split_ws(std::string_view s) {
@@ -132,7 +111,7 @@ inline Dataset read_libsvm(std::istream& in, const std::string& source, Index fe
       if (colon == std::string_view::npos) bad("expected INDEX:VALUE (got '", tokens[k], "')");
       long long index = 0;
       double value = 0;
-      if (!detail::ds_parse_index(tokens[k].substr(0, colon), index) || index < 1)
+      if (!detail::try_parse_number(tokens[k].substr(0, colon), index) || index < 1)
         bad("feature index must be an integer >= 1 (got '", tokens[k].substr(0, colon), "')");
       if (index <= previous) bad("feature indices must be strictly increasing (", index, " after ", previous, ")");
       if (!detail::ds_parse_double(tokens[k].substr(colon + 1), value))
@@ -189,7 +168,7 @@ inline Dataset read_csv(std::istream& in, const std::string& source, const CsvOp
     ++line;
     const std::string_view text = detail::ds_trim(raw);
     if (text.empty()) continue;
-    const auto fields = detail::ds_split(text, options.delimiter);
+    const auto fields = detail::split(text, options.delimiter);
     if (!header_checked) {
       header_checked = true;
       bool numeric = true;

@@ -105,8 +105,6 @@ struct ProblemInstance {
 };
 
 namespace detail {
-inline std::vector<std::string_view> spec_split(std::string_view s, char sep) { return ds_split(s, sep); }
-
 inline double spec_number(std::string_view token, const std::string& who, std::string_view what) {
   double v = 0;
   if (!ds_parse_double(token, v) || !std::isfinite(v)) fail(who, what, " must be a finite number (got '", token, "')");
@@ -122,7 +120,7 @@ inline double spec_number(std::string_view token, const std::string& who, std::s
 inline ProblemInstance make_problem(std::string_view spec, Index nodes, const PartitionSpec& partition = {},
                                     std::uint64_t seed = 0, Index batch = 1) {
   const std::string who = detail::concat("problem spec '", spec, "'");
-  const auto parts = detail::spec_split(spec, ':');
+  const auto parts = detail::split(spec, ':');
   const std::string family(parts[0]);
   StochasticOptions stochastic;
   stochastic.batch = batch;
@@ -134,7 +132,7 @@ inline ProblemInstance make_problem(std::string_view spec, Index nodes, const Pa
     QuadraticOptions o;
     o.seed = seed;
     if (parts.size() == 2 && !parts[1].empty()) {
-      for (const auto item : detail::spec_split(parts[1], ',')) {
+      for (const auto item : detail::split(parts[1], ',')) {
         const auto eq = item.find('=');
         if (eq == std::string_view::npos) detail::fail(who, "expected KEY=VALUE (got '", item, "')");
         const auto key = item.substr(0, eq), value = item.substr(eq + 1);
