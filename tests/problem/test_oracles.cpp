@@ -143,10 +143,10 @@ TEST_CASE("least squares, ridge and logistic pass the gradient check on every no
           sum += gi;
           f += p.value(i, x);
         }
-        p.global_gradient(x, g);
+        global_gradient(p, x, g);
         CHECK((g - sum / kNodes).norm() <= 1e-12 * (1 + g.norm()));
-        CHECK(p.global_value(x) == Approx(f / kNodes).epsilon(1e-14));
-        CHECK(check_gradient([&](const Vector<double>& y) { return p.global_value(y); }, g, x).passed(1e-7));
+        CHECK(global_value(p, x) == Approx(f / kNodes).epsilon(1e-14));
+        CHECK(check_gradient([&](const Vector<double>& y) { return global_value(p, y); }, g, x).passed(1e-7));
       };
       if (logistic) check(LogisticProblem(ds, parts, lambda));
       else check(LeastSquaresProblem(ds, parts, lambda));
@@ -177,7 +177,7 @@ TEST_CASE("quadratic: gradient check, Hessian, prox, exact optimum and heterogen
     check_smooth_prox(q, i, x, 0.2);
   }
   Vector<double> g(6);
-  q.global_gradient(q.x_star(), g);
+  global_gradient(q, q.x_star(), g);
   CHECK(g.norm() <= 1e-12);
   double zeta2 = 0;
   for (Index i = 0; i < 5; ++i) {

@@ -74,4 +74,34 @@ concept CurvatureBoundedObjective =
       { p.curvature_lower(i) } -> std::convertible_to<Matrix<double>>;
     };
 
+/// The global objective f(x) = (1/n) sum_i f_i(x). Uses the objective's own
+/// `global_value(x)` when it has a cheaper closed form.
+template <DecentralizedObjective P>
+double global_value(const P& p, Eigen::Ref<const Vector<double>> x) {
+  if constexpr (requires { { p.global_value(x) } -> std::convertible_to<double>; }) {
+    return p.global_value(x);
+  } else {
+    double s = 0;
+    for (Index i = 0; i < p.num_nodes(); ++i) s += p.value(i, x);
+    return s / static_cast<double>(p.num_nodes());
+  }
+}
+
+/// The global (sub)gradient (1/n) sum_i grad f_i(x), written into g. Uses the objective's own
+/// `global_gradient(x, g)` when it has a cheaper closed form.
+template <DecentralizedObjective P>
+void global_gradient(const P& p, Eigen::Ref<const Vector<double>> x, Eigen::Ref<Vector<double>> g) {
+  if constexpr (requires { p.global_gradient(x, g); }) {
+    p.global_gradient(x, g);
+  } else {
+    Vector<double> gi(p.dim());
+    g.setZero();
+    for (Index i = 0; i < p.num_nodes(); ++i) {
+      p.gradient(i, x, gi);
+      g += gi;
+    }
+    g /= static_cast<double>(p.num_nodes());
+  }
+}
+
 }  // namespace adonis

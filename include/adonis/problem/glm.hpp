@@ -223,22 +223,6 @@ class GlmProblem {
   Matrix<double> curvature_lower_factor(Index i) const { return factor(i, Loss::curvature_min); }
   double curvature_shift() const { return m_lambda; }
 
-  /// f(x) = (1/n) sum_i f_i(x).
-  double global_value(Eigen::Ref<const Vector<double>> x) const {
-    double s = 0;
-    for (Index i = 0; i < num_nodes(); ++i) s += value(i, x);
-    return s / static_cast<double>(num_nodes());
-  }
-  /// grad f(x) = (1/n) sum_i grad f_i(x).
-  void global_gradient(Eigen::Ref<const Vector<double>> x, Eigen::Ref<Vector<double>> g) const {
-    Vector<double> gi(m_dim);
-    g.setZero();
-    for (Index i = 0; i < num_nodes(); ++i) {
-      gradient(i, x, gi);
-      g += gi;
-    }
-    g /= static_cast<double>(num_nodes());
-  }
   /// hess f(x) = (1/n) sum_i hess f_i(x).
   void global_hessian(Eigen::Ref<const Vector<double>> x, Matrix<double>& h) const {
     Matrix<double> hi;

@@ -107,22 +107,6 @@ class MedianProblem {
     }
   }
 
-  /// f(x) = (1/n) sum_i f_i(x).
-  double global_value(Eigen::Ref<const Vector<double>> x) const {
-    double s = 0;
-    for (Index i = 0; i < num_nodes(); ++i) s += value(i, x);
-    return s / static_cast<double>(num_nodes());
-  }
-  /// (1/n) sum_i subgradient_i(x).
-  void global_gradient(Eigen::Ref<const Vector<double>> x, Eigen::Ref<Vector<double>> g) const {
-    Vector<double> gi(m_dim);
-    g.setZero();
-    for (Index i = 0; i < num_nodes(); ++i) {
-      subgradient(i, x, gi);
-      g += gi;
-    }
-    g /= static_cast<double>(num_nodes());
-  }
   /// The distance from 0 to the subdifferential of f at x (the norm of its minimal-norm
   /// subgradient): 0 exactly at the minimizers. Per coordinate the subdifferential is
   /// [F - E, F + E], F = sum_j w_j sign(x - a_j), E = sum_{a_j = x} w_j, w_j = 1/(n m_i).

@@ -124,12 +124,6 @@ class QuadraticProblem {
   Matrix<double> curvature_upper(Index) const { return m_h; }
   Matrix<double> curvature_lower(Index) const { return m_h; }
 
-  /// f(x) = (1/n) sum_i f_i(x).
-  double global_value(Eigen::Ref<const Vector<double>> x) const {
-    double s = 0;
-    for (Index i = 0; i < num_nodes(); ++i) s += value(i, x);
-    return s / static_cast<double>(num_nodes());
-  }
   /// grad f(x) = H (x - mean_i c_i).
   void global_gradient(Eigen::Ref<const Vector<double>> x, Eigen::Ref<Vector<double>> g) const {
     g.noalias() = m_h * (x - m_c.rowwise().mean());

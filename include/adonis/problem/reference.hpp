@@ -44,10 +44,10 @@ namespace detail {
 template <class P>
 void finish_reference(const P& p, ReferenceSolution& r) {
   Vector<double> g(p.dim());
-  r.f = p.global_value(r.x);
-  p.global_gradient(r.x, g);
+  r.f = global_value(p, r.x);
+  global_gradient(p, r.x, g);
   r.grad_norm = g.norm();
-  p.global_gradient(Vector<double>::Zero(p.dim()), g);
+  global_gradient(p, Vector<double>::Zero(p.dim()), g);
   const double scale = g.norm();
   r.grad_norm_relative = scale > 0 ? r.grad_norm / scale : r.grad_norm;
 }
@@ -88,12 +88,12 @@ inline ReferenceSolution reference_solution(const LogisticProblem& p) {
   const Index d = p.dim();
   Vector<double> x = Vector<double>::Zero(d), g(d), trial(d), g_trial(d);
   Matrix<double> h;
-  p.global_gradient(x, g);
+  global_gradient(p, x, g);
   const double g0 = g.norm();
   ReferenceSolution r;
   r.method = "Newton (LDLT, Armijo backtracking)";
   r.x = x;
-  double best = g0, f = p.global_value(x);
+  double best = g0, f = global_value(p, x);
   int stalled = 0;
   for (int it = 1; it <= 200 && best > 1e-15 * g0 && stalled < 3; ++it) {
     p.global_hessian(x, h);
@@ -101,13 +101,13 @@ inline ReferenceSolution reference_solution(const LogisticProblem& p) {
     const double slope = g.dot(dir);
     double t = 1;
     trial = x + dir;
-    double f_trial = p.global_value(trial);
+    double f_trial = global_value(p, trial);
     while (-slope > 1e-10 * (1 + std::abs(f)) && f_trial > f + 1e-4 * t * slope && t > 1e-10) {
       t /= 2;
       trial = x + t * dir;
-      f_trial = p.global_value(trial);
+      f_trial = global_value(p, trial);
     }
-    p.global_gradient(trial, g_trial);
+    global_gradient(p, trial, g_trial);
     x = trial;
     g = g_trial;
     f = f_trial;
@@ -167,7 +167,7 @@ inline ReferenceSolution reference_solution(const MedianProblem& p) {
       t = end;
     }
   }
-  r.f = p.global_value(r.x);
+  r.f = global_value(p, r.x);
   r.grad_norm = p.subdifferential_distance(r.x);
   const double scale = p.subdifferential_distance(Vector<double>::Zero(d));
   r.grad_norm_relative = scale > 0 ? r.grad_norm / scale : r.grad_norm;
