@@ -10,6 +10,8 @@
 #include "adonis/version.hpp"
 
 #include "adonis/core/error.hpp"
+#include "adonis/core/parse.hpp"
+#include "adonis/core/result.hpp"
 #include "adonis/core/rng.hpp"
 #include "adonis/core/types.hpp"
 
@@ -34,3 +36,11 @@
 #include "adonis/problem/reference.hpp"
 #include "adonis/problem/spec.hpp"
 #include "adonis/problem/stochastic.hpp"
+
+#include "adonis/algorithm/dgd.hpp"
+#include "adonis/algorithm/driver.hpp"
+#include "adonis/algorithm/extra.hpp"
+#include "adonis/algorithm/gossip.hpp"
+#include "adonis/algorithm/gradient_tracking.hpp"
+
+#include "adonis/report/trace.hpp"

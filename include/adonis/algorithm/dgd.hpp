@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/// @file dgd.hpp
+/// @brief Decentralized (sub)gradient descent / D-SGD, with optional local steps.
+///
+/// Round t (Nedić & Ozdaglar 2009; Yuan, Ling & Yin 2016, SIAM J. Optim. 26(3)):
+///   H − 1 local steps  X ← X − α ∇F(X),   then   X_{t+1} = W_t X − α ∇F(X),
+/// row i of ∇F(X) being ∇f_i(x_i) (or a stochastic gradient, D-SGD: Koloskova et al. 2020).
+/// With H = 1 this is Yuan et al.'s DGD, whose iteration on quadratics f_i = (a_i/2)||x − b_i||²
+/// is the affine map x ← (W − αA) x + αAb (theory-rates.md §4b): a constant step converges to
+/// an O(α/(1−ρ)) neighbourhood of x*, not to x*, and diverges iff α > (1 + λn(W))/L on
+/// identical quadratics.
+#pragma once
+
+#include <utility>
+
+#include "adonis/algorithm/driver.hpp"
+#include "adonis/algorithm/first_order.hpp"
+#include "adonis/algorithm/gossip.hpp"
+#include "adonis/graph/sequence.hpp"
+
+namespace adonis {
+
+/// Options of Dgd.
+struct DgdOptions {
+  /// Constant step α. 0 selects the default rule α = (1 + λmin(W_0)) / (2 L_max), half of
+  /// Yuan et al.'s bound (1 + λn(W))/L_h, which then needs `smoothness`.
+  double step_size = 0;
+  double smoothness = 0;     ///< L_max = max_i L_i, used only by the default step rule
+  Index local_steps = 1;     ///< H >= 1 gradient steps per communication round
+  bool stochastic = false;   ///< use the objective's stochastic_gradient (D-SGD)
+  std::uint64_t seed = 0;    ///< seed of the stochastic gradients
+  void validate() const {
+    if (!(step_size >= 0)) detail::fail("Dgd", "step_size must be >= 0 (got ", step_size, ")");
+    if (step_size == 0 && !(smoothness > 0))
+      detail::fail("Dgd", "smoothness must be > 0 when step_size is 0 (default rule) (got ", smoothness, ")");
+    if (local_steps < 1) detail::fail("Dgd", "local_steps must be >= 1 (got ", local_steps, ")");
+  }
+};
+
+/// DGD / D-SGD over a graph sequence.
+/// @tparam Problem models DecentralizedObjective (StochasticObjective if options.stochastic);
+///         it must outlive the algorithm.
+/// @tparam Sequence models GraphSequence.
+template <DecentralizedObjective Problem, GraphSequence Sequence>
+class Dgd {
+ public:
+  /// @throws InvalidArgument for invalid options; DimensionMismatch if the node counts differ.
+  Dgd(const Problem& problem, Sequence sequence, DgdOptions options = {})
+      : m_problem(&problem), m_sequence(std::move(sequence)), m_options(options) {
+    m_options.validate();
+    if (problem.num_nodes() != m_sequence.num_nodes())
+      detail::fail<DimensionMismatch>("Dgd", "problem has ", problem.num_nodes(), " nodes, graph sequence has ",
+                                      m_sequence.num_nodes());
+    if (m_options.stochastic && !StochasticObjective<Problem>)
+      detail::fail("Dgd", "stochastic = true needs an objective with stochastic_gradient");
+    m_step = m_options.step_size > 0
+                 ? m_options.step_size
+                 : (1 + detail::mixing_spectrum(SparseMatrix(m_sequence.mixing(0))).lambda_min) / (2 * m_options.smoothness);
+  }
+
+  double step_size() const noexcept { return m_step; }
+
+  void init(const Iterates<double>& x0) {
+    detail::check_iterates("Dgd::init", x0, m_sequence.num_nodes());
+    if (x0.cols() != m_problem->dim())
+      detail::fail<DimensionMismatch>("Dgd::init", "X must have ", m_problem->dim(), " columns (got ", x0.cols(), ")");
+    m_x = x0;
+    m_counters = {};
+  }
+  void step() {
+    const Round t = m_counters.rounds;
+    for (Index h = 0; h < m_options.local_steps; ++h) {
+      gradients(t * m_options.local_steps + h);
+      if (h + 1 < m_options.local_steps) m_x -= m_step * m_g;
+    }
+    const SparseMatrix& w = m_sequence.mixing(t);
+    m_next.noalias() = w * m_x;
+    m_next -= m_step * m_g;
+    std::swap(m_x, m_next);
+    detail::count_round(m_counters, w, m_x.cols());
+    ++m_counters.rounds;
+    m_counters.time = static_cast<double>(m_counters.rounds);
+  }
+  const Iterates<double>& iterates() const noexcept { return m_x; }
+  const Counters& counters() const noexcept { return m_counters; }
+
+ private:
+  void gradients(Round draw) {
+    if constexpr (StochasticObjective<Problem>) {
+      if (m_options.stochastic) {
+        detail::stacked_stochastic_gradients(*m_problem, m_x, m_g, m_options.seed, draw);
+        m_counters.gradients += m_x.rows();
+        return;
+      }
+    }
+    detail::stacked_gradients(*m_problem, m_x, m_g);
+    m_counters.gradients += m_x.rows();
+  }
+
+  const Problem* m_problem;
+  Sequence m_sequence;
+  DgdOptions m_options;
+  double m_step = 0;
+  Iterates<double> m_x, m_next, m_g;
+  Counters m_counters;
+};
+
+}  // namespace adonis

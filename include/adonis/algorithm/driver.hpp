@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/// @file driver.hpp
+/// @brief Observers and the run loop shared by every algorithm (style.md §3.5).
+///
+/// An algorithm exposes the stepwise API
+///   a.init(X0)                    start from the n x d iterates X0 (row i = node i)
+///   a.step()                      one round (synchronous) or one event (asynchronous)
+///   a.iterates() -> const Iterates<double>&,   a.counters() -> const Counters&
+/// and run(a, X, observers...) loops over step(), notifying observers after every round and
+/// stopping on the round budget, an observer's request, or divergence.
+///
+/// An observer implements any subset of
+///   void on_start(const RoundView<A>&)          before the first round (round 0 = X0)
+///   bool|void on_round(const RoundView<A>&)     after every round; returning true stops
+///   void on_finish(const RunResult&)            once, at the end (or on_finish(result, view)
+///                                               to also see the final iterates)
+/// and must implement at least one of them: a misspelled hook is a compile error.
+#pragma once
+
+#include <cmath>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+#include "adonis/core/error.hpp"
+#include "adonis/core/result.hpp"
+#include "adonis/core/types.hpp"
+
+namespace adonis {
+
+/// What an observer sees: cheap fields, and the network average and consensus error computed
+/// on first use and cached (so a run without observers pays nothing for them).
+template <class Algorithm>
+class RoundView {
+ public:
+  explicit RoundView(const Algorithm& a) : m_algorithm(&a) {}
+  /// The algorithm (read-only).
+  const Algorithm& algorithm() const noexcept { return *m_algorithm; }
+  /// The n x d iterates after this round.
+  const Iterates<double>& iterates() const { return m_algorithm->iterates(); }
+  /// Cumulative counters (round, time, gradients, messages, bytes).
+  const Counters& counters() const { return m_algorithm->counters(); }
+  Round round() const { return counters().rounds; }
+  /// x̄ = (1/n) Σ_i x_i.
+  const Vector<double>& average() const {
+    if (!m_average) m_average = iterates().colwise().mean().transpose();
+    return *m_average;
+  }
+  /// (1/n) Σ_i ||x_i − x̄||².
+  double consensus_error() const {
+    if (!m_consensus) m_consensus = (iterates().rowwise() - average().transpose()).squaredNorm() /
+                                    static_cast<double>(iterates().rows());
+    return *m_consensus;
+  }
+
+ private:
+  const Algorithm* m_algorithm;
+  mutable std::optional<Vector<double>> m_average;
+  mutable std::optional<double> m_consensus;
+};
+
+namespace detail {
+
+template <class O, class View>
+constexpr bool has_on_start = requires(O& o, const View& v) { o.on_start(v); };
+template <class O, class View>
+constexpr bool has_on_round = requires(O& o, const View& v) { o.on_round(v); };
+template <class O, class View>
+constexpr bool has_on_finish_view = requires(O& o, const RunResult& r, const View& v) { o.on_finish(r, v); };
+template <class O, class View>
+constexpr bool has_on_finish = has_on_finish_view<O, View> || requires(O& o, const RunResult& r) { o.on_finish(r); };
+
+template <class O, class View>
+bool notify_round(O& o, const View& v) {
+  if constexpr (requires { { o.on_round(v) } -> std::same_as<bool>; }) return o.on_round(v);
+  else if constexpr (has_on_round<O, View>) { o.on_round(v); return false; }
+  else return false;
+}
+
+}  // namespace detail
+
+/// Run-loop settings shared by all algorithms.
+struct RunOptions {
+  Round max_rounds = 1000;           ///< round (or event) budget; must be >= 0
+  double divergence_factor = 1e10;   ///< diverged once ||X_t||_F > factor * max(||X_0||_F, 1)
+  void validate() const {
+    if (max_rounds < 0) detail::fail("RunOptions", "max_rounds must be >= 0 (got ", max_rounds, ")");
+    if (!(divergence_factor > 1)) detail::fail("RunOptions", "divergence_factor must be > 1 (got ", divergence_factor, ")");
+  }
+};
+
+/// Runs `algorithm` from X (n x d) for at most options.max_rounds rounds and leaves the final
+/// iterates in X. Every observer sees round 0 (on_start) and every later round (on_round).
+template <class Algorithm, class... Observers>
+RunResult run(Algorithm& algorithm, Iterates<double>& X, const RunOptions& options, Observers&&... observers) {
+  using View = RoundView<Algorithm>;
+  static_assert(((detail::has_on_start<std::remove_cvref_t<Observers>, View> ||
+                  detail::has_on_round<std::remove_cvref_t<Observers>, View> ||
+                  detail::has_on_finish<std::remove_cvref_t<Observers>, View>) && ...),
+                "every observer needs on_start, on_round or on_finish (is a hook misspelled?)");
+  options.validate();
+  algorithm.init(X);
+  const double scale = std::max(algorithm.iterates().norm(), 1.0);
+  {
+    const View v(algorithm);
+    (([&] { if constexpr (detail::has_on_start<std::remove_cvref_t<Observers>, View>) observers.on_start(v); }()), ...);
+  }
+  RunResult result;
+  result.status = Status::max_rounds;
+  for (Round t = 0; t < options.max_rounds; ++t) {
+    algorithm.step();
+    const View v(algorithm);
+    const bool stop = (false | ... | detail::notify_round(observers, v));  // '|': all see the round
+    const double norm = algorithm.iterates().norm();
+    if (!std::isfinite(norm) || norm > options.divergence_factor * scale) {
+      result.status = Status::diverged;
+      break;
+    }
+    if (stop) {
+      result.status = Status::stopped_by_observer;
+      break;
+    }
+  }
+  X = algorithm.iterates();
+  result.counters = algorithm.counters();
+  const View last(algorithm);
+  (([&] {
+     using O = std::remove_cvref_t<Observers>;
+     if constexpr (detail::has_on_finish_view<O, View>) observers.on_finish(result, last);
+     else if constexpr (detail::has_on_finish<O, View>) observers.on_finish(result);
+   }()),
+   ...);
+  return result;
+}
+
+}  // namespace adonis

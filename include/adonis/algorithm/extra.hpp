@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/// @file extra.hpp
+/// @brief EXTRA (Shi, Ling, Wu & Yin, SIAM J. Optim. 25(2), 2015, Alg. 1) with W̃ = (I + W)/2.
+///
+///   X_1 = W X_0 − α ∇F(X_0),
+///   X_{k+2} = (I + W) X_{k+1} − W̃ X_k − α [∇F(X_{k+1}) − ∇F(X_k)].
+/// A fixed step α < 2 λmin(W̃)/L = (1 + λn(W))/L converges to x* exactly (theory-rates.md §6b).
+/// On quadratics it is linear in (X_{k+1}, X_k) with M = [[I + W − αA, −(W̃ − αA)], [I, 0]].
+/// W X_k is kept from the previous round, so a round sends one d-vector per edge direction.
+/// EXTRA's theory is for a static W; over a time-varying sequence the previous round's W X_k
+/// is reused as is.
+#pragma once
+
+#include <utility>
+
+#include "adonis/algorithm/driver.hpp"
+#include "adonis/algorithm/first_order.hpp"
+#include "adonis/algorithm/gossip.hpp"
+#include "adonis/graph/sequence.hpp"
+
+namespace adonis {
+
+/// Options of Extra.
+struct ExtraOptions {
+  /// Constant step α; 0 selects the default rule α = (1 + λmin(W_0)) / (2 L_max), half of the
+  /// convergence bound of Thm. 3.3, which needs `smoothness`.
+  double step_size = 0;
+  double smoothness = 0;  ///< L_max, used only by the default rule
+  void validate() const {
+    if (!(step_size >= 0)) detail::fail("Extra", "step_size must be >= 0 (got ", step_size, ")");
+    if (step_size == 0 && !(smoothness > 0))
+      detail::fail("Extra", "smoothness must be > 0 when step_size is 0 (default rule) (got ", smoothness, ")");
+  }
+};
+
+/// EXTRA over a graph sequence (static in theory).
+/// @tparam Problem models DecentralizedObjective; it must outlive the algorithm.
+/// @tparam Sequence models GraphSequence.
+template <DecentralizedObjective Problem, GraphSequence Sequence>
+class Extra {
+ public:
+  Extra(const Problem& problem, Sequence sequence, ExtraOptions options = {})
+      : m_problem(&problem), m_sequence(std::move(sequence)), m_options(options) {
+    m_options.validate();
+    if (problem.num_nodes() != m_sequence.num_nodes())
+      detail::fail<DimensionMismatch>("Extra", "problem has ", problem.num_nodes(), " nodes, graph sequence has ",
+                                      m_sequence.num_nodes());
+    m_step = m_options.step_size > 0
+                 ? m_options.step_size
+                 : (1 + detail::mixing_spectrum(SparseMatrix(m_sequence.mixing(0))).lambda_min) / (2 * m_options.smoothness);
+  }
+
+  double step_size() const noexcept { return m_step; }
+
+  void init(const Iterates<double>& x0) {
+    detail::check_iterates("Extra::init", x0, m_sequence.num_nodes());
+    if (x0.cols() != m_problem->dim())
+      detail::fail<DimensionMismatch>("Extra::init", "X must have ", m_problem->dim(), " columns (got ", x0.cols(), ")");
+    m_x = x0;
+    m_counters = {};
+  }
+  void step() {
+    const SparseMatrix& w = m_sequence.mixing(m_counters.rounds);
+    detail::stacked_gradients(*m_problem, m_x, m_g);
+    m_counters.gradients += m_x.rows();
+    m_wx.noalias() = w * m_x;
+    if (m_counters.rounds == 0) {
+      m_next = m_wx - m_step * m_g;  // X_1 = W X_0 − α ∇F(X_0)
+    } else {
+      // X_{k+2} = X_{k+1} + W X_{k+1} − ½ X_k − ½ W X_k − α (∇F(X_{k+1}) − ∇F(X_k))
+      m_next = m_x + m_wx - 0.5 * (m_prev + m_wx_prev) - m_step * (m_g - m_g_prev);
+    }
+    m_prev = m_x;
+    m_wx_prev = m_wx;
+    m_g_prev = m_g;
+    std::swap(m_x, m_next);
+    detail::count_round(m_counters, w, m_x.cols());
+    ++m_counters.rounds;
+    m_counters.time = static_cast<double>(m_counters.rounds);
+  }
+  const Iterates<double>& iterates() const noexcept { return m_x; }
+  const Counters& counters() const noexcept { return m_counters; }
+
+ private:
+  const Problem* m_problem;
+  Sequence m_sequence;
+  ExtraOptions m_options;
+  double m_step = 0;
+  Iterates<double> m_x, m_next, m_prev, m_wx, m_wx_prev, m_g, m_g_prev;
+  Counters m_counters;
+};
+
+}  // namespace adonis

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/// @file first_order.hpp
+/// @brief Shared pieces of the synchronous first-order methods: stacked gradients and the
+///        default step-size rules.
+#pragma once
+
+#include <algorithm>
+
+#include "adonis/core/error.hpp"
+#include "adonis/core/rng.hpp"
+#include "adonis/core/types.hpp"
+#include "adonis/graph/mixing.hpp"
+#include "adonis/graph/spectral.hpp"
+#include "adonis/problem/concepts.hpp"
+
+namespace adonis::detail {
+
+/// Stacked local gradients: row i of G is ∇f_i(x_i), x_i = row i of X.
+template <DecentralizedObjective P>
+void stacked_gradients(const P& p, const Iterates<double>& x, Iterates<double>& g) {
+  g.resize(x.rows(), x.cols());
+  Vector<double> xi(x.cols()), gi(x.cols());
+  for (Index i = 0; i < x.rows(); ++i) {
+    xi = x.row(i).transpose();
+    p.gradient(i, xi, gi);
+    g.row(i) = gi.transpose();
+  }
+}
+
+/// Stacked stochastic gradients; node i in round t draws from SplitMix64(seed, i, t).
+template <StochasticObjective P>
+void stacked_stochastic_gradients(const P& p, const Iterates<double>& x, Iterates<double>& g, std::uint64_t seed,
+                                  Round t) {
+  g.resize(x.rows(), x.cols());
+  Vector<double> xi(x.cols()), gi(x.cols());
+  for (Index i = 0; i < x.rows(); ++i) {
+    SplitMix64 rng(seed, static_cast<std::uint64_t>(i), static_cast<std::uint64_t>(t));
+    xi = x.row(i).transpose();
+    p.stochastic_gradient(i, xi, gi, rng);
+    g.row(i) = gi.transpose();
+  }
+}
+
+/// λmin(W) and ρ = ||W − J|| of a symmetric mixing matrix (the step rules' spectral inputs).
+struct MixingSpectrum {
+  double lambda_min, slem;
+};
+inline MixingSpectrum mixing_spectrum(const SparseMatrix& w) {
+  const LaplacianEnds e = laplacian_ends(sparse_identity(w.rows()) - w);
+  const double l2 = 1 - e.lambda2, lmin = 1 - e.lambda_max;
+  return {lmin, std::max(std::abs(l2), std::abs(lmin))};
+}
+
+inline void require_positive(const char* who, const char* field, double v) {
+  if (!(v > 0)) fail(who, field, " must be > 0 (got ", v, ")");
+}
+
+}  // namespace adonis::detail

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/// @file gradient_tracking.hpp
+/// @brief Gradient tracking / DIGing (Nedić, Olshevsky & Shi, SIAM J. Optim. 27(4), 2017).
+///
+///   X_{k+1} = W_k X_k − α Y_k,    Y_{k+1} = W_k Y_k + ∇F(X_{k+1}) − ∇F(X_k),    Y_0 = ∇F(X_0).
+/// Y tracks the average gradient, so a constant step converges to x* exactly, also over
+/// time-varying graphs (theory-rates.md §6a). On quadratics with a static W it is linear in
+/// (X, Y) with block matrix [[W, −αI], [A(W − I), W − αA]]; its rate is the second-largest
+/// |eigenvalue| of that matrix. Each round sends X and Y: two d-vectors per edge direction.
+#pragma once
+
+#include <utility>
+
+#include "adonis/algorithm/driver.hpp"
+#include "adonis/algorithm/first_order.hpp"
+#include "adonis/algorithm/gossip.hpp"
+#include "adonis/graph/sequence.hpp"
+
+namespace adonis {
+
+/// Options of GradientTracking.
+struct GradientTrackingOptions {
+  /// Constant step α; 0 selects the default rule α = (1 − ρ(W_0)) / (2 L_max), which needs
+  /// `smoothness`. (The theorem's own bound, Thm. 10, is orders of magnitude smaller.)
+  double step_size = 0;
+  double smoothness = 0;  ///< L_max, used only by the default rule
+  void validate() const {
+    if (!(step_size >= 0)) detail::fail("GradientTracking", "step_size must be >= 0 (got ", step_size, ")");
+    if (step_size == 0 && !(smoothness > 0))
+      detail::fail("GradientTracking", "smoothness must be > 0 when step_size is 0 (default rule) (got ", smoothness,
+                   ")");
+  }
+};
+
+/// Gradient tracking (DIGing) over a graph sequence.
+/// @tparam Problem models DecentralizedObjective; it must outlive the algorithm.
+/// @tparam Sequence models GraphSequence.
+template <DecentralizedObjective Problem, GraphSequence Sequence>
+class GradientTracking {
+ public:
+  /// @throws InvalidArgument for invalid options; DimensionMismatch if the node counts differ.
+  GradientTracking(const Problem& problem, Sequence sequence, GradientTrackingOptions options = {})
+      : m_problem(&problem), m_sequence(std::move(sequence)), m_options(options) {
+    m_options.validate();
+    if (problem.num_nodes() != m_sequence.num_nodes())
+      detail::fail<DimensionMismatch>("GradientTracking", "problem has ", problem.num_nodes(),
+                                      " nodes, graph sequence has ", m_sequence.num_nodes());
+    m_step = m_options.step_size > 0
+                 ? m_options.step_size
+                 : (1 - detail::mixing_spectrum(SparseMatrix(m_sequence.mixing(0))).slem) / (2 * m_options.smoothness);
+  }
+
+  double step_size() const noexcept { return m_step; }
+
+  void init(const Iterates<double>& x0) {
+    detail::check_iterates("GradientTracking::init", x0, m_sequence.num_nodes());
+    if (x0.cols() != m_problem->dim())
+      detail::fail<DimensionMismatch>("GradientTracking::init", "X must have ", m_problem->dim(), " columns (got ",
+                                      x0.cols(), ")");
+    m_x = x0;
+    m_counters = {};
+    detail::stacked_gradients(*m_problem, m_x, m_g);
+    m_counters.gradients += m_x.rows();
+    m_y = m_g;
+  }
+  void step() {
+    const SparseMatrix& w = m_sequence.mixing(m_counters.rounds);
+    m_next.noalias() = w * m_x;
+    m_next -= m_step * m_y;
+    std::swap(m_x, m_next);
+    detail::stacked_gradients(*m_problem, m_x, m_g_next);
+    m_counters.gradients += m_x.rows();
+    m_next.noalias() = w * m_y;
+    m_y = m_next + m_g_next - m_g;
+    std::swap(m_g, m_g_next);
+    detail::count_round(m_counters, w, m_x.cols(), 2);
+    ++m_counters.rounds;
+    m_counters.time = static_cast<double>(m_counters.rounds);
+  }
+  const Iterates<double>& iterates() const noexcept { return m_x; }
+  /// The gradient trackers Y (row i tracks the average gradient at node i).
+  const Iterates<double>& trackers() const noexcept { return m_y; }
+  const Counters& counters() const noexcept { return m_counters; }
+
+ private:
+  const Problem* m_problem;
+  Sequence m_sequence;
+  GradientTrackingOptions m_options;
+  double m_step = 0;
+  Iterates<double> m_x, m_y, m_g, m_g_next, m_next;
+  Counters m_counters;
+};
+
+}  // namespace adonis
