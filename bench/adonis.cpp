@@ -14,6 +14,7 @@
 #include "cli/graph_info.hpp"
 #include "cli/problem_info.hpp"
 #include "cli/rates.hpp"
+#include "cli/run.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"adonis: asynchronous decentralized convex optimization, with rates checked against theory"};
@@ -22,6 +23,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   adonis::cli::add_graph_info(app);
   adonis::cli::add_problem_info(app);
+  adonis::cli::add_run(app);
   adonis::cli::add_rates(app, exit_code);
   try {
     app.parse(argc, argv);

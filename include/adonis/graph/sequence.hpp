@@ -19,7 +19,10 @@
 #include <cmath>
 #include <concepts>
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
+#include <type_traits>
 #include <numeric>
 #include <utility>
 #include <vector>
@@ -428,6 +431,32 @@ class OnePeerExponentialSequence {
   Index m_n;
   Index m_tau = 0;
   std::vector<SparseMatrix> m_rounds;
+};
+
+/// A type-erased GraphSequence (one algorithm instantiation for every kind of sequence, as
+/// the command line needs). Sequences whose mixing(t) returns by value are cached per call.
+class AnySequence {
+ public:
+  template <GraphSequence S>
+    requires(!std::same_as<std::remove_cvref_t<S>, AnySequence>)
+  explicit AnySequence(S sequence) {
+    auto shared = std::make_shared<S>(std::move(sequence));
+    m_nodes = shared->num_nodes();
+    m_mixing = [shared, cache = std::make_shared<SparseMatrix>()](Round t) -> const SparseMatrix& {
+      if constexpr (std::is_reference_v<decltype(shared->mixing(t))>) {
+        return shared->mixing(t);
+      } else {
+        *cache = shared->mixing(t);
+        return *cache;
+      }
+    };
+  }
+  Index num_nodes() const { return m_nodes; }
+  const SparseMatrix& mixing(Round t) const { return m_mixing(t); }
+
+ private:
+  Index m_nodes = 0;
+  std::function<const SparseMatrix&(Round)> m_mixing;
 };
 
 }  // namespace adonis

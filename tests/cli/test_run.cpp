@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/// `adonis run`, through the built program.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <sstream>
+
+#include "process.hpp"
+
+using adonis::test::run_cli;
+using adonis::test::slurp;
+
+namespace {
+/// The value of `key=` in run's one-line summary.
+double summary_value(const std::string& out, const std::string& key) {
+  const auto pos = out.find(" " + key + "=");
+  REQUIRE(pos != std::string::npos);
+  return std::stod(out.substr(pos + key.size() + 2));
+}
+std::string temp_csv(const std::string& name) {
+  return (std::filesystem::temp_directory_path() / ("adonis_run_" + std::to_string(::getpid()) + "_" + name)).string();
+}
+}  // namespace
+
+TEST_CASE("run: gossip writes the trace columns of architecture.md", "[cli][run]") {
+  const std::string csv = temp_csv("gossip.csv");
+  const auto r = run_cli("run --algorithm gossip --graph ring:16 --iterations 100 --csv " + csv);
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const std::string text = slurp(csv);
+  REQUIRE(text.rfind("round,time,gradients,messages,bytes,suboptimality,consensus_error,distance_to_opt", 0) == 0);
+  REQUIRE(std::count(text.begin(), text.end(), '\n') == 102);  // header + rounds 0..100
+  REQUIRE(summary_value(r.out, "messages") == 100 * 32);       // 2|E| per round
+  REQUIRE(summary_value(r.out, "bytes") == 100 * 32 * 8 * 10);  // d = 10 by default
+  REQUIRE(summary_value(r.out, "distance_to_opt") < 1e-13);     // the average is kept
+  std::filesystem::remove(csv);
+}
+
+TEST_CASE("run: gradient tracking and EXTRA reach 1e-10 on heart_scale logistic; DGD does not", "[cli][run]") {
+  for (const char* graph : {"ring:10", "torus:3x4"})
+    for (const char* alg : {"gradient-tracking", "extra"}) {
+      INFO(alg << " on " << graph);
+      const auto r = run_cli(std::string("run --algorithm ") + alg + " --graph " + graph +
+                             " --problem logistic:heart_scale:0.01 --iterations 50000 --target 1e-10 --every 1000");
+      INFO(r.out << r.err);
+      REQUIRE(r.status == 0);
+      CHECK(r.out.find("status=stopped_by_observer") != std::string::npos);
+      CHECK(summary_value(r.out, "suboptimality") <= 1e-10);
+    }
+  const auto d = run_cli("run --algorithm dgd --graph ring:10 --problem logistic:heart_scale:0.01 --iterations 50000 "
+                         "--target 1e-10 --every 5000");
+  REQUIRE(d.status == 0);
+  CHECK(d.out.find("status=max_rounds") != std::string::npos);
+  CHECK(summary_value(d.out, "suboptimality") > 1e-8);  // the constant-step bias
+}
+
+TEST_CASE("run: same seed, same CSV; time-varying sequences", "[cli][run][determinism]") {
+  const std::string a = temp_csv("a.csv"), b = temp_csv("b.csv"), c = temp_csv("c.csv");
+  const std::string cmd = "run --algorithm dgd --graph torus:3x4 --sequence random-matching "
+                          "--problem logistic:heart_scale:0.01 --partition dirichlet:0.5 --iterations 300 --csv ";
+  REQUIRE(run_cli(cmd + a + " --seed 4").status == 0);
+  REQUIRE(run_cli(cmd + b + " --seed 4").status == 0);
+  REQUIRE(run_cli(cmd + c + " --seed 5").status == 0);
+  CHECK(slurp(a) == slurp(b));
+  CHECK(slurp(a) != slurp(c));
+  for (const auto& f : {a, b, c}) std::filesystem::remove(f);
+  for (const char* seq : {"random-edge", "b-connected:3", "markov:0.2:0.5", "one-peer-exponential"}) {
+    INFO(seq);
+    const auto r = run_cli(std::string("run --algorithm gradient-tracking --graph ring:8 --sequence ") + seq +
+                           " --problem quadratic:dim=3,L=2,mu=0.5,zeta=1 --step 0.05 --iterations 3000");
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    CHECK(summary_value(r.out, "suboptimality") < 1e-8);
+  }
+}
+
+TEST_CASE("run: invalid options give one line and a non-zero exit", "[cli][run][errors]") {
+  struct Case {
+    std::string args, expect;
+  };
+  const std::vector<Case> cases{
+      {"run --algorithm foo --graph ring:4", "unknown --algorithm 'foo'"},
+      {"run --algorithm dgd --graph ring:4", "--problem is required"},
+      {"run --algorithm dgd --graph ring:10 --problem logistic:heart_scale:0.01 --step -1", "--step must be > 0"},
+      {"run --algorithm dgd --graph ring:10 --problem logistic:heart_scale:0.01 --step abc", "--step must be a number"},
+      {"run --algorithm gossip --graph ring:4 --iterations -3", "--iterations must be >= 0"},
+      {"run --algorithm gossip --graph ring:4 --sequence b-connected:0", "B must be >= 1"},
+      {"run --algorithm gossip --graph ring:4 --sequence wobbly", "unknown sequence"},
+      {"run --algorithm chebyshev-gossip --graph ring:4 --sequence random-edge", "needs --sequence static"},
+      {"run --algorithm dgd --graph ring:300 --problem logistic:heart_scale:0.01", "nodes"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.args);
+    const auto r = run_cli(c.args);
+    INFO(r.err);
+    CHECK(r.status == 2);
+    CHECK(r.err.find(c.expect) != std::string::npos);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  }
+}
