@@ -2,6 +2,8 @@
 /// Tests of `adonis graph-info` and the CLI's error handling, through the built program.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
 #include <nlohmann/json.hpp>
 
 #include "process.hpp"
@@ -122,4 +124,19 @@ TEST_CASE("bad input: one-line error naming the problem, non-zero exit, no crash
     // exactly one line
     CHECK(std::count(r.err.begin(), r.err.end(), '\n') <= 1);
   }
+}
+
+TEST_CASE("rates --quick: the spectral table checks every family against its closed form", "[cli][rates]") {
+  const auto dir = std::filesystem::temp_directory_path() / ("adonis_rates_" + std::to_string(::getpid()));
+  const auto r = run_cli("rates --quick --out '" + dir.string() + "'");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("VIOLATED") == std::string::npos);
+  for (const char* spec : {"ring:64", "path:64", "torus:8x8", "hypercube:6", "complete:64", "star:64"})
+    CHECK(r.out.find(std::string("| ") + spec + " |") != std::string::npos);
+  const std::string csv = adonis::test::slurp(dir / "spectral.csv");
+  CHECK(csv.rfind("table,algorithm,graph,problem,quantity,check,theory,measured,ratio,verdict,source,tag\n", 0) == 0);
+  CHECK(std::count(csv.begin(), csv.end(), '\n') == 13);
+  CHECK(run_cli("rates --list").out.find("spectral") != std::string::npos);
+  std::filesystem::remove_all(dir);
 }
