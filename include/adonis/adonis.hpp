@@ -42,5 +42,7 @@
 #include "adonis/algorithm/extra.hpp"
 #include "adonis/algorithm/gossip.hpp"
 #include "adonis/algorithm/gradient_tracking.hpp"
+#include "adonis/algorithm/admm.hpp"
+#include "adonis/algorithm/dual_averaging.hpp"
 
 #include "adonis/report/trace.hpp"

@@ -20,6 +20,10 @@ struct ScalarQuadratics {
   void gradient(Index i, Eigen::Ref<const Vector<double>> x, Eigen::Ref<Vector<double>> g) const {
     g = a(i) * (x - b.row(i).transpose());
   }
+  /// prox_{step f_i}(v) = argmin_u f_i(u) + ||u − v||²/(2 step) = (a_i b_i + v/step) / (a_i + 1/step).
+  void prox(Index i, Eigen::Ref<const Vector<double>> v, double step, Eigen::Ref<Vector<double>> out) const {
+    out = (a(i) * b.row(i).transpose() + v / step) / (a(i) + 1.0 / step);
+  }
   /// x* = Σ a_i b_i / Σ a_i.
   Vector<double> x_star() const { return (b.transpose() * a) / a.sum(); }
 
