@@ -42,20 +42,14 @@ class Extra {
   Extra(const Problem& problem, Sequence sequence, ExtraOptions options = {})
       : m_problem(&problem), m_sequence(std::move(sequence)), m_options(options) {
     m_options.validate();
-    if (problem.num_nodes() != m_sequence.num_nodes())
-      detail::fail<DimensionMismatch>("Extra", "problem has ", problem.num_nodes(), " nodes, graph sequence has ",
-                                      m_sequence.num_nodes());
-    m_step = m_options.step_size > 0
-                 ? m_options.step_size
-                 : (1 + detail::mixing_spectrum(SparseMatrix(m_sequence.mixing(0))).lambda_min) / (2 * m_options.smoothness);
+    detail::check_nodes("Extra", problem, m_sequence);
+    m_step = detail::default_step(m_options.step_size, detail::StepRule::half_stability, m_sequence, m_options.smoothness);
   }
 
   double step_size() const noexcept { return m_step; }
 
   void init(const Iterates<double>& x0) {
-    detail::check_iterates("Extra::init", x0, m_sequence.num_nodes());
-    if (x0.cols() != m_problem->dim())
-      detail::fail<DimensionMismatch>("Extra::init", "X must have ", m_problem->dim(), " columns (got ", x0.cols(), ")");
+    detail::check_start("Extra::init", x0, m_sequence.num_nodes(), m_problem->dim());
     m_x = x0;
     m_counters = {};
   }
@@ -74,9 +68,7 @@ class Extra {
     m_wx_prev = m_wx;
     m_g_prev = m_g;
     std::swap(m_x, m_next);
-    detail::count_round(m_counters, w, m_x.cols());
-    ++m_counters.rounds;
-    m_counters.time = static_cast<double>(m_counters.rounds);
+    detail::finish_round(m_counters, w, m_x.cols());
   }
   const Iterates<double>& iterates() const noexcept { return m_x; }
   const Counters& counters() const noexcept { return m_counters; }

@@ -51,8 +51,29 @@ inline MixingSpectrum mixing_spectrum(const SparseMatrix& w) {
   return {lmin, std::max(std::abs(l2), std::abs(lmin))};
 }
 
-inline void require_positive(const char* who, const char* field, double v) {
-  if (!(v > 0)) fail(who, field, " must be > 0 (got ", v, ")");
+/// Throws DimensionMismatch unless the problem and the graph sequence have the same nodes.
+template <class P, class S>
+void check_nodes(const char* who, const P& problem, const S& sequence) {
+  if (problem.num_nodes() != sequence.num_nodes())
+    fail<DimensionMismatch>(who, "problem has ", problem.num_nodes(), " nodes, graph sequence has ",
+                            sequence.num_nodes());
+}
+
+/// Throws unless X0 is finite and n x d.
+inline void check_start(const char* who, const Iterates<double>& x0, Index n, Index d) {
+  if (x0.rows() != n || x0.cols() != d)
+    fail<DimensionMismatch>(who, "X must be ", n, " x ", d, " (nodes x dim), got ", x0.rows(), " x ", x0.cols());
+  if (!x0.allFinite()) fail(who, "X must be finite");
+}
+
+/// The step rules of DGD and EXTRA, (1 + λmin(W_0)) / (2 L), and of gradient tracking,
+/// (1 − ρ(W_0)) / (2 L); `given` > 0 overrides the rule.
+enum class StepRule { half_stability, half_gap };
+template <class S>
+double default_step(double given, StepRule rule, const S& sequence, double smoothness) {
+  if (given > 0) return given;
+  const MixingSpectrum m = mixing_spectrum(SparseMatrix(sequence.mixing(0)));
+  return (rule == StepRule::half_stability ? 1 + m.lambda_min : 1 - m.slem) / (2 * smoothness);
 }
 
 }  // namespace adonis::detail

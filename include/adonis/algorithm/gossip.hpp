@@ -38,6 +38,14 @@ inline void count_round(Counters& c, const SparseMatrix& w, Index dim, int vecto
   c.bytes += m * 8 * vectors * dim;
 }
 
+/// Ends a synchronous round: counts its messages (see count_round), then advances the round
+/// counter; time = round number.
+inline void finish_round(Counters& c, const SparseMatrix& w, Index dim, int vectors = 1) {
+  count_round(c, w, dim, vectors);
+  ++c.rounds;
+  c.time = static_cast<double>(c.rounds);
+}
+
 inline void check_iterates(const char* who, const Iterates<double>& x, Index n) {
   if (x.rows() != n)
     fail<DimensionMismatch>(who, "X must have one row per node: ", n, " rows (got ", x.rows(), " x ", x.cols(), ")");
@@ -62,9 +70,7 @@ class Gossip {
     const SparseMatrix& w = m_sequence.mixing(m_counters.rounds);
     m_next.noalias() = w * m_x;
     std::swap(m_x, m_next);
-    detail::count_round(m_counters, w, m_x.cols());
-    ++m_counters.rounds;
-    m_counters.time = static_cast<double>(m_counters.rounds);
+    detail::finish_round(m_counters, w, m_x.cols());
   }
   const Iterates<double>& iterates() const noexcept { return m_x; }
   const Counters& counters() const noexcept { return m_counters; }

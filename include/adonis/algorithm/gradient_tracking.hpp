@@ -42,21 +42,14 @@ class GradientTracking {
   GradientTracking(const Problem& problem, Sequence sequence, GradientTrackingOptions options = {})
       : m_problem(&problem), m_sequence(std::move(sequence)), m_options(options) {
     m_options.validate();
-    if (problem.num_nodes() != m_sequence.num_nodes())
-      detail::fail<DimensionMismatch>("GradientTracking", "problem has ", problem.num_nodes(),
-                                      " nodes, graph sequence has ", m_sequence.num_nodes());
-    m_step = m_options.step_size > 0
-                 ? m_options.step_size
-                 : (1 - detail::mixing_spectrum(SparseMatrix(m_sequence.mixing(0))).slem) / (2 * m_options.smoothness);
+    detail::check_nodes("GradientTracking", problem, m_sequence);
+    m_step = detail::default_step(m_options.step_size, detail::StepRule::half_gap, m_sequence, m_options.smoothness);
   }
 
   double step_size() const noexcept { return m_step; }
 
   void init(const Iterates<double>& x0) {
-    detail::check_iterates("GradientTracking::init", x0, m_sequence.num_nodes());
-    if (x0.cols() != m_problem->dim())
-      detail::fail<DimensionMismatch>("GradientTracking::init", "X must have ", m_problem->dim(), " columns (got ",
-                                      x0.cols(), ")");
+    detail::check_start("GradientTracking::init", x0, m_sequence.num_nodes(), m_problem->dim());
     m_x = x0;
     m_counters = {};
     detail::stacked_gradients(*m_problem, m_x, m_g);
@@ -73,9 +66,7 @@ class GradientTracking {
     m_next.noalias() = w * m_y;
     m_y = m_next + m_g_next - m_g;
     std::swap(m_g, m_g_next);
-    detail::count_round(m_counters, w, m_x.cols(), 2);
-    ++m_counters.rounds;
-    m_counters.time = static_cast<double>(m_counters.rounds);
+    detail::finish_round(m_counters, w, m_x.cols(), 2);
   }
   const Iterates<double>& iterates() const noexcept { return m_x; }
   /// The gradient trackers Y (row i tracks the average gradient at node i).
