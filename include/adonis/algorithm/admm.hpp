@@ -42,7 +42,9 @@ struct AdmmOptions {
   /// on m_f, M_f and the graph (theory-rates.md §7a: the optimal c grows with M_f); c = 1 suits objectives
   /// with curvature of order one. Tune it on a log grid for badly scaled objectives.
   double penalty = 1.0;
-  void validate() const { detail::require_positive("Admm", "penalty", penalty); }
+  void validate() const {
+    if (!(penalty > 0)) detail::fail("Admm", "penalty must be > 0 (got ", penalty, ")");
+  }
 };
 
 /// Decentralized consensus ADMM over the (static) support of a graph sequence's W_0.

@@ -44,7 +44,9 @@ struct DualAveragingOptions {
   /// false: iterates() returns the last primal iterates x_i(T) = −α(T−1) z_i(T).
   /// averages() and primal() return each of them regardless.
   bool report_averages = true;
-  void validate() const { detail::require_positive("DualAveraging", "step_scale", step_scale); }
+  void validate() const {
+    if (!(step_scale > 0)) detail::fail("DualAveraging", "step_scale must be > 0 (got ", step_scale, ")");
+  }
 };
 
 /// Distributed dual averaging with ψ(x) = ||x||²/2 (unconstrained) over a graph sequence.
