@@ -43,8 +43,11 @@ class RoundView {
   Round round() const { return counters().rounds; }
   /// x̄ = (1/n) Σ_i x_i.
   const Vector<double>& average() const {
-    if (!m_average) m_average = iterates().colwise().mean().transpose();
-    return *m_average;
+    if (!m_has_average) {
+      m_average = iterates().colwise().mean().transpose();
+      m_has_average = true;
+    }
+    return m_average;
   }
   /// (1/n) Σ_i ||x_i − x̄||².
   double consensus_error() const {
@@ -55,7 +58,10 @@ class RoundView {
 
  private:
   const Algorithm* m_algorithm;
-  mutable std::optional<Vector<double>> m_average;
+  // a flag, not std::optional<Vector>: GCC 12 warns (falsely) about optional<Eigen::Matrix>
+  // destructors under -O1 with sanitizers
+  mutable Vector<double> m_average;
+  mutable bool m_has_average = false;
   mutable std::optional<double> m_consensus;
 };
 
