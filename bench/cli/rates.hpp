@@ -2,15 +2,18 @@
 /// @file rates.hpp
 /// @brief `adonis rates [--list] [--table NAME|all] [--quick] [--out DIR]`.
 ///
-/// Until the theory module lands (issue: theory as code), the one table is `spectral`: the
-/// spectral quantities that govern every rate, computed by the library for each graph family,
-/// checked for equality against the closed forms of theory-rates.md §11 ([DER], rel. 1e-8).
+/// Tables: `default` (rates_default.hpp: every synchronous algorithm on each graph family and a
+/// real network, each row checked against its theorem) and `spectral` (the spectral quantities
+/// that govern every rate, computed by the library for each graph family, checked for equality
+/// against the closed forms of theory-rates.md §11, [DER], rel. 1e-8).
 #pragma once
 
 #include <filesystem>
 #include <fstream>
+#include <cstdint>
 #include <functional>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -19,7 +22,11 @@
 #include "adonis/graph/closed_forms.hpp"
 #include "adonis/graph/generators.hpp"
 #include "adonis/graph/quantities.hpp"
+#include "adonis/report/plot.hpp"
+#include "adonis/theory/json.hpp"
+#include "adonis/theory/verdict.hpp"
 #include "adonis/version.hpp"
+#include "cli/rates_default.hpp"
 #include "cli/common.hpp"
 
 namespace adonis::cli {
@@ -70,6 +77,88 @@ inline std::vector<SpectralRow> spectral_table(bool quick) {
   return rows;
 }
 
+/// The tables `rates` knows, with a one-line description.
+inline const std::vector<std::pair<std::string, std::string>>& rate_tables() {
+  static const std::vector<std::pair<std::string, std::string>> list{
+      {"default",
+       "every synchronous algorithm x {ring, torus, hypercube, Erdős–Rényi, exponential, karate} x {quadratic, "
+       "logistic heart_scale}: measured rate vs theorem"},
+      {"spectral", "graph-family spectral quantities vs closed forms (theory-rates.md §11)"},
+  };
+  return list;
+}
+
+/// The spectral table as rate rows ([DER] equalities, rel. 1e-8).
+inline std::vector<RateRow> spectral_rows(const std::vector<SpectralRow>& table) {
+  std::vector<RateRow> rows;
+  for (const auto& r : table) {
+    const RateRow base{.table = "spectral", .algorithm = "none", .graph = r.spec, .problem = "none",
+                       .source = "theory-rates.md §11 (closed forms)", .tag = Tag::DER};
+    RateRow row = base;
+    row.quantity = "laplacian_lambda2";
+    rows.push_back(judge_equal(row, r.cf.laplacian_lambda2, r.q.laplacian_lambda2, 1e-8));
+    row.quantity = "chi1 (Λ = L/|E|)";
+    rows.push_back(judge_equal(row, r.cf.chi1, r.q.chi1, 1e-8));
+    if (r.cf.chi2) {
+      row.quantity = "chi2 (Λ = L/|E|)";
+      rows.push_back(judge_equal(row, *r.cf.chi2, r.q.chi2, 1e-8));
+    }
+    if (r.cf.mixing_slem) {
+      row.quantity = "mixing_slem (metropolis)";
+      rows.push_back(judge_equal(row, *r.cf.mixing_slem, r.q.mixing_slem, 1e-8));
+    }
+  }
+  return rows;
+}
+
+/// FNV-1a hash of a graph's sorted edge list (provenance: identifies the exact topology).
+inline std::string graph_hash(const Graph& g) {
+  std::uint64_t h = 1469598103934665603ull;
+  auto mix = [&](std::uint64_t v) {
+    for (int k = 0; k < 8; ++k) {
+      h ^= (v >> (8 * k)) & 0xff;
+      h *= 1099511628211ull;
+    }
+  };
+  mix(static_cast<std::uint64_t>(num_nodes(g)));
+  for (const auto& [u, v] : edge_list(g)) {
+    mix(static_cast<std::uint64_t>(u));
+    mix(static_cast<std::uint64_t>(v));
+  }
+  std::ostringstream out;
+  out << std::hex << h;
+  return out.str();
+}
+
+/// The convergence figure of the default table: measured ||X_t − X_{t−1}|| and, dashed, the
+/// theory's envelope C r^t anchored at the start of the fit window.
+inline PlotOutput plot_convergence(const std::vector<ConvergenceCurve>& curves, const DefaultTableSpec& spec,
+                                   const std::filesystem::path& stem) {
+  PlotSpec plot{.title = "default table: " + spec.curve_graph + ", " + spec.curve_problem +
+                         " (dashed: theory's rate)",
+                .xlabel = "round t",
+                .ylabel = "||X_t - X_{t-1}||_F"};
+  for (const auto& c : curves) {
+    Series measured{.title = c.algorithm};
+    for (std::size_t t = 1; t < c.step_norm.size(); ++t)
+      if (c.step_norm[t] > 0) {
+        measured.x.push_back(static_cast<double>(t));
+        measured.y.push_back(c.step_norm[t]);
+      }
+    Series envelope{.title = c.algorithm + " theory", .dashed = true};
+    const std::size_t t0 = c.fit.first + 1;
+    if (t0 < c.step_norm.size()) {
+      for (std::size_t t = 1; t < c.step_norm.size(); t += std::max<std::size_t>(1, c.step_norm.size() / 200)) {
+        envelope.x.push_back(static_cast<double>(t));
+        envelope.y.push_back(c.step_norm[t0] * std::pow(c.theory_rate, static_cast<double>(t) - static_cast<double>(t0)));
+      }
+    }
+    plot.series.push_back(std::move(measured));
+    if (!envelope.x.empty()) plot.series.push_back(std::move(envelope));
+  }
+  return write_plot(plot, stem);
+}
+
 /// Registers the subcommand on `app`. Sets `exit_code` to 1 if any row is VIOLATED.
 inline void add_rates(CLI::App& app, int& exit_code) {
   struct Args {
@@ -81,41 +170,69 @@ inline void add_rates(CLI::App& app, int& exit_code) {
   sub->add_flag("--list", args->list, "list the tables");
   sub->add_option("--table", args->table, "table NAME, or all")->capture_default_str();
   sub->add_flag("--quick", args->quick, "reduced sizes");
-  sub->add_option("--out", args->out, "directory for NAME.csv and NAME.json");
+  sub->add_option("--out", args->out, "directory for NAME.csv, NAME.json and the plots");
   sub->callback([args, &exit_code] {
     if (args->list) {
-      std::cout << "spectral  graph-family spectral quantities vs closed forms (theory-rates.md §11) [default]\n";
+      for (const auto& [name, what] : rate_tables()) std::cout << name << "  " << what << '\n';
       return;
     }
-    if (args->table != "default" && args->table != "all" && args->table != "spectral")
-      throw InvalidArgument("rates: unknown table '" + args->table + "' (known: spectral, default, all)");
-    const auto rows = spectral_table(args->quick);
-    std::cout << "## spectral: graph quantities vs closed forms (theory-rates.md §11, [DER], check equal, rel. tol 1e-8)\n\n"
-              << "| graph | n | edges | λ2(L) | ρ (MH) | 1−ρ | p = 1−ρ² | λ2(W̄) | χ1 | χ2 | max rel. error | verdict |\n"
-              << "|---|---|---|---|---|---|---|---|---|---|---|---|\n";
-    for (const auto& r : rows) {
-      const bool ok = r.rel_error <= 1e-8;
-      if (!ok) exit_code = 1;
-      std::cout << "| " << r.spec << " | " << r.q.nodes << " | " << r.q.edges << " | " << fmt(r.q.laplacian_lambda2, 6)
-                << " | " << fmt(r.q.mixing_slem, 6) << " | " << fmt(r.q.mixing_spectral_gap, 6) << " | "
-                << fmt(r.q.koloskova_p, 6) << " | " << fmt(r.q.gossip_lambda2, 6) << " | " << fmt(r.q.chi1, 6) << " | "
-                << fmt(r.q.chi2, 6) << " | " << fmt(r.rel_error, 2) << " | " << (ok ? "ok" : "VIOLATED") << " |\n";
+    std::vector<std::string> names;
+    for (const auto& t : rate_tables())
+      if (args->table == "all" || args->table == t.first) names.push_back(t.first);
+    if (names.empty()) {
+      std::string known;
+      for (const auto& t : rate_tables()) known += t.first + ", ";
+      throw InvalidArgument("rates: unknown --table '" + args->table + "' (known: " + known + "all)");
     }
-    std::cout << "\nχ1, χ2 use Λ = L/|E| (uniform edge clocks, total communication rate 1).\n";
-    if (!args->out.empty()) {
-      std::filesystem::create_directories(args->out);
-      std::ofstream csv(std::filesystem::path(args->out) / "spectral.csv");
-      csv << "table,algorithm,graph,problem,quantity,check,theory,measured,ratio,verdict,source,tag\n";
-      csv.precision(17);
-      for (const auto& r : rows) {
-        const bool ok = r.rel_error <= 1e-8;
-        csv << "spectral,none," << r.spec << ",none,laplacian_lambda2,equal," << r.cf.laplacian_lambda2 << ','
-            << r.q.laplacian_lambda2 << ',' << r.q.laplacian_lambda2 / r.cf.laplacian_lambda2 << ','
-            << (ok ? "ok" : "VIOLATED") << ",theory-rates.md §11,DER\n";
+    if (!args->out.empty()) std::filesystem::create_directories(args->out);
+    const std::filesystem::path out_dir = args->out;
+    for (const auto& name : names) {
+      std::vector<RateRow> rows;
+      nlohmann::ordered_json provenance{{"table", name},
+                                        {"version", version_string},
+                                        {"quick", args->quick},
+                                        {"seed", 0},
+                                        {"mixing", "metropolis"}};
+      if (name == "spectral") {
+        const auto table = spectral_table(args->quick);
+        rows = spectral_rows(table);
+        for (const auto& r : table) provenance["graphs"][r.spec] = {{"nodes", r.q.nodes}, {"edges", r.q.edges}};
+      } else {
+        DefaultTableSpec spec;
+        std::vector<ConvergenceCurve> curves;
+        rows = default_table(spec, std::cerr, args->out.empty() ? nullptr : &curves);
+        for (const auto& gs : spec.graphs) {
+          const Graph g = make_graph(gs);
+          provenance["graphs"][gs] = {{"nodes", num_nodes(g)}, {"edges", num_edges(g)}, {"hash", graph_hash(g)}};
+          for (const auto& ps : spec.problems) {
+            const ProblemInstance inst = make_problem(ps, num_nodes(g));
+            std::visit(
+                [&](const auto& p) {
+                  const ReferenceSolution ref = reference_solution(p);
+                  const ProblemConstants c = problem_constants(p, ref.x);
+                  provenance["problems"][ps][gs] = {{"f_star", ref.f},       {"L_max", c.L_max}, {"L", c.L},
+                                                    {"mu", c.mu},            {"kappa", c.kappa}, {"zeta2", c.zeta2},
+                                                    {"reference", ref.method}};
+                },
+                inst.problem);
+          }
+        }
+        if (!args->out.empty() && !curves.empty()) {
+          const PlotOutput plot = plot_convergence(curves, spec, out_dir / "default_convergence");
+          provenance["plots"] = {{"convergence", plot.images ? "default_convergence.svg, default_convergence.png"
+                                                              : "gnuplot not found: default_convergence.gp only"}};
+          if (!plot.images) std::cerr << "rates: gnuplot not found; wrote the script " << plot.script << " only\n";
+        }
       }
-      std::ofstream json(std::filesystem::path(args->out) / "spectral.json");
-      json << nlohmann::ordered_json{{"table", "spectral"}, {"version", version_string}, {"quick", args->quick}}.dump(2)
-           << '\n';
+      write_rates_markdown(std::cout, rows, name + " table (adonis " + version_string + ")");
+      if (any_violated(rows)) exit_code = 1;
+      if (!args->out.empty()) {
+        std::ofstream csv(out_dir / (name + ".csv"));
+        write_rates_csv(csv, rows);
+        std::ofstream json(out_dir / (name + ".json"));
+        json << rates_json(rows, provenance).dump(2) << '\n';
+        if (!csv || !json) throw InvalidArgument("rates: cannot write into --out '" + args->out + "'");
+      }
     }
   });
 }

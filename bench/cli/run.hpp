@@ -11,23 +11,31 @@
 
 #include <CLI/CLI.hpp>
 
+#include "adonis/algorithm/admm.hpp"
+#include "adonis/algorithm/choco.hpp"
 #include "adonis/algorithm/dgd.hpp"
+#include "adonis/algorithm/dual_averaging.hpp"
 #include "adonis/algorithm/extra.hpp"
 #include "adonis/algorithm/gossip.hpp"
 #include "adonis/algorithm/gradient_tracking.hpp"
+#include "adonis/algorithm/msda.hpp"
 #include "adonis/graph/spec.hpp"
 #include "adonis/problem/constants.hpp"
+#include "adonis/problem/local.hpp"
 #include "adonis/problem/random.hpp"
 #include "adonis/problem/reference.hpp"
 #include "adonis/problem/spec.hpp"
 #include "adonis/report/trace.hpp"
+#include "adonis/theory/fit.hpp"
+#include "adonis/theory/measure.hpp"
 #include "cli/common.hpp"
 
 namespace adonis::cli {
 
 /// The algorithm names `run` accepts so far (architecture.md lists the full set).
 inline const std::vector<std::string>& run_algorithms() {
-  static const std::vector<std::string> names{"gossip", "chebyshev-gossip", "dgd", "gradient-tracking", "extra"};
+  static const std::vector<std::string> names{"gossip", "chebyshev-gossip", "dgd", "gradient-tracking", "extra",
+                                                 "admm", "dual-averaging", "msda", "choco-gossip", "choco-sgd"};
   return names;
 }
 
@@ -62,10 +70,12 @@ inline AnySequence make_sequence(const Graph& g, const std::string& kind, const 
 inline void add_run(CLI::App& app) {
   struct Args {
     std::string algorithm, graph, problem, mixing = "metropolis", partition = "iid", sequence = "static", csv, step;
+    std::string compressor = "identity", gamma;
+    bool measure = false;
     Round iterations = 1000, every = 1;
     std::uint64_t seed = 0;
     Index dim = 10;
-    double target = 0;
+    double target = 0, rho = 1;
   };
   auto args = std::make_shared<Args>();
   auto* sub = app.add_subcommand("run", "Run one algorithm and record its trace");
@@ -82,19 +92,47 @@ inline void add_run(CLI::App& app) {
   sub->add_option("--iterations", args->iterations, "rounds")->capture_default_str();
   sub->add_option("--seed", args->seed, "seed of X_0, the partition and random sequences")->capture_default_str();
   sub->add_option("--dim", args->dim, "dimension of the averaged vectors (averaging algorithms)")->capture_default_str();
-  sub->add_option("--step", args->step, "constant step size (default: the algorithm's documented rule)");
+  sub->add_option("--step", args->step,
+                  "constant step size, or 'theory' for the theorem's own step (default: the algorithm's documented "
+                  "rule; for dual-averaging the scale a of a/sqrt(t+1))");
+  auto* rho_option = sub->add_option("--rho", args->rho, "ADMM penalty c > 0")->capture_default_str();
+  auto* compressor_option =
+      sub->add_option("--compressor", args->compressor,
+                      "CHOCO compression: identity | top-k:K | random-k:K | random-k-unbiased:K | qsgd:S | sign")
+          ->capture_default_str();
+  sub->add_option("--gamma", args->gamma,
+                  "CHOCO consensus step in (0, 1], or 'theory' for the theorem's (default: the practical rule)");
+  sub->add_flag("--measure", args->measure,
+                "add the measured rate quantities of `adonis rates` to the summary (fitted tail rate of "
+                "||X_t − X_{t−1}||; for averaging: average drift and worst per-round contraction)");
   sub->add_option("--every", args->every, "record every k-th round")->capture_default_str();
   sub->add_option("--target", args->target, "stop once f(x̄) − f* <= target");
   sub->add_option("--csv", args->csv, "write the trace to FILE");
-  sub->callback([args] {
+  sub->callback([args, rho_option, compressor_option] {
     const auto& a = *args;
     if (std::find(run_algorithms().begin(), run_algorithms().end(), a.algorithm) == run_algorithms().end())
       throw InvalidArgument("run: unknown --algorithm '" + a.algorithm + "' (known: " + names_of(run_algorithms()) + ")");
     if (a.iterations < 0) throw InvalidArgument("run: --iterations must be >= 0 (got " + std::to_string(a.iterations) + ")");
     if (a.every < 1) throw InvalidArgument("run: --every must be >= 1 (got " + std::to_string(a.every) + ")");
+    if (rho_option->count() > 0 && a.algorithm != "admm")
+      throw InvalidArgument("run: --rho is the penalty of 'admm', not an option of '" + a.algorithm + "'");
+    if (!(a.rho > 0)) throw InvalidArgument("run: --rho must be > 0 (got " + fmt(a.rho) + ")");
+    const bool choco = a.algorithm == "choco-gossip" || a.algorithm == "choco-sgd";
+    if (!choco && (compressor_option->count() > 0 || !a.gamma.empty()))
+      throw InvalidArgument("run: --compressor and --gamma are options of choco-gossip and choco-sgd, not of '" +
+                            a.algorithm + "'");
+    double gamma = 0;
+    if (!a.gamma.empty() && a.gamma != "theory") {
+      gamma = detail::parse_number<double>(a.gamma, "run", "--gamma");
+      if (!(gamma > 0 && gamma <= 1)) throw InvalidArgument("run: --gamma must lie in (0, 1] (got " + a.gamma + ")");
+    }
+    const bool theory = a.step == "theory";
+    if (!a.step.empty() && (a.algorithm == "gossip" || a.algorithm == "chebyshev-gossip" || a.algorithm == "admm" ||
+                            a.algorithm == "msda" || a.algorithm == "choco-gossip"))
+      throw InvalidArgument("run: '" + a.algorithm + "' has no step size (--step '" + a.step + "')" +
+                            (a.algorithm == "admm" ? "; its parameter is --rho" : ""));
     double step = 0;
-    if (!a.step.empty()) {
-      if (a.step == "theory") throw InvalidArgument("run: --step theory is not implemented yet for '" + a.algorithm + "'");
+    if (!a.step.empty() && !theory) {
       step = detail::parse_number<double>(a.step, "run", "--step");
       if (!(step > 0)) throw InvalidArgument("run: --step must be > 0 (got " + a.step + ")");
     }
@@ -103,6 +141,13 @@ inline void add_run(CLI::App& app) {
     const RunOptions run_options{.max_rounds = a.iterations};
     RunResult result;
     TraceOptions trace_options{.every = a.every, .target = a.target};
+    Measurements meas;          // always recorded (cheap); printed with --measure
+    std::string measured;       // " key=value" pairs of --measure
+    auto measure_rate = [&] {  // the linearly convergent optimizers
+      if (meas.step_norm.size() < 8) return;
+      const LinearRateFit fit = fit_step_rate(meas);
+      measured += " rate=" + fmt(fit.rate, 17) + " exponent=" + fmt(-fit.slope, 17);
+    };
     auto finish = [&](const TraceRecorder& trace, const std::string& problem) {
       const TraceRow& last = trace.rows().back();
       std::cout << "algorithm=" << a.algorithm << " graph=" << a.graph << " problem=" << problem
@@ -110,32 +155,53 @@ inline void add_run(CLI::App& app) {
                 << " gradients=" << result.counters.gradients << " messages=" << result.counters.messages
                 << " bytes=" << result.counters.bytes << " suboptimality=" << fmt(last.suboptimality)
                 << " consensus_error=" << fmt(last.consensus_error) << " distance_to_opt=" << fmt(last.distance_to_opt)
-                << '\n';
+                << (a.measure ? measured : std::string()) << '\n';
       if (!a.csv.empty()) {
         std::ofstream out(a.csv);
         if (!out) throw InvalidArgument("run: cannot write --csv file '" + a.csv + "'");
         trace.write_csv(out);
       }
     };
-    if (a.algorithm == "gossip" || a.algorithm == "chebyshev-gossip") {
-      if (!a.problem.empty())
-        throw InvalidArgument("run: averaging the nodes' local minimizers (--problem with '" + a.algorithm +
-                              "') is not implemented yet");
+    if (a.algorithm == "gossip" || a.algorithm == "chebyshev-gossip" || a.algorithm == "choco-gossip") {
       if (a.target > 0) throw InvalidArgument("run: --target needs an optimization algorithm");
       if (a.dim < 1) throw InvalidArgument("run: --dim must be >= 1 (got " + std::to_string(a.dim) + ")");
-      SplitMix64 rng(a.seed, 101, 0);
-      Iterates<double> x(n, a.dim);
-      for (Index k = 0; k < x.size(); ++k) x.data()[k] = standard_normal(rng);
+      Iterates<double> x;
+      if (a.problem.empty()) {  // X_0 = iid N(0, I_d) rows drawn from the seed
+        SplitMix64 rng(a.seed, 101, 0);
+        x.resize(n, a.dim);
+        for (Index k = 0; k < x.size(); ++k) x.data()[k] = standard_normal(rng);
+      } else {  // the nodes' local minimizers (architecture.md, run defaults)
+        const ProblemInstance inst = make_problem(a.problem, n, parse_partition(a.partition), a.seed);
+        x = std::visit([](const auto& p) { return local_minimizers(p); }, inst.problem);
+      }
       TraceRecorder trace(trace_options);
+      auto contraction = [&] {
+        measured += " average_ratio=" + fmt(meas.average_norm.back() / meas.average_norm.front(), 17) +
+                    " max_contraction=" + fmt(meas.max_contraction(), 17);
+      };
       if (a.algorithm == "gossip") {
         Gossip gossip(make_sequence(g, a.sequence, a.mixing, a.seed));
-        result = run(gossip, x, run_options, trace);
-      } else {
+        result = run(gossip, x, run_options, trace, MeasureObserver<>(meas));
+        contraction();
+      } else if (a.algorithm == "chebyshev-gossip") {
         if (a.sequence != "static") throw InvalidArgument("run: chebyshev-gossip needs --sequence static (one fixed W)");
         ChebyshevGossip cheb(sparse_identity(n) - mixing_matrix(g, a.mixing));
-        result = run(cheb, x, run_options, trace);
+        result = run(cheb, x, run_options, trace, MeasureObserver<>(meas));
+        contraction();
+      } else {  // choco-gossip
+        const Compressor comp = parse_compressor(a.compressor, x.cols());
+        if (a.gamma == "theory") {
+          if (a.sequence != "static")
+            throw InvalidArgument("run: --gamma theory needs --sequence static (the theorem is for one fixed W)");
+          gamma = choco_theory_gamma(mixing_matrix(g, a.mixing), comp.delta(x.cols()));
+        }
+        ChocoGossip alg(make_sequence(g, a.sequence, a.mixing, a.seed),
+                        ChocoGossipOptions{.gamma = gamma, .compressor = comp, .seed = a.seed});
+        ChocoLyapunovObserver lyapunov;
+        result = run(alg, x, run_options, trace, lyapunov);
+        measured += " lyapunov_rate=" + fmt(lyapunov.mean_rate(), 17);
       }
-      finish(trace, "none");
+      finish(trace, a.problem.empty() ? "none" : a.problem);
       return;
     }
     if (a.problem.empty()) throw InvalidArgument("run: --problem is required by '" + a.algorithm + "'");
@@ -148,14 +214,79 @@ inline void add_run(CLI::App& app) {
           TraceRecorder trace(p, ref.x, ref.f, trace_options);
           Iterates<double> x = Iterates<double>::Zero(n, p.dim());
           AnySequence seq = make_sequence(g, a.sequence, a.mixing, a.seed);
+          double mu_mean = 0;
+          for (double m : c.mu_i) mu_mean += m / static_cast<double>(c.mu_i.size());
+          // The theorems' steps are stated for one static W (theory-rates.md §4b, §6).
+          auto static_spectrum = [&] {
+            if (a.sequence != "static")
+              throw InvalidArgument("run: --step theory for '" + a.algorithm +
+                                    "' needs --sequence static (the theorem is for one fixed W)");
+            return detail::mixing_spectrum(mixing_matrix(g, a.mixing));
+          };
+          auto need_smooth = [&] {
+            if (!(smoothness > 0))
+              throw InvalidArgument("run: '" + a.algorithm + "' needs a smooth problem (got '" + a.problem + "')");
+          };
           if (a.algorithm == "dgd") {
+            if (theory) step = dgd_theory_step(static_spectrum().lambda_min, c.L_max, c.L_mean, mu_mean);
+            if (step == 0) need_smooth();
             Dgd alg(p, std::move(seq), DgdOptions{.step_size = step, .smoothness = smoothness});
-            result = run(alg, x, run_options, trace);
+            result = run(alg, x, run_options, trace, MeasureObserver<>(meas));
+            measure_rate();
           } else if (a.algorithm == "gradient-tracking") {
+            if (theory) step = diging_theory_step(static_spectrum().slem, 1, c.L_max, mu_mean, n);
+            if (step == 0) need_smooth();
             GradientTracking alg(p, std::move(seq), GradientTrackingOptions{.step_size = step, .smoothness = smoothness});
-            result = run(alg, x, run_options, trace);
-          } else {
+            result = run(alg, x, run_options, trace, MeasureObserver<>(meas));
+            measure_rate();
+          } else if (a.algorithm == "extra") {
+            if (theory) step = extra_theory_step(static_spectrum().lambda_min, c.L_max, c.mu);
+            if (step == 0) need_smooth();
             Extra alg(p, std::move(seq), ExtraOptions{.step_size = step, .smoothness = smoothness});
+            result = run(alg, x, run_options, trace, MeasureObserver<>(meas));
+            measure_rate();
+          } else if (a.algorithm == "admm") {
+            Admm alg(p, std::move(seq), AdmmOptions{.penalty = a.rho});
+            result = run(alg, x, run_options, trace, MeasureObserver<>(meas));
+            measure_rate();
+          } else if (a.algorithm == "msda") {
+            if (a.sequence != "static") throw InvalidArgument("run: msda needs --sequence static (one fixed W)");
+            Msda alg(p, std::move(seq));
+            result = run(alg, x, run_options, trace, MeasureObserver<>(meas));
+            measure_rate();
+          } else if (a.algorithm == "choco-sgd") {
+            // ICLR'20 Thm. 4.1's step η = √n / √(T + 1) for a horizon of T rounds
+            if (theory) step = std::sqrt(static_cast<double>(n)) / std::sqrt(static_cast<double>(a.iterations) + 1);
+            if (step == 0) need_smooth();
+            const Compressor comp = parse_compressor(a.compressor, p.dim());
+            if (a.gamma == "theory") {
+              if (a.sequence != "static")
+                throw InvalidArgument("run: --gamma theory needs --sequence static (the theorem is for one fixed W)");
+              gamma = choco_theory_gamma(mixing_matrix(g, a.mixing), comp.delta(p.dim()));
+            }
+            ChocoSgd alg(p, std::move(seq),
+                         ChocoSgdOptions{.gamma = gamma, .step_size = step, .smoothness = smoothness,
+                                         .compressor = comp, .seed = a.seed});
+            result = run(alg, x, run_options, trace);
+          } else {  // dual-averaging: the Thm. 2 scale unless --step gives one
+            if (step == 0) {
+              // R² >= ψ(x*) = ||x*||²/2 (at least 1); G: the subgradient bound of a nonsmooth problem,
+              // else a bound of ||∇f_i|| on the ball ||x|| <= ||x*||: max_i ||∇f_i(x*)|| + 2 L_max ||x*||.
+              const double r = std::max(ref.x.norm() / std::sqrt(2.0), 1.0);
+              double gmax = c.lipschitz;
+              if (!std::isfinite(gmax)) {
+                gmax = 0;
+                Vector<double> gi(p.dim());
+                for (Index i = 0; i < n; ++i) {
+                  p.gradient(i, ref.x, gi);
+                  gmax = std::max(gmax, gi.norm());
+                }
+                gmax += 2 * c.L_max * ref.x.norm();
+              }
+              step = dual_averaging_theory_scale(r, gmax > 0 ? gmax : 1.0,
+                                                 detail::mixing_spectrum(SparseMatrix(seq.mixing(0))).slem);
+            }
+            DualAveraging alg(p, std::move(seq), DualAveragingOptions{.step_scale = step});
             result = run(alg, x, run_options, trace);
           }
           finish(trace, a.problem);

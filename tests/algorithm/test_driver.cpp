@@ -42,6 +42,16 @@ TEST_CASE("observers see every round; returning true stops; counters follow the 
   REQUIRE_THROWS_AS(run(gossip, x, RunOptions{.max_rounds = -1}), InvalidArgument);
   Iterates<double> wrong = Iterates<double>::Zero(5, 2);
   REQUIRE_THROWS_WITH(run(gossip, wrong, RunOptions{}), Catch::Contains("12 rows (got 5 x 2)"));
+
+  // member form: alg.run(X, observers...) uses the default options, alg.run(X, options, ...)
+  Counter again;
+  x = Iterates<double>::Random(12, 5);
+  REQUIRE(gossip.run(x, again).counters.rounds == 7);
+  REQUIRE(again.rounds == 7);
+  const RunResult budget = gossip.run(x, RunOptions{.max_rounds = 3});
+  REQUIRE(budget.status == Status::max_rounds);
+  REQUIRE(budget.counters.rounds == 3);
+  REQUIRE(gossip.run(x).counters.rounds == RunOptions{}.max_rounds);
 }
 
 TEST_CASE("the trace recorder: columns, schedule, target, consensus-only mode", "[algorithm][trace]") {

@@ -11,6 +11,7 @@
 
 #include "adonis/problem/constants.hpp"
 #include "adonis/problem/gradcheck.hpp"
+#include "adonis/problem/local.hpp"
 #include "adonis/problem/reference.hpp"
 #include "adonis/problem/spec.hpp"
 #include "support.hpp"
@@ -76,7 +77,7 @@ TEST_CASE("least squares reproduces the NIST certified Longley coefficients", "[
     if (nodes == 1) {
       // mu = sigma_min(A)^2 / 16 despite cond(A^T A) ~ 1e19: independently, 1/mu = 16 ||R^-1||^2
       // from a Householder QR of A (the largest eigenvalue of R^-1 R^-T is accurate)
-      const Matrix<double>& a = p.local_features(0);
+      const auto& a = p.local_features(0);
       const Matrix<double> rr = Eigen::HouseholderQR<Matrix<double>>(a).matrixQR().topRows(7);
       const Matrix<double> rinv =
           rr.triangularView<Eigen::Upper>().solve(Matrix<double>::Identity(7, 7));
@@ -259,4 +260,38 @@ TEST_CASE("constants of the median problem: nonsmooth", "[problem][constants][me
   CHECK(c.lipschitz == 2);
   CHECK(c.sigma2 > 0);
   CHECK(c.sigma2 <= 4.0 / 2);  // ||sign(.)||^2 <= d, halved by b = 2
+}
+
+TEST_CASE("local minimizers: the proximal point method zeroes each f_i's gradient", "[problem][local]") {
+  const Index n = 5;
+  for (const char* spec : {"logistic:heart_scale:0.01", "ridge:heart_scale:0.1"}) {
+    INFO(spec);
+    const ProblemInstance inst = make_problem(spec, n);
+    std::visit(
+        [&](const auto& p) {
+          const Iterates<double> x = local_minimizers(p);
+          Vector<double> g(p.dim());
+          for (Index i = 0; i < n; ++i) {
+            p.gradient(i, x.row(i).transpose(), g);
+            CHECK(g.norm() < 1e-9);
+          }
+          CHECK((x.row(0) - x.row(1)).norm() > 1e-3);  // heterogeneous nodes, distinct minimizers
+        },
+        inst.problem);
+  }
+  // Nonsmooth: node i's minimizer of mean_j ||x − a_j||_1 is its coordinate-wise median.
+  const ProblemInstance med = make_problem("median:heart_scale", 3);
+  const auto& p = std::get<MedianProblem>(med.problem);
+  const Iterates<double> x = local_minimizers(p);
+  for (Index i = 0; i < 3; ++i) {
+    const auto& a = p.local_features(i);
+    for (Index k = 0; k < p.dim(); ++k) {
+      std::vector<double> col(a.col(k).data(), a.col(k).data() + a.rows());
+      std::sort(col.begin(), col.end());
+      const double lo = col[(col.size() - 1) / 2], hi = col[col.size() / 2];
+      CHECK(x(i, k) >= lo - 1e-9);
+      CHECK(x(i, k) <= hi + 1e-9);
+    }
+  }
+  CHECK_THROWS_AS(local_minimizers(p, LocalMinimizerOptions{.prox_step = -1}), InvalidArgument);
 }

@@ -52,7 +52,7 @@ struct AdmmOptions {
 /// @tparam Sequence models GraphSequence.
 /// Counters: one prox per node per round is counted in `gradients` (local oracle calls).
 template <ProximalObjective Problem, GraphSequence Sequence>
-class Admm {
+class Admm : public Runnable<Admm<Problem, Sequence>> {
  public:
   /// @throws InvalidArgument for invalid options or a node without neighbours in W_0;
   ///         DimensionMismatch if the node counts differ.
@@ -89,7 +89,7 @@ class Admm {
       detail::fail<DimensionMismatch>("Admm::init", "X must have ", m_problem->dim(), " columns (got ", x0.cols(), ")");
     m_x = x0;
     m_alpha = Iterates<double>::Zero(x0.rows(), x0.cols());
-    m_ax.noalias() = m_adjacency * m_x;  // neighbour sums of X^0 (the initial exchange)
+    detail::mix(m_adjacency, m_x, m_ax);  // neighbour sums of X^0 (the initial exchange)
     m_counters = {};
   }
   void step() {
@@ -107,7 +107,7 @@ class Admm {
     std::swap(m_x, m_next);
     m_counters.gradients += n;
     // exchange: Σ_{j∈N_i} x_j^{k+1}; dual: α_i += c (d_i x_i − Σ_j x_j)
-    m_ax.noalias() = m_adjacency * m_x;
+    detail::mix(m_adjacency, m_x, m_ax);
     m_alpha += c * (m_degree.asDiagonal() * m_x - m_ax);
     detail::count_round(m_counters, m_w0, d);
     ++m_counters.rounds;

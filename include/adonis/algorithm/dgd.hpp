@@ -11,6 +11,7 @@
 /// identical quadratics.
 #pragma once
 
+#include <algorithm>
 #include <utility>
 
 #include "adonis/algorithm/driver.hpp"
@@ -37,12 +38,24 @@ struct DgdOptions {
   }
 };
 
+/// The step of Yuan, Ling & Yin's theorems (SIAM J. Optim. 26(3), 2016; theory-rates.md §4b):
+///   α = min{(1 + λn(W))/L_h, 1/(L̄ + μ̄)}   (strongly convex f_i, linear convergence to an O(α)
+///   neighbourhood), or min{(1 + λn(W))/L_h, 1/L̄} when μ̄ = 0 (O(1/k) to an O(α) level),
+/// with L_h = max_i L_i, L̄ and μ̄ the means of the L_i and μ_i, λn(W) the smallest eigenvalue
+/// of W. This is what `adonis run --step theory` uses for `dgd`.
+inline double dgd_theory_step(double lambda_min_w, double l_max, double l_mean, double mu_mean) {
+  if (!(l_max > 0) || !(l_mean > 0) || !(mu_mean >= 0))
+    detail::fail("dgd_theory_step", "needs L_h > 0, L_mean > 0, mu_mean >= 0 (got ", l_max, ", ", l_mean, ", ", mu_mean,
+                 ")");
+  return std::min((1 + lambda_min_w) / l_max, 1 / (l_mean + mu_mean));
+}
+
 /// DGD / D-SGD over a graph sequence.
 /// @tparam Problem models DecentralizedObjective (StochasticObjective if options.stochastic);
 ///         it must outlive the algorithm.
 /// @tparam Sequence models GraphSequence.
 template <DecentralizedObjective Problem, GraphSequence Sequence>
-class Dgd {
+class Dgd : public Runnable<Dgd<Problem, Sequence>> {
  public:
   /// @throws InvalidArgument for invalid options; DimensionMismatch if the node counts differ.
   Dgd(const Problem& problem, Sequence sequence, DgdOptions options = {})
@@ -68,7 +81,7 @@ class Dgd {
       if (h + 1 < m_options.local_steps) m_x -= m_step * m_g;
     }
     const SparseMatrix& w = m_sequence.mixing(t);
-    m_next.noalias() = w * m_x;
+    detail::mix(w, m_x, m_next);
     m_next -= m_step * m_g;
     std::swap(m_x, m_next);
     detail::finish_round(m_counters, w, m_x.cols());

@@ -139,4 +139,20 @@ RunResult run(Algorithm& algorithm, Iterates<double>& X, const RunOptions& optio
   return result;
 }
 
+/// Member form of run() for the algorithm classes (CRTP): `alg.run(X, observers...)` with the
+/// default RunOptions, or `alg.run(X, options, observers...)`.
+template <class Derived>
+class Runnable {
+ public:
+  template <class... Observers>
+  RunResult run(Iterates<double>& X, const RunOptions& options, Observers&&... observers) {
+    return adonis::run(static_cast<Derived&>(*this), X, options, std::forward<Observers>(observers)...);
+  }
+  template <class... Observers>
+    requires(!(std::is_same_v<std::remove_cvref_t<Observers>, RunOptions> || ...))
+  RunResult run(Iterates<double>& X, Observers&&... observers) {
+    return adonis::run(static_cast<Derived&>(*this), X, RunOptions{}, std::forward<Observers>(observers)...);
+  }
+};
+
 }  // namespace adonis

@@ -49,13 +49,24 @@ struct DualAveragingOptions {
   }
 };
 
+/// The step scale of Duchi, Agarwal & Wainwright's Thm. 2 (theory-rates.md §8, [REC]):
+/// a = R sqrt(1 − σ2(P)) / (4 G), with ψ(x*) = ||x*||²/2 <= R², G a bound on the subgradients of
+/// the f_i and σ2(P) = ||P − J||. `adonis run` uses it for `dual-averaging` by default and with
+/// `--step theory`.
+inline double dual_averaging_theory_scale(double r, double g, double sigma2) {
+  if (!(r > 0) || !(g > 0) || !(sigma2 >= 0 && sigma2 < 1))
+    detail::fail("dual_averaging_theory_scale", "needs R > 0, G > 0, 0 <= sigma2 < 1 (got R=", r, ", G=", g,
+                 ", sigma2=", sigma2, ")");
+  return r * std::sqrt(1 - sigma2) / (4 * g);
+}
+
 /// Distributed dual averaging with ψ(x) = ||x||²/2 (unconstrained) over a graph sequence.
 /// @tparam Problem models DecentralizedObjective; for a NonsmoothObjective its `gradient`
 ///         member must return a subgradient (as every objective's does, concepts.hpp).
 ///         It must outlive the algorithm.
 /// @tparam Sequence models GraphSequence.
 template <DecentralizedObjective Problem, GraphSequence Sequence>
-class DualAveraging {
+class DualAveraging : public Runnable<DualAveraging<Problem, Sequence>> {
  public:
   /// @throws InvalidArgument for invalid options; DimensionMismatch if the node counts differ.
   DualAveraging(const Problem& problem, Sequence sequence, DualAveragingOptions options)
@@ -84,7 +95,7 @@ class DualAveraging {
     const SparseMatrix& w = m_sequence.mixing(t);
     detail::stacked_gradients(*m_problem, m_x, m_g);
     m_counters.gradients += m_x.rows();
-    m_next.noalias() = w * m_z;
+    detail::mix(w, m_z, m_next);
     m_next += m_g;
     std::swap(m_z, m_next);
     m_x = -step_size(t) * m_z;

@@ -33,11 +33,23 @@ struct ExtraOptions {
   }
 };
 
+/// Half of the step bound under which Shi et al. prove EXTRA's linear rate (proof of Thm. 3.7,
+/// theory-rates.md §6b, transcribed): α < 2 μ_g λmin(W̃)/L² = μ_g (1 + λn(W))/L² for
+/// W̃ = (I + W)/2. μ_g, the restricted strong convexity of the paper's auxiliary function, is not
+/// available in closed form; the strong convexity μ of f stands in for it. The bound is strict,
+/// hence the half; `adonis run --step theory` uses it for `extra`. (The convex-case bound of
+/// Thm. 3.3, (1 + λn(W))/L, is twice the default rule.)
+inline double extra_theory_step(double lambda_min_w, double l_max, double mu) {
+  if (!(l_max > 0) || !(mu > 0))
+    detail::fail("extra_theory_step", "needs L > 0 and mu > 0 (got L=", l_max, ", mu=", mu, ")");
+  return 0.5 * mu * (1 + lambda_min_w) / (l_max * l_max);
+}
+
 /// EXTRA over a graph sequence (static in theory).
 /// @tparam Problem models DecentralizedObjective; it must outlive the algorithm.
 /// @tparam Sequence models GraphSequence.
 template <DecentralizedObjective Problem, GraphSequence Sequence>
-class Extra {
+class Extra : public Runnable<Extra<Problem, Sequence>> {
  public:
   Extra(const Problem& problem, Sequence sequence, ExtraOptions options = {})
       : m_problem(&problem), m_sequence(std::move(sequence)), m_options(options) {
@@ -57,7 +69,7 @@ class Extra {
     const SparseMatrix& w = m_sequence.mixing(m_counters.rounds);
     detail::stacked_gradients(*m_problem, m_x, m_g);
     m_counters.gradients += m_x.rows();
-    m_wx.noalias() = w * m_x;
+    detail::mix(w, m_x, m_wx);
     if (m_counters.rounds == 0) {
       m_next = m_wx - m_step * m_g;  // X_1 = W X_0 − α ∇F(X_0)
     } else {

@@ -15,16 +15,12 @@
 
 namespace adonis::detail {
 
-/// Stacked local gradients: row i of G is ∇f_i(x_i), x_i = row i of X.
+/// Stacked local gradients: row i of G is ∇f_i(x_i), x_i = row i of X (rows of the row-major
+/// iterates are contiguous, so the oracle reads and writes them in place, without copies).
 template <DecentralizedObjective P>
 void stacked_gradients(const P& p, const Iterates<double>& x, Iterates<double>& g) {
   g.resize(x.rows(), x.cols());
-  Vector<double> xi(x.cols()), gi(x.cols());
-  for (Index i = 0; i < x.rows(); ++i) {
-    xi = x.row(i).transpose();
-    p.gradient(i, xi, gi);
-    g.row(i) = gi.transpose();
-  }
+  for (Index i = 0; i < x.rows(); ++i) p.gradient(i, x.row(i).transpose(), g.row(i).transpose());
 }
 
 /// Stacked stochastic gradients; node i in round t draws from SplitMix64(seed, i, t).
@@ -32,12 +28,9 @@ template <StochasticObjective P>
 void stacked_stochastic_gradients(const P& p, const Iterates<double>& x, Iterates<double>& g, std::uint64_t seed,
                                   Round t) {
   g.resize(x.rows(), x.cols());
-  Vector<double> xi(x.cols()), gi(x.cols());
   for (Index i = 0; i < x.rows(); ++i) {
     SplitMix64 rng(seed, static_cast<std::uint64_t>(i), static_cast<std::uint64_t>(t));
-    xi = x.row(i).transpose();
-    p.stochastic_gradient(i, xi, gi, rng);
-    g.row(i) = gi.transpose();
+    p.stochastic_gradient(i, x.row(i).transpose(), g.row(i).transpose(), rng);
   }
 }
 

@@ -46,6 +46,22 @@ inline void finish_round(Counters& c, const SparseMatrix& w, Index dim, int vect
   c.time = static_cast<double>(c.rounds);
 }
 
+/// out = W X for a row-major sparse W and row-major X (out must not alias X): each output row
+/// is the weighted sum of the neighbours' rows, a contiguous vectorized axpy per nonzero. About
+/// 1.5x faster than Eigen's generic sparse x dense product on these shapes (bench_sync).
+inline void mix(const SparseMatrix& w, const Iterates<double>& x, Iterates<double>& out) {
+  out.resize(w.rows(), x.cols());
+  for (Index i = 0; i < w.outerSize(); ++i) {
+    SparseMatrix::InnerIterator it(w, i);
+    if (!it) {
+      out.row(i).setZero();
+      continue;
+    }
+    out.row(i).noalias() = it.value() * x.row(it.index());
+    for (++it; it; ++it) out.row(i).noalias() += it.value() * x.row(it.index());
+  }
+}
+
 inline void check_iterates(const char* who, const Iterates<double>& x, Index n) {
   if (x.rows() != n)
     fail<DimensionMismatch>(who, "X must have one row per node: ", n, " rows (got ", x.rows(), " x ", x.cols(), ")");
@@ -57,7 +73,7 @@ inline void check_iterates(const char* who, const Iterates<double>& x, Index n) 
 /// Synchronous gossip averaging X_{t+1} = W_t X_t over a graph sequence.
 /// @tparam Sequence models GraphSequence.
 template <GraphSequence Sequence>
-class Gossip {
+class Gossip : public Runnable<Gossip<Sequence>> {
  public:
   explicit Gossip(Sequence sequence) : m_sequence(std::move(sequence)) {}
 
@@ -68,7 +84,7 @@ class Gossip {
   }
   void step() {
     const SparseMatrix& w = m_sequence.mixing(m_counters.rounds);
-    m_next.noalias() = w * m_x;
+    detail::mix(w, m_x, m_next);
     std::swap(m_x, m_next);
     detail::finish_round(m_counters, w, m_x.cols());
   }
@@ -101,7 +117,7 @@ struct ChebyshevGossipOptions {
 /// One outer step costs K communication rounds: `rounds` counts outer steps, `time` and
 /// `messages` count communication rounds. When γ = 1 (complete graph) one round x ← x − M x/λ1
 /// averages exactly and is used instead.
-class ChebyshevGossip {
+class ChebyshevGossip : public Runnable<ChebyshevGossip> {
  public:
   /// @throws InvalidTopology if M is not Laplacian-like with a one-dimensional kernel.
   explicit ChebyshevGossip(SparseMatrix m, ChebyshevGossipOptions options = {})

@@ -9,6 +9,7 @@
 /// |eigenvalue| of that matrix. Each round sends X and Y: two d-vectors per edge direction.
 #pragma once
 
+#include <cmath>
 #include <utility>
 
 #include "adonis/algorithm/driver.hpp"
@@ -32,11 +33,26 @@ struct GradientTrackingOptions {
   }
 };
 
+/// Half of the step bound of Nedić, Olshevsky & Shi's Thm. 10 (theory-rates.md §6a,
+/// transcribed), α < 1.5 (1 − δ)² / (μ̄ J₁) with J₁ = 3 κ̄ B² (1 + 4 √n √κ̄), κ̄ = L/μ̄:
+/// δ = sup σ_max(W(k)⋯W(k−B+1) − J) over windows of B rounds (ρ(W) for a static W, B = 1),
+/// L = max_i L_i, μ̄ = (1/n) Σ μ_i > 0. The bound is strict, hence the half. It is orders of
+/// magnitude below the stability limit (ring16: α_max L ≈ 1e-5 to 1e-4); `adonis run --step
+/// theory` uses it for `gradient-tracking`.
+inline double diging_theory_step(double delta, Index window, double l_max, double mu_mean, Index n) {
+  if (!(delta >= 0 && delta < 1) || window < 1 || !(l_max > 0) || !(mu_mean > 0) || n < 1)
+    detail::fail("diging_theory_step", "needs 0 <= delta < 1, B >= 1, L > 0, mu_mean > 0, n >= 1 (got delta=", delta,
+                 ", B=", window, ", L=", l_max, ", mu_mean=", mu_mean, ", n=", n, ")");
+  const double kappa = l_max / mu_mean, b = static_cast<double>(window);
+  const double j1 = 3 * kappa * b * b * (1 + 4 * std::sqrt(static_cast<double>(n)) * std::sqrt(kappa));
+  return 0.5 * 1.5 * (1 - delta) * (1 - delta) / (mu_mean * j1);
+}
+
 /// Gradient tracking (DIGing) over a graph sequence.
 /// @tparam Problem models DecentralizedObjective; it must outlive the algorithm.
 /// @tparam Sequence models GraphSequence.
 template <DecentralizedObjective Problem, GraphSequence Sequence>
-class GradientTracking {
+class GradientTracking : public Runnable<GradientTracking<Problem, Sequence>> {
  public:
   /// @throws InvalidArgument for invalid options; DimensionMismatch if the node counts differ.
   GradientTracking(const Problem& problem, Sequence sequence, GradientTrackingOptions options = {})
@@ -58,12 +74,12 @@ class GradientTracking {
   }
   void step() {
     const SparseMatrix& w = m_sequence.mixing(m_counters.rounds);
-    m_next.noalias() = w * m_x;
+    detail::mix(w, m_x, m_next);
     m_next -= m_step * m_y;
     std::swap(m_x, m_next);
     detail::stacked_gradients(*m_problem, m_x, m_g_next);
     m_counters.gradients += m_x.rows();
-    m_next.noalias() = w * m_y;
+    detail::mix(w, m_y, m_next);
     m_y = m_next + m_g_next - m_g;
     std::swap(m_g, m_g_next);
     detail::finish_round(m_counters, w, m_x.cols(), 2);

@@ -28,6 +28,9 @@ using Matrix = Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>;
 /// The iterate layout: n x d, row i is node i's vector.
 template <class S = double>
 using Iterates = Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+/// A dense row-major matrix (data whose rows are read one at a time, e.g. samples x features).
+template <class S = double>
+using RowMatrix = Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 /// Sparse mixing / Laplacian matrices (row-major CSR).
 using SparseMatrix = Eigen::SparseMatrix<double, Eigen::RowMajor>;
 /// A (row, column, value) triplet for building a SparseMatrix.

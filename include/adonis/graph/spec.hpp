@@ -4,14 +4,22 @@
 ///
 ///   ring:N  path:N  star:N  complete:N  grid:RxC  torus:RxC  hypercube:D
 ///   erdos-renyi:N:P[:SEED]  geometric:N:R[:SEED]  regular:N:D[:SEED]  barbell:K  exponential:N
+///   karate (Zachary's karate club, shipped in graphs/, see graphs/PROVENANCE.md)
 ///   or a file path ending in .edges, .graphml or .dot      (a missing SEED means 0)
+///
+/// Shipped graphs are looked up in $ADONIS_GRAPHS_DIR, else in the directory given by the
+/// ADONIS_GRAPHS_DIR macro at compile time (CMake points the program and the tests at the source
+/// tree's graphs/), else in ./graphs.
 ///
 /// Includes readers.hpp, so users of this header link `adonis::io`.
 #pragma once
 
 #include <cstdint>
+#include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "adonis/core/error.hpp"
@@ -30,6 +38,22 @@ inline const std::vector<std::string>& graph_families() {
   return names;
 }
 
+/// The directory holding the shipped graphs (see the file comment).
+inline std::string graphs_directory() {
+  if (const char* env = std::getenv("ADONIS_GRAPHS_DIR"); env != nullptr && *env != '\0') return env;
+#ifdef ADONIS_GRAPHS_DIR
+  return ADONIS_GRAPHS_DIR;
+#else
+  return "graphs";
+#endif
+}
+
+/// The real networks shipped in graphs/ (name → file), usable as a graph SPEC.
+inline const std::vector<std::pair<std::string, std::string>>& shipped_graphs() {
+  static const std::vector<std::pair<std::string, std::string>> list{{"karate", "karate.edges"}};
+  return list;
+}
+
 /// Builds the graph described by a SPEC string (see the file comment).
 /// @throws InvalidArgument (InvalidTopology, ParseError) with a message that starts with
 ///         "graph spec '<spec>'" and names the field and the value at fault.
@@ -39,6 +63,9 @@ inline Graph make_graph(std::string_view spec) {
     return read_edge_list_file(std::string(spec));
   if (detail::ends_with(spec, ".graphml")) return read_graphml_file(std::string(spec));
   if (detail::ends_with(spec, ".dot") || detail::ends_with(spec, ".gv")) return read_dot_file(std::string(spec));
+
+  for (const auto& [name, file] : shipped_graphs())
+    if (spec == name) return read_edge_list_file((std::filesystem::path(graphs_directory()) / file).string());
 
   const auto parts = detail::split(spec, ':');
   const std::string_view family = parts[0];
@@ -91,6 +118,7 @@ inline Graph make_graph(std::string_view spec) {
   }
   std::string known;
   for (const auto& f : graph_families()) known += (known.empty() ? "" : ", ") + f;
+  for (const auto& g : shipped_graphs()) known += ", " + g.first;
   detail::fail(who, "unknown graph family '", family, "' (known: ", known,
                "; or a file ending in .edges, .graphml or .dot)");
 }

@@ -84,7 +84,7 @@ class GlmProblem {
     m_stochastic.validate();
     for (const auto& rows : parts) {
       const auto mi = static_cast<Index>(rows.size());
-      Matrix<double> a(mi, m_dim);
+      RowMatrix<double> a(mi, m_dim);
       Vector<double> y(mi);
       for (Index k = 0; k < mi; ++k) {
         a.row(k) = data.A.row(rows[static_cast<std::size_t>(k)]);
@@ -108,7 +108,7 @@ class GlmProblem {
   /// Total number of samples over all nodes.
   Index total_samples() const { return m_total; }
   /// Node i's features A_i (m_i x d) and targets y_i.
-  const Matrix<double>& local_features(Index i) const { return m_a[node(i)]; }
+  const RowMatrix<double>& local_features(Index i) const { return m_a[node(i)]; }
   const Vector<double>& local_targets(Index i) const { return m_y[node(i)]; }
   /// A_i^T A_i / m_i.
   const Matrix<double>& local_gram(Index i) const { return m_gram[node(i)]; }
@@ -250,7 +250,7 @@ class GlmProblem {
   double m_lambda;
   StochasticOptions m_stochastic;
   Index m_total = 0;
-  std::vector<Matrix<double>> m_a;
+  std::vector<RowMatrix<double>> m_a;  // row-major: minibatches read whole sample rows
   std::vector<Vector<double>> m_y;
   std::vector<Matrix<double>> m_gram;
   std::vector<Vector<double>> m_aty;

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/// @file linearized.hpp
+/// @brief Exact local rates of the synchronous first-order methods: the Jacobian of one round
+///        at the fixed point, and its spectral radius on the non-conserved modes.
+///
+/// On quadratics the methods are affine maps, so the Jacobian is the iteration matrix and its
+/// rate is exact at every round (theory-rates.md §4b, §6a, §6b [DER]). On smooth nonlinear
+/// problems (logistic regression) the same matrix with the Hessians at the fixed point governs
+/// the asymptotic rate (linearization, Ostrowski's theorem), which is what a fit of the tail of
+/// a run measures. Stacked vectors are node-major: entry i·d + k is coordinate k of node i, the
+/// layout of the row-major iterates; H = blockdiag(∇²f_i(x_i)), W ≡ W ⊗ I_d.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <complex>
+
+#include <Eigen/Eigenvalues>
+
+#include "adonis/core/error.hpp"
+#include "adonis/core/types.hpp"
+
+namespace adonis {
+
+/// W ⊗ I_d as a dense nd x nd matrix.
+inline Matrix<double> kron_identity(const SparseMatrix& w, Index d) {
+  const Index n = w.rows();
+  Matrix<double> out = Matrix<double>::Zero(n * d, n * d);
+  for (Index i = 0; i < w.outerSize(); ++i)
+    for (SparseMatrix::InnerIterator it(w, i); it; ++it)
+      for (Index k = 0; k < d; ++k) out(i * d + k, it.index() * d + k) = it.value();
+  return out;
+}
+
+/// H = blockdiag(∇²f_i(x_i)) at the rows x_i of X; P must offer hessian(i, x, Matrix&).
+template <class P>
+Matrix<double> stacked_hessian(const P& p, const Iterates<double>& x) {
+  const Index n = x.rows(), d = x.cols();
+  Matrix<double> h = Matrix<double>::Zero(n * d, n * d), hi;
+  for (Index i = 0; i < n; ++i) {
+    p.hessian(i, x.row(i).transpose(), hi);
+    h.block(i * d, i * d, d, d) = hi;
+  }
+  return h;
+}
+
+/// DGD (Yuan, Ling & Yin 2016): X ↦ W X − α ∇F(X); Jacobian W − α H (symmetric).
+inline Matrix<double> dgd_jacobian(const SparseMatrix& w, const Matrix<double>& h, double alpha) {
+  return kron_identity(w, h.rows() / w.rows()) - alpha * h;
+}
+
+/// DIGing (Nedić, Olshevsky & Shi 2017) in the state (X, Y):
+/// [[W, −αI], [H(W − I), W − αH]] (theory-rates.md §6a).
+inline Matrix<double> diging_jacobian(const SparseMatrix& w, const Matrix<double>& h, double alpha) {
+  const Index m = h.rows();
+  const Matrix<double> wk = kron_identity(w, m / w.rows()), id = Matrix<double>::Identity(m, m);
+  Matrix<double> j(2 * m, 2 * m);
+  j << wk, -alpha * id, h * (wk - id), wk - alpha * h;
+  return j;
+}
+
+/// EXTRA (Shi, Ling, Wu & Yin 2015) with W̃ = (I + W)/2 in the state (X_{k+1}, X_k):
+/// [[I + W − αH, −(W̃ − αH)], [I, 0]] (theory-rates.md §6b).
+inline Matrix<double> extra_jacobian(const SparseMatrix& w, const Matrix<double>& h, double alpha) {
+  const Index m = h.rows();
+  const Matrix<double> wk = kron_identity(w, m / w.rows()), id = Matrix<double>::Identity(m, m);
+  Matrix<double> j(2 * m, 2 * m);
+  j << id + wk - alpha * h, -(0.5 * (id + wk) - alpha * h), id, Matrix<double>::Zero(m, m);
+  return j;
+}
+
+/// Decentralized ADMM (Shi, Ling, Yuan, Wu & Yin 2014) as implemented in admm.hpp, in the state
+/// (X, α): the primal step solves ∇f_i(x) + 2c d_i x = c (d_i x_i + Σ_j x_j) − α_i, the dual step
+/// is α += c (D − A) X'. With P = (H + 2cD)^{-1}:
+/// [[c P (D + A), −P], [c L c P (D + A), I − c L P]],  L = D − A (all ⊗ I_d).
+/// @param adjacency the 0/1 adjacency matrix of the graph.
+inline Matrix<double> admm_jacobian(const SparseMatrix& adjacency, const Matrix<double>& h, double c) {
+  const Index n = adjacency.rows(), m = h.rows(), d = m / n;
+  const Matrix<double> a = kron_identity(adjacency, d);
+  Matrix<double> deg = Matrix<double>::Zero(m, m);
+  for (Index i = 0; i < m; ++i) deg(i, i) = a.row(i).sum();
+  const Matrix<double> p = (h + 2 * c * deg).inverse(), lap = deg - a, id = Matrix<double>::Identity(m, m);
+  const Matrix<double> jxx = c * p * (deg + a);
+  Matrix<double> j(2 * m, 2 * m);
+  j << jxx, -p, c * lap * jxx, id - c * lap * p;
+  return j;
+}
+
+/// The asymptotic rate of an iteration matrix: the largest |λ| over its eigenvalues, leaving out
+/// those within `unit_tolerance` of 1 (the conserved modes of gradient tracking, EXTRA and ADMM:
+/// the tracked gradient sum, the consensus direction of the duals). Symmetric input uses the
+/// self-adjoint solver.
+/// @throws RuntimeError if the eigen-decomposition fails.
+inline double asymptotic_rate(const Matrix<double>& m, double unit_tolerance = 1e-8) {
+  double rate = 0;
+  if (m.isApprox(m.transpose(), 1e-14)) {
+    Eigen::SelfAdjointEigenSolver<Matrix<double>> es(m, Eigen::EigenvaluesOnly);
+    if (es.info() != Eigen::Success) detail::fail<RuntimeError>("asymptotic_rate", "eigensolver failed");
+    for (Index k = 0; k < m.rows(); ++k)
+      if (std::abs(es.eigenvalues()(k) - 1) > unit_tolerance) rate = std::max(rate, std::abs(es.eigenvalues()(k)));
+    return rate;
+  }
+  Eigen::EigenSolver<Matrix<double>> es(m, false);
+  if (es.info() != Eigen::Success) detail::fail<RuntimeError>("asymptotic_rate", "eigensolver failed");
+  for (Index k = 0; k < m.rows(); ++k) {
+    const std::complex<double> l = es.eigenvalues()(k);
+    if (std::abs(l - 1.0) > unit_tolerance) rate = std::max(rate, std::abs(l));
+  }
+  return rate;
+}
+
+}  // namespace adonis

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/// The Jacobians of theory/linearized.hpp against the implementations: on quadratics (affine
+/// iterations) the measured rate equals the spectral rate of the Jacobian; on logistic
+/// regression the tail of a run converges at the rate of the Jacobian at x* (linearization).
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "adonis/algorithm/admm.hpp"
+#include "adonis/algorithm/dgd.hpp"
+#include "adonis/algorithm/extra.hpp"
+#include "adonis/algorithm/gradient_tracking.hpp"
+#include "adonis/graph/generators.hpp"
+#include "adonis/graph/mixing.hpp"
+#include "adonis/problem/reference.hpp"
+#include "adonis/problem/spec.hpp"
+#include "adonis/theory/linearized.hpp"
+
+using namespace adonis;
+
+namespace {
+
+/// ||X_{t+1} − X_t||_F for t = 0..rounds−1 (no fixed point needed: the differences decay at
+/// the asymptotic rate too).
+template <class Alg>
+std::vector<double> differences(Alg& alg, const Iterates<double>& x0, int rounds) {
+  alg.init(x0);
+  std::vector<double> diffs;
+  Iterates<double> prev = alg.iterates();
+  for (int t = 0; t < rounds; ++t) {
+    alg.step();
+    diffs.push_back((alg.iterates() - prev).norm());
+    prev = alg.iterates();
+  }
+  return diffs;
+}
+
+/// Envelope rate over the last part of the sequence above `floor` x the first value: ratio of
+/// the maxima of the first and last `width` values of the window (robust to complex pairs).
+double tail_rate(const std::vector<double>& d, double floor, std::size_t width = 20) {
+  std::size_t end = d.size();
+  while (end > 0 && d[end - 1] < floor * d[0]) --end;
+  REQUIRE(end > 4 * width);
+  const std::size_t begin = end / 2;
+  const double a = *std::max_element(d.begin() + static_cast<std::ptrdiff_t>(begin),
+                                     d.begin() + static_cast<std::ptrdiff_t>(begin + width));
+  const double b = *std::max_element(d.begin() + static_cast<std::ptrdiff_t>(end - width),
+                                     d.begin() + static_cast<std::ptrdiff_t>(end));
+  return std::pow(b / a, 1.0 / static_cast<double>(end - width - begin));
+}
+
+SparseMatrix adjacency(const Graph& g) {
+  std::vector<Triplet> t;
+  for (const auto& [u, v] : edge_list(g)) {
+    t.emplace_back(u, v, 1.0);
+    t.emplace_back(v, u, 1.0);
+  }
+  SparseMatrix a(num_nodes(g), num_nodes(g));
+  a.setFromTriplets(t.begin(), t.end());
+  return a;
+}
+
+}  // namespace
+
+TEST_CASE("linearized rates equal the measured rates on quadratics", "[theory][linearized]") {
+  const Graph g = ring_graph(8);
+  const SparseMatrix w = metropolis_weights(g);
+  const ProblemInstance inst = make_problem("quadratic:dim=3,L=2,mu=0.2,zeta=1", 8);
+  const auto& p = std::get<QuadraticProblem>(inst.problem);
+  const Iterates<double> x0 = Iterates<double>::Zero(8, 3);
+  const Iterates<double> xs = Iterates<double>::Zero(8, 3);  // Hessians are constant
+  const Matrix<double> h = stacked_hessian(p, xs);
+  const double alpha = 0.3;
+
+  SECTION("DGD") {
+    Dgd alg(p, StaticSequence{w}, DgdOptions{.step_size = alpha});
+    const double theory = asymptotic_rate(dgd_jacobian(w, h, alpha));
+    CHECK(tail_rate(differences(alg, x0, 3000), 1e-10) == Approx(theory).margin(1e-4));
+  }
+  SECTION("gradient tracking") {
+    GradientTracking alg(p, StaticSequence{w}, GradientTrackingOptions{.step_size = alpha});
+    const double theory = asymptotic_rate(diging_jacobian(w, h, alpha));
+    CHECK(theory < 1);
+    CHECK(tail_rate(differences(alg, x0, 3000), 1e-10) == Approx(theory).margin(1e-4));
+  }
+  SECTION("EXTRA") {
+    Extra alg(p, StaticSequence{w}, ExtraOptions{.step_size = alpha});
+    const double theory = asymptotic_rate(extra_jacobian(w, h, alpha));
+    CHECK(tail_rate(differences(alg, x0, 3000), 1e-10) == Approx(theory).margin(1e-4));
+  }
+  SECTION("ADMM") {
+    for (double c : {0.3, 1.0, 3.0}) {
+      INFO("c = " << c);
+      Admm alg(p, StaticSequence{w}, AdmmOptions{.penalty = c});
+      const double theory = asymptotic_rate(admm_jacobian(adjacency(g), h, c));
+      CHECK(theory < 1);
+      CHECK(tail_rate(differences(alg, x0, 3000), 1e-10) == Approx(theory).margin(1e-4));
+    }
+  }
+  SECTION("a wrong Jacobian is detected: DGD's rate with twice the step differs") {
+    Dgd alg(p, StaticSequence{w}, DgdOptions{.step_size = alpha});
+    const double wrong = asymptotic_rate(dgd_jacobian(w, h, 2 * alpha));
+    CHECK(std::abs(tail_rate(differences(alg, x0, 3000), 1e-10) - wrong) > 1e-2);
+  }
+}
+
+TEST_CASE("linearized rates govern the tail on logistic regression", "[theory][linearized]") {
+  const Graph g = ring_graph(6);
+  const SparseMatrix w = metropolis_weights(g);
+  const ProblemInstance inst = make_problem("logistic:heart_scale:0.05", 6);
+  const auto& p = std::get<LogisticProblem>(inst.problem);
+  const ReferenceSolution ref = reference_solution(p);
+  Iterates<double> xs(6, p.dim());
+  for (Index i = 0; i < 6; ++i) xs.row(i) = ref.x.transpose();
+  const Matrix<double> h = stacked_hessian(p, xs);
+  const double alpha = 0.5;
+  GradientTracking alg(p, StaticSequence{w}, GradientTrackingOptions{.step_size = alpha});
+  const double theory = asymptotic_rate(diging_jacobian(w, h, alpha));
+  const double measured = tail_rate(differences(alg, Iterates<double>::Zero(6, p.dim()), 4000), 1e-9);
+  INFO("theory " << theory << " measured " << measured);
+  CHECK(std::abs(std::log(measured) / std::log(theory) - 1) < 0.02);
+}
