@@ -39,29 +39,29 @@ namespace adonis {
 
 /// One curve of a plot.
 struct Series {
-  std::string title;      ///< legend entry (shown literally: no gnuplot enhanced-text markup)
-  std::vector<double> x;  ///< abscissae (same size as y)
-  std::vector<double> y;  ///< ordinates
+  std::string title{};    ///< legend entry (shown literally: no gnuplot enhanced-text markup)
+  std::vector<double> x{};  ///< abscissae (same size as y)
+  std::vector<double> y{};  ///< ordinates
   bool dashed = false;    ///< dashed line (theoretical envelopes, predicted slopes)
   bool points = false;    ///< markers instead of a line (measured points of a scaling plot)
 };
 
 /// A whole figure: labels, axis scales and the series drawn in order.
 struct PlotSpec {
-  std::string title, xlabel, ylabel;
+  std::string title{}, xlabel{}, ylabel{};
   bool logx = false;  ///< logarithmic x axis
   bool logy = true;   ///< logarithmic y axis (the default: errors against rounds)
-  std::vector<Series> series;
+  std::vector<Series> series{};
 };
 
 /// What write_plot() produced.
 struct PlotOutput {
-  std::filesystem::path data;    ///< stem.dat (always written)
-  std::filesystem::path script;  ///< stem.gp (always written)
-  std::filesystem::path svg;     ///< stem.svg (exists iff images)
-  std::filesystem::path png;     ///< stem.png (exists iff images)
+  std::filesystem::path data{};    ///< stem.dat (always written)
+  std::filesystem::path script{};  ///< stem.gp (always written)
+  std::filesystem::path svg{};     ///< stem.svg (exists iff images)
+  std::filesystem::path png{};     ///< stem.png (exists iff images)
   bool images = false;           ///< true iff gnuplot was found and produced both images
-  std::string gnuplot_output;    ///< what gnuplot printed (warnings), empty if it did not run
+  std::string gnuplot_output{};    ///< what gnuplot printed (warnings), empty if it did not run
 };
 
 /// The gnuplot executable found on PATH (the first directory holding an executable regular

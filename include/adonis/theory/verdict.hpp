@@ -82,28 +82,29 @@ constexpr std::string_view to_string(Verdict v) {
 /// One row of a rate table. The caller fills the identification (table … quantity, source,
 /// tag, command); a judge (judge_equal, judge_bound, judge_slope, judge_slope_at_most,
 /// report_only) fills check, theory, measured, ratio, verdict, tolerance and note.
-/// Designated initializers follow the declaration order below.
+/// Designated initializers follow the declaration order below; every member has a default
+/// initializer, so omitted members raise no -Wmissing-field-initializers.
 struct RateRow {
-  std::string table;      ///< rate table name (`default`, `gossip`, …)
-  std::string algorithm;  ///< algorithm NAME as given to `adonis run`
-  std::string graph;      ///< graph SPEC
-  std::string problem;    ///< problem SPEC (empty for pure averaging)
-  std::string quantity;   ///< what is measured, with its normalisation (e.g. "rate per round")
+  std::string table{};      ///< rate table name (`default`, `gossip`, …)
+  std::string algorithm{};  ///< algorithm NAME as given to `adonis run`
+  std::string graph{};      ///< graph SPEC
+  std::string problem{};    ///< problem SPEC (empty for pure averaging)
+  std::string quantity{};   ///< what is measured, with its normalisation (e.g. "rate per round")
   Check check = Check::report;
   double theory = std::numeric_limits<double>::quiet_NaN();    ///< exact value, bound, predicted slope or limit
   double measured = std::numeric_limits<double>::quiet_NaN();  ///< the measurement
   double ratio = std::numeric_limits<double>::quiet_NaN();     ///< measured/theory
   Verdict verdict = Verdict::unjudged;
-  std::string source;  ///< paper and theorem (or "derived: …" for [DER])
+  std::string source{};  ///< paper and theorem (or "derived: …" for [DER])
   Tag tag = Tag::REC;  ///< confidence tag; REC by default (the most cautious)
   /// The tolerance applied: rel_tol (equal), 5·SE_rel (bound, relative slack), tol on the
   /// exponent (slope), 0 (slope_at_most), NaN (report).
   double tolerance = std::numeric_limits<double>::quiet_NaN();
   /// For a report row the reason no theorem is checked; for judged rows the inequality that was
   /// evaluated, with its numbers (appended to any note the caller gave).
-  std::string note;
+  std::string note{};
   /// The exact `adonis run` command reproducing a single-run row (empty for aggregated rows).
-  std::string command;
+  std::string command{};
 };
 
 namespace detail {
