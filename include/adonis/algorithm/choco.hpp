@@ -74,8 +74,9 @@ inline double choco_consensus_rate(double spectral_gap, double delta) {
 /// (biased or unbiased), γ = δ/2. Measured with metropolis weights on ring, path, star, torus
 /// and complete graphs (d = 10 and 100): top-k, sign and qsgd converge up to γ ≈ 2δ, random-k
 /// diverges from γ ≈ 1.5δ on torus:4x4 and is slowed already at γ = δ, so δ/2 keeps a margin
-/// of about 3×. Orders of magnitude faster than the theorem's γ (choco_theory_gamma), and it
-/// needs no spectral computation.
+/// of about 3×; with best-constant weights top-k already diverges at 2δ on star:8, so γ = δ is
+/// not far from the edge there. Orders of magnitude faster than the theorem's γ
+/// (choco_theory_gamma), and it needs no spectral computation.
 inline double choco_default_gamma(const Compressor& c, Index dim) {
   const bool random_k = c.kind == CompressorKind::random_k || c.kind == CompressorKind::random_k_unbiased;
   return random_k ? c.delta(dim) / 2 : c.delta(dim);
