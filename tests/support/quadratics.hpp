@@ -24,6 +24,10 @@ struct ScalarQuadratics {
   void prox(Index i, Eigen::Ref<const Vector<double>> v, double step, Eigen::Ref<Vector<double>> out) const {
     out = (a(i) * b.row(i).transpose() + v / step) / (a(i) + 1.0 / step);
   }
+  /// ∇f_i*(x) = argmin_θ f_i(θ) − <x, θ> = b_i + x / a_i (closed-form conjugate, for MSDA).
+  void conjugate_gradient(Index i, Eigen::Ref<const Vector<double>> x, Eigen::Ref<Vector<double>> out) const {
+    out = b.row(i).transpose() + x / a(i);
+  }
   /// x* = Σ a_i b_i / Σ a_i.
   Vector<double> x_star() const { return (b.transpose() * a) / a.sum(); }
 
