@@ -92,7 +92,7 @@ adonis::PlotSpec convergence_spec() {
                         .series = {}};
   adonis::Series measured{.title = "measured, it's 'quoted'", .x = {}, .y = {}};
   adonis::Series envelope{.title = "bound", .x = {}, .y = {}, .dashed = true};
-  adonis::Series marks{.title = "every 10th", .x = {}, .y = {}, .points = true};
+  adonis::Series marks{.title = "every 10th\nround", .x = {}, .y = {}, .points = true};
   for (int t = 0; t <= 200; ++t) {
     measured.x.push_back(t);
     measured.y.push_back(t == 100 ? 0.0 : std::pow(0.95, t));  // 0 cannot be drawn on log y: a gap
@@ -319,7 +319,7 @@ TEST_CASE("write_plot data and script files, without and with a failing gnuplot"
     const std::string dat = slurp(out.data);
     const std::string gp = slurp(out.script);
     // Three blocks: two separators of two blank lines; the 0 at t = 100 left out with a one-line gap.
-    CHECK_THAT(dat, Catch::Contains("# series 2: every 10th"));
+    CHECK_THAT(dat, Catch::Contains("# series 2: every 10th round\n"));  // one line: a title cannot break the data
     CHECK_THAT(dat, Catch::Contains("\n99 ") && Catch::Contains("\n\n101 "));
     CHECK_FALSE(dat.find("\n100 0\n") != std::string::npos);
     CHECK_THAT(gp, Catch::Contains("set logscale y") && Catch::Contains("index 2") &&
