@@ -79,7 +79,8 @@ inline std::optional<std::filesystem::path> find_gnuplot() {
     begin = end + 1;
     if (dir.empty()) continue;
     std::error_code ec;
-    const fs::path candidate = fs::path(dir) / "gnuplot";
+    const fs::path candidate = fs::absolute(fs::path(dir) / "gnuplot", ec);
+    if (ec) continue;
     const fs::file_status st = fs::status(candidate, ec);
     if (ec || !fs::is_regular_file(st)) continue;
     const fs::perms exec = fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec;
@@ -89,6 +90,14 @@ inline std::optional<std::filesystem::path> find_gnuplot() {
 }
 
 namespace detail {
+
+/// `s` on one line (line breaks turned into spaces), for comments in stem.dat and stem.gp.
+inline std::string one_line(std::string_view s) {
+  std::string out(s);
+  for (char& ch : out)
+    if (ch == '\n' || ch == '\r') ch = ' ';
+  return out;
+}
 
 /// A gnuplot single-quoted string: inner quotes doubled, line breaks turned into spaces.
 inline std::string gnuplot_string(std::string_view s) {
@@ -177,7 +186,7 @@ inline PlotOutput write_plot(const PlotSpec& spec, const std::filesystem::path& 
     std::ofstream dat(result.data);
     if (!dat) detail::fail<RuntimeError>(who, "cannot write ", result.data.string());
     dat.precision(17);
-    dat << "# " << spec.title << "\n# x y; one block per series, blocks separated by two blank lines\n";
+    dat << "# " << detail::one_line(spec.title) << "\n# x y; one block per series, blocks separated by two blank lines\n";
     for (std::size_t k = 0; k < spec.series.size(); ++k) {
       std::ostringstream block;
       block.precision(17);
@@ -186,7 +195,7 @@ inline PlotOutput write_plot(const PlotSpec& spec, const std::filesystem::path& 
         continue;
       }
       if (!drawn.empty()) dat << "\n\n";
-      dat << "# series " << drawn.size() << ": " << spec.series[k].title << '\n' << block.str();
+      dat << "# series " << drawn.size() << ": " << detail::one_line(spec.series[k].title) << '\n' << block.str();
       drawn.push_back(k);
     }
     dat.flush();
@@ -201,7 +210,7 @@ inline PlotOutput write_plot(const PlotSpec& spec, const std::filesystem::path& 
     gp << "# gnuplot script written by adonis::write_plot; run it from this directory: gnuplot "
        << gnuplot_string(name + ".gp") << '\n';
     for (std::size_t k : empty)
-      gp << "# series " << k << " (" << spec.series[k].title << ") has no plottable point: not drawn\n";
+      gp << "# series " << k << " (" << detail::one_line(spec.series[k].title) << ") has no plottable point: not drawn\n";
     gp << "set encoding utf8\n"
        << "set terminal svg size 900,600 dynamic noenhanced font 'Sans,12' background '#ffffff'\n"
        << "set output " << gnuplot_string(name + ".svg") << '\n'
