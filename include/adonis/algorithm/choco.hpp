@@ -95,7 +95,7 @@ struct ChocoWorkspace {
 ///   X ← X + γ (W X̂ − X̂);  q_i = C(x_i − x̂_i) with compression_rng(seed, i, t);  x̂_i ← x̂_i + q_i.
 inline void choco_gossip_round(const SparseMatrix& w, double gamma, const Compressor& c, std::uint64_t seed, Round t,
                                Iterates<double>& x, Iterates<double>& xhat, ChocoWorkspace& ws) {
-  ws.mixed.noalias() = w * xhat;
+  mix(w, xhat, ws.mixed);
   x += gamma * (ws.mixed - xhat);
   const Index d = x.cols();
   ws.diff.resize(d);
@@ -145,7 +145,7 @@ struct ChocoGossipOptions {
 ///   run(choco, X, RunOptions{.max_rounds = 500});
 /// @endcode
 template <GraphSequence Sequence>
-class ChocoGossip {
+class ChocoGossip : public Runnable<ChocoGossip<Sequence>> {
  public:
   explicit ChocoGossip(Sequence sequence, ChocoGossipOptions options = {})
       : m_sequence(std::move(sequence)), m_options(options) {
@@ -216,7 +216,7 @@ struct ChocoSgdOptions {
 /// @tparam Sequence models GraphSequence.
 /// @throws InvalidArgument for invalid options; DimensionMismatch if the node counts differ.
 template <DecentralizedObjective Problem, GraphSequence Sequence>
-class ChocoSgd {
+class ChocoSgd : public Runnable<ChocoSgd<Problem, Sequence>> {
  public:
   ChocoSgd(const Problem& problem, Sequence sequence, ChocoSgdOptions options = {})
       : m_problem(&problem), m_sequence(std::move(sequence)), m_options(options) {

@@ -176,7 +176,7 @@ Index conjugate_gradient_method(const P& p, Index i, const Vector<double>& x, Ve
 ///   run(msda, x, RunOptions{.max_rounds = 1000});  // 1000 dual steps = 1000 K gossip rounds
 /// @endcode
 template <DecentralizedObjective Problem, GraphSequence Sequence>
-class Msda {
+class Msda : public Runnable<Msda<Problem, Sequence>> {
  public:
   Msda(const Problem& problem, Sequence sequence, MsdaOptions options = {})
       : m_problem(&problem),
