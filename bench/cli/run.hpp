@@ -82,7 +82,7 @@ inline void add_run(CLI::App& app) {
     bool measure = false;
     Round iterations = 1000, every = 1;
     std::uint64_t seed = 0;
-    Index dim = 10;
+    Index dim = 10, batch = 0;
     double target = 0, rho = 1;
   };
   auto args = std::make_shared<Args>();
@@ -114,6 +114,10 @@ inline void add_run(CLI::App& app) {
                   "X_0 of the optimization algorithms: zero, local (each node's local minimizer), or random "
                   "(iid N(0, 1) entries drawn from --seed: a generic start that excites every mode)")
       ->capture_default_str();
+  sub->add_option("--batch", args->batch,
+                  "stochastic gradients from minibatches of B samples (with replacement) for dgd (D-SGD) and "
+                  "choco-sgd; 0 (default): exact local gradients")
+      ->capture_default_str();
   sub->add_flag("--measure", args->measure,
                 "add the measured rate quantities of `adonis rates` to the summary (fitted tail rate of "
                 "||X_t − X_{t−1}||; for averaging: average drift and worst per-round contraction)");
@@ -129,6 +133,10 @@ inline void add_run(CLI::App& app) {
     if (rho_option->count() > 0 && a.algorithm != "admm")
       throw InvalidArgument("run: --rho is the penalty of 'admm', not an option of '" + a.algorithm + "'");
     if (!(a.rho > 0)) throw InvalidArgument("run: --rho must be > 0 (got " + fmt(a.rho) + ")");
+    if (a.batch < 0) throw InvalidArgument("run: --batch must be >= 0 (got " + std::to_string(a.batch) + ")");
+    if (a.batch > 0 && a.algorithm != "dgd" && a.algorithm != "choco-sgd")
+      throw InvalidArgument("run: --batch (stochastic gradients) applies to dgd and choco-sgd, not to '" + a.algorithm +
+                            "'");
     if (a.start != "zero" && a.start != "local" && a.start != "random")
       throw InvalidArgument("run: --start must be zero, local or random (got '" + a.start + "')");
     const bool choco = a.algorithm == "choco-gossip" || a.algorithm == "choco-sgd";
@@ -185,7 +193,8 @@ inline void add_run(CLI::App& app) {
         x.resize(n, a.dim);
         for (Index k = 0; k < x.size(); ++k) x.data()[k] = standard_normal(rng);
       } else {  // the nodes' local minimizers (architecture.md, run defaults)
-        const ProblemInstance inst = make_problem(a.problem, n, parse_partition(a.partition), a.seed);
+        const ProblemInstance inst =
+        make_problem(a.problem, n, parse_partition(a.partition), a.seed, std::max<Index>(a.batch, 1));
         x = std::visit([](const auto& p) { return local_minimizers(p); }, inst.problem);
       }
       TraceRecorder trace(trace_options);
@@ -246,7 +255,8 @@ inline void add_run(CLI::App& app) {
           if (a.algorithm == "dgd") {
             if (theory) step = dgd_theory_step(static_spectrum().lambda_min, c.L_max, c.L_mean, mu_mean);
             if (step == 0) need_smooth();
-            Dgd alg(p, std::move(seq), DgdOptions{.step_size = step, .smoothness = smoothness});
+            Dgd alg(p, std::move(seq),
+                    DgdOptions{.step_size = step, .smoothness = smoothness, .stochastic = a.batch > 0, .seed = a.seed});
             result = run(alg, x, run_options, trace, MeasureObserver<>(meas));
             measure_rate();
           } else if (a.algorithm == "gradient-tracking") {
@@ -285,7 +295,7 @@ inline void add_run(CLI::App& app) {
             }
             ChocoSgd alg(p, std::move(seq),
                          ChocoSgdOptions{.gamma = gamma, .step_size = step, .smoothness = smoothness,
-                                         .compressor = comp, .seed = a.seed});
+                                         .compressor = comp, .stochastic = a.batch > 0, .seed = a.seed});
             result = run(alg, x, run_options, trace);
           } else {  // dual-averaging: the Thm. 2 scale unless --step gives one
             if (step == 0) {

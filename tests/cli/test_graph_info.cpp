@@ -112,7 +112,7 @@ TEST_CASE("bad input: one-line error naming the problem, non-zero exit, no crash
       {"graph-info --graph moebius:5", "unknown graph family 'moebius'"},
       {"graph-info --graph ring:8 --mixing uniform", "unknown mixing 'uniform'"},
       {"graph-info", "--graph is required"},
-      {"rates --table nonsense", "unknown table 'nonsense'"},
+      {"rates --table nonsense", "unknown --table 'nonsense'"},
   };
   for (const auto& c : cases) {
     INFO(c.args);
@@ -128,15 +128,19 @@ TEST_CASE("bad input: one-line error naming the problem, non-zero exit, no crash
 
 TEST_CASE("rates --quick: the spectral table checks every family against its closed form", "[cli][rates]") {
   const auto dir = std::filesystem::temp_directory_path() / ("adonis_rates_" + std::to_string(::getpid()));
-  const auto r = run_cli("rates --quick --out '" + dir.string() + "'");
+  const auto r = run_cli("rates --table spectral --quick --out '" + dir.string() + "'");
   INFO(r.err);
   REQUIRE(r.status == 0);
-  CHECK(r.out.find("VIOLATED") == std::string::npos);
+  CHECK(r.out.find("**VIOLATED**") == std::string::npos);
+  CHECK(r.out.find(" 0 VIOLATED") != std::string::npos);
   for (const char* spec : {"ring:64", "path:64", "torus:8x8", "hypercube:6", "complete:64", "star:64"})
     CHECK(r.out.find(std::string("| ") + spec + " |") != std::string::npos);
   const std::string csv = adonis::test::slurp(dir / "spectral.csv");
   CHECK(csv.rfind("table,algorithm,graph,problem,quantity,check,theory,measured,ratio,verdict,source,tag\n", 0) == 0);
-  CHECK(std::count(csv.begin(), csv.end(), '\n') == 13);
-  CHECK(run_cli("rates --list").out.find("spectral") != std::string::npos);
+  CHECK(std::count(csv.begin(), csv.end(), '\n') > 13);  // several quantities per graph
+  CHECK(csv.find(",VIOLATED,") == std::string::npos);
+  const std::string list = run_cli("rates --list").out;
+  CHECK(list.find("spectral") != std::string::npos);
+  CHECK(list.find("default") != std::string::npos);
   std::filesystem::remove_all(dir);
 }

@@ -120,8 +120,12 @@ TEST_CASE("linearized rates govern the tail on logistic regression", "[theory][l
   GradientTracking alg(p, StaticSequence{w},
                        GradientTrackingOptions{.smoothness = problem_constants(p, ref.x).L_max});  // default rule
   const double alpha = alg.step_size();
-  const double theory = asymptotic_rate(diging_jacobian(w, h, alpha));
+  const SpectralRates theory = spectral_rates(diging_jacobian(w, h, alpha));
   const double measured = tail_rate(differences(alg, Iterates<double>::Zero(6, p.dim()), 4000), 1e-9);
-  INFO("theory " << theory << " measured " << measured);
-  CHECK(std::abs(std::log(measured) / std::log(theory) - 1) < 0.02);
+  INFO("theory r1 " << theory.r1 << " r2 " << theory.r2 << " measured " << measured);
+  // The slowest two modes are close (r2/r1 > 0.999): within double precision the tail is a
+  // blend of them, so the measured exponent lies between theirs (2% slack for the fit).
+  CHECK(-std::log(measured) >= 0.98 * -std::log(theory.r1));
+  CHECK(-std::log(measured) <= 1.02 * -std::log(theory.r2));
+  CHECK(theory.r2 < theory.r1);
 }

@@ -60,13 +60,19 @@ inline void check_start(const char* who, const Iterates<double>& x0, Index n, In
 }
 
 /// The step rules of DGD and EXTRA, (1 + λmin(W_0)) / (2 L), and of gradient tracking,
-/// (1 − ρ(W_0)) / (2 L); `given` > 0 overrides the rule.
+/// min{(1 − ρ(W_0)) / (2 L), (1 + λmin(W_0))² / (4 L)}; `given` > 0 overrides the rule.
+/// The second term of the tracking rule is half of a stability limit [DER]: on a quadratic mode
+/// with W-eigenvalue λ and curvature h, DIGing's 2x2 block has characteristic polynomial
+/// z² − (2λ − αh) z + λ² − αh, which has a root below −1 as soon as αh > (1 + λ)²/2. Without it
+/// the rule diverges on bipartite graphs with Metropolis weights (torus:4x4, hypercube:4:
+/// λmin = −0.6, found by the default rate table).
 enum class StepRule { half_stability, half_gap };
 template <class S>
 double default_step(double given, StepRule rule, const S& sequence, double smoothness) {
   if (given > 0) return given;
   const MixingSpectrum m = mixing_spectrum(SparseMatrix(sequence.mixing(0)));
-  return (rule == StepRule::half_stability ? 1 + m.lambda_min : 1 - m.slem) / (2 * smoothness);
+  if (rule == StepRule::half_stability) return (1 + m.lambda_min) / (2 * smoothness);
+  return std::min((1 - m.slem) / 2, (1 + m.lambda_min) * (1 + m.lambda_min) / 4) / smoothness;
 }
 
 }  // namespace adonis::detail

@@ -21,7 +21,8 @@ namespace adonis {
 
 /// Options of GradientTracking.
 struct GradientTrackingOptions {
-  /// Constant step α; 0 selects the default rule α = (1 − ρ(W_0)) / (2 L_max), which needs
+  /// Constant step α; 0 selects the default rule α = min{(1 − ρ(W_0))/2, (1 + λmin(W_0))²/4} / L_max
+  /// (first_order.hpp: the second term keeps bipartite graphs stable), which needs
   /// `smoothness`. (The theorem's own bound, Thm. 10, is orders of magnitude smaller.)
   double step_size = 0;
   double smoothness = 0;  ///< L_max, used only by the default rule
