@@ -81,20 +81,6 @@ inline std::string run_command(const std::string& algorithm, const std::string& 
          std::to_string(rounds) + (extra.empty() ? "" : " " + extra) + " --measure";
 }
 
-namespace rates_detail {
-
-inline SparseMatrix adjacency_matrix(const Graph& g) {
-  std::vector<Triplet> t;
-  for (const auto& [u, v] : edge_list(g)) {
-    t.emplace_back(u, v, 1.0);
-    t.emplace_back(v, u, 1.0);
-  }
-  SparseMatrix a(num_nodes(g), num_nodes(g));
-  a.setFromTriplets(t.begin(), t.end());
-  return a;
-}
-
-}  // namespace rates_detail
 
 /// Runs the default table (progress on `log`).
 inline std::vector<RateRow> default_table(const DefaultTableSpec& spec, std::ostream& log,
@@ -202,7 +188,7 @@ inline std::vector<RateRow> default_table(const DefaultTableSpec& spec, std::ost
                 Measurements m;
                 Iterates<double> x = random_start(n, p.dim(), 0);
                 alg.run(x, opt, MeasureObserver<>(m, spec.stop_below));
-                const SpectralRates rate = spectral_rates(admm_jacobian(rates_detail::adjacency_matrix(g), h_star, alg.penalty()));
+                const SpectralRates rate = spectral_rates(admm_jacobian(adjacency_matrix(g), h_star, alg.penalty()));
                 exponent_row("admm", m, rate,
                              "Shi, Ling, Yuan, Wu & Yin 2014; derived Jacobian of (X, α) (theory-rates.md §7a)", "");
               }

@@ -52,16 +52,6 @@ double tail_rate(const std::vector<double>& d, double floor, std::size_t width =
   return std::pow(b / a, 1.0 / static_cast<double>(end - width - begin));
 }
 
-SparseMatrix adjacency(const Graph& g) {
-  std::vector<Triplet> t;
-  for (const auto& [u, v] : edge_list(g)) {
-    t.emplace_back(u, v, 1.0);
-    t.emplace_back(v, u, 1.0);
-  }
-  SparseMatrix a(num_nodes(g), num_nodes(g));
-  a.setFromTriplets(t.begin(), t.end());
-  return a;
-}
 
 }  // namespace
 
@@ -96,7 +86,7 @@ TEST_CASE("linearized rates equal the measured rates on quadratics", "[theory][l
     for (double c : {0.3, 1.0, 3.0}) {
       INFO("c = " << c);
       Admm alg(p, StaticSequence{w}, AdmmOptions{.penalty = c});
-      const double theory = asymptotic_rate(admm_jacobian(adjacency(g), h, c));
+      const double theory = asymptotic_rate(admm_jacobian(adjacency_matrix(g), h, c));
       CHECK(theory < 1);
       CHECK(tail_rate(differences(alg, x0, 3000), 1e-10) == Approx(theory).margin(1e-4));
     }

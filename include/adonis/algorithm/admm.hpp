@@ -66,17 +66,11 @@ class Admm : public Runnable<Admm<Problem, Sequence>> {
     const Graph g = support_graph(m_w0);
     const Index n = m_sequence.num_nodes();
     m_degree.resize(n);
-    std::vector<Triplet> entries;
-    for (const auto& [u, v] : edge_list(g)) {
-      entries.emplace_back(u, v, 1.0);
-      entries.emplace_back(v, u, 1.0);
-    }
     for (Index i = 0; i < n; ++i) {
       m_degree(i) = static_cast<double>(degree(g, i));
       if (m_degree(i) == 0) detail::fail("Admm", "node ", i, " has no neighbours in the support of W_0");
     }
-    m_adjacency.resize(n, n);
-    m_adjacency.setFromTriplets(entries.begin(), entries.end());
+    m_adjacency = adjacency_matrix(g);
   }
 
   double penalty() const noexcept { return m_options.penalty; }

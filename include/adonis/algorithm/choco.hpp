@@ -248,7 +248,7 @@ class ChocoSgd : public Runnable<ChocoSgd<Problem, Sequence>> {
   }
   void step() {
     const Round t = m_counters.rounds;
-    gradients(t);
+    detail::local_gradients(*m_problem, m_x, m_g, m_options.stochastic, m_options.seed, t, m_counters);
     m_x -= m_step * m_g;  // x^{t+1/2}
     const SparseMatrix& w = m_sequence.mixing(t);
     detail::choco_gossip_round(w, m_gamma, m_options.compressor, m_options.seed, t, m_x, m_xhat, m_ws);
@@ -260,18 +260,6 @@ class ChocoSgd : public Runnable<ChocoSgd<Problem, Sequence>> {
   const Counters& counters() const noexcept { return m_counters; }
 
  private:
-  void gradients(Round t) {
-    if constexpr (StochasticObjective<Problem>) {
-      if (m_options.stochastic) {
-        detail::stacked_stochastic_gradients(*m_problem, m_x, m_g, m_options.seed, t);
-        m_counters.gradients += m_x.rows();
-        return;
-      }
-    }
-    detail::stacked_gradients(*m_problem, m_x, m_g);
-    m_counters.gradients += m_x.rows();
-  }
-
   const Problem* m_problem;
   Sequence m_sequence;
   ChocoSgdOptions m_options;

@@ -77,7 +77,8 @@ class Dgd : public Runnable<Dgd<Problem, Sequence>> {
   void step() {
     const Round t = m_counters.rounds;
     for (Index h = 0; h < m_options.local_steps; ++h) {
-      gradients(t * m_options.local_steps + h);
+      detail::local_gradients(*m_problem, m_x, m_g, m_options.stochastic, m_options.seed,
+                              t * m_options.local_steps + h, m_counters);
       if (h + 1 < m_options.local_steps) m_x -= m_step * m_g;
     }
     const SparseMatrix& w = m_sequence.mixing(t);
@@ -90,18 +91,6 @@ class Dgd : public Runnable<Dgd<Problem, Sequence>> {
   const Counters& counters() const noexcept { return m_counters; }
 
  private:
-  void gradients(Round draw) {
-    if constexpr (StochasticObjective<Problem>) {
-      if (m_options.stochastic) {
-        detail::stacked_stochastic_gradients(*m_problem, m_x, m_g, m_options.seed, draw);
-        m_counters.gradients += m_x.rows();
-        return;
-      }
-    }
-    detail::stacked_gradients(*m_problem, m_x, m_g);
-    m_counters.gradients += m_x.rows();
-  }
-
   const Problem* m_problem;
   Sequence m_sequence;
   DgdOptions m_options;

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "adonis/core/error.hpp"
+#include "adonis/core/result.hpp"
 #include "adonis/core/rng.hpp"
 #include "adonis/core/types.hpp"
 #include "adonis/graph/mixing.hpp"
@@ -32,6 +33,22 @@ void stacked_stochastic_gradients(const P& p, const Iterates<double>& x, Iterate
     SplitMix64 rng(seed, static_cast<std::uint64_t>(i), static_cast<std::uint64_t>(t));
     p.stochastic_gradient(i, x.row(i).transpose(), g.row(i).transpose(), rng);
   }
+}
+
+/// Exact or stochastic stacked gradients, as chosen by `stochastic` (the latter only when the
+/// objective has a stochastic oracle, drawing from SplitMix64(seed, i, draw)); adds n to the
+/// gradient counter. The shared gradient step of DGD/D-SGD and CHOCO-SGD.
+template <DecentralizedObjective P>
+void local_gradients(const P& p, const Iterates<double>& x, Iterates<double>& g, bool stochastic, std::uint64_t seed,
+                     Round draw, Counters& counters) {
+  counters.gradients += x.rows();
+  if constexpr (StochasticObjective<P>) {
+    if (stochastic) {
+      stacked_stochastic_gradients(p, x, g, seed, draw);
+      return;
+    }
+  }
+  stacked_gradients(p, x, g);
 }
 
 /// λmin(W) and ρ = ||W − J|| of a symmetric mixing matrix (the step rules' spectral inputs).

@@ -123,19 +123,28 @@ inline Index diameter(const Graph& g) {
   return best;
 }
 
-/// The combinatorial Laplacian L = D - A as a sparse matrix.
-inline SparseMatrix laplacian(const Graph& g) {
+namespace detail {
+/// diagonal · D + off_diagonal · A, the common shape of the Laplacian and the adjacency matrix.
+inline SparseMatrix degree_adjacency(const Graph& g, double diagonal, double off_diagonal) {
   const Index n = num_nodes(g);
   std::vector<Triplet> t;
   t.reserve(static_cast<std::size_t>(n + 2 * num_edges(g)));
-  for (Index u = 0; u < n; ++u) t.emplace_back(u, u, static_cast<double>(degree(g, u)));
+  if (diagonal != 0)
+    for (Index u = 0; u < n; ++u) t.emplace_back(u, u, diagonal * static_cast<double>(degree(g, u)));
   for (const auto& [u, v] : edge_list(g)) {
-    t.emplace_back(u, v, -1.0);
-    t.emplace_back(v, u, -1.0);
+    t.emplace_back(u, v, off_diagonal);
+    t.emplace_back(v, u, off_diagonal);
   }
-  SparseMatrix L(n, n);
-  L.setFromTriplets(t.begin(), t.end());
-  return L;
+  SparseMatrix m(n, n);
+  m.setFromTriplets(t.begin(), t.end());
+  return m;
 }
+}  // namespace detail
+
+/// The combinatorial Laplacian L = D - A as a sparse matrix.
+inline SparseMatrix laplacian(const Graph& g) { return detail::degree_adjacency(g, 1.0, -1.0); }
+
+/// The 0/1 adjacency matrix A as a sparse matrix.
+inline SparseMatrix adjacency_matrix(const Graph& g) { return detail::degree_adjacency(g, 0.0, 1.0); }
 
 }  // namespace adonis
