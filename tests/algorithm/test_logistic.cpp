@@ -24,6 +24,7 @@
 #include "adonis/problem/reference.hpp"
 #include "adonis/problem/spec.hpp"
 #include "adonis/report/trace.hpp"
+#include "adonis/theory/fit.hpp"
 
 using namespace adonis;
 
@@ -62,21 +63,6 @@ TraceRow run_to_target(A& a, const Setup& s, Round steps, RunResult& r) {
   return trace.rows().back();
 }
 
-double loglog_slope(const std::vector<double>& x, const std::vector<double>& y) {
-  double mx = 0, my = 0;
-  for (std::size_t k = 0; k < x.size(); ++k) {
-    mx += std::log(x[k]);
-    my += std::log(y[k]);
-  }
-  mx /= static_cast<double>(x.size());
-  my /= static_cast<double>(x.size());
-  double sxy = 0, sxx = 0;
-  for (std::size_t k = 0; k < x.size(); ++k) {
-    sxy += (std::log(x[k]) - mx) * (std::log(y[k]) - my);
-    sxx += (std::log(x[k]) - mx) * (std::log(x[k]) - mx);
-  }
-  return sxy / sxx;
-}
 }  // namespace
 
 TEST_CASE("GT, EXTRA, ADMM and MSDA reach 1e-10 suboptimality on logistic heart_scale within 50000 rounds",
@@ -172,8 +158,8 @@ TEST_CASE("DGD with a constant step stalls at a bias that grows linearly in the 
     }
     std::vector<double> local;
     for (std::size_t k = 0; k + 1 < biases.size(); ++k) local.push_back(std::log2(biases[k] / biases[k + 1]));
-    const double slope = loglog_slope({alphas.begin() + 3, alphas.end()}, {biases.begin() + 3, biases.end()});
-    const double wide = loglog_slope({alphas.begin(), alphas.begin() + 4}, {biases.begin(), biases.begin() + 4});
+    const double slope = fit_power_law({alphas.begin() + 3, alphas.end()}, {biases.begin() + 3, biases.end()}).slope;
+    const double wide = fit_power_law({alphas.begin(), alphas.begin() + 4}, {biases.begin(), biases.begin() + 4}).slope;
     std::ostringstream msg;
     msg << spec << ": biases";
     for (const double b : biases) msg << ' ' << b;

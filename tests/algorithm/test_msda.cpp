@@ -17,9 +17,12 @@
 #include "adonis/graph/mixing.hpp"
 #include "adonis/graph/spec.hpp"
 #include "adonis/problem/quadratic.hpp"
+#include "adonis/theory/fit.hpp"
+#include "distance.hpp"
 #include "quadratics.hpp"
 
 using namespace adonis;
+using adonis::test::Distance;
 using adonis::test::ScalarQuadratics;
 
 namespace {
@@ -42,31 +45,6 @@ struct WithHessian : GradientOnly {
   }
 };
 
-/// Records ||Θ_t − Θ*||_F per dual step; stops below `stop` times the initial distance.
-struct Distance {
-  Iterates<double> target;
-  double stop = 0;
-  std::vector<double> d;
-  template <class A>
-  void on_start(const RoundView<A>& v) { d = {(v.iterates() - target).norm()}; }
-  template <class A>
-  bool on_round(const RoundView<A>& v) {
-    d.push_back((v.iterates() - target).norm());
-    return d.back() <= stop * d.front();
-  }
-  std::size_t first_below(double frac) const {
-    std::size_t t = 0;
-    while (t < d.size() && d[t] > frac * d.front()) ++t;
-    return t;
-  }
-  /// Geometric-mean contraction per dual step between 1e-3 and 1e-9 of the initial distance.
-  double rate() const {
-    const std::size_t t0 = first_below(1e-3), t1 = first_below(1e-9);
-    REQUIRE(t1 < d.size());
-    REQUIRE(t1 > t0 + 5);
-    return std::pow(d[t1] / d[t0], 1.0 / static_cast<double>(t1 - t0));
-  }
-};
 
 /// Exact contraction of MSDA's dual iteration on scalar-curvature quadratics [DER]: with
 /// D = diag(1/a_i) and P = P_K(I − W), every nonzero eigenvalue h of D^{1/2} P D^{1/2} gives
@@ -93,21 +71,6 @@ double exact_rate(const A& msda, const ScalarQuadratics& q, const SparseMatrix& 
   return rate;
 }
 
-double loglog_slope(const std::vector<double>& x, const std::vector<double>& y) {
-  double mx = 0, my = 0;
-  for (std::size_t k = 0; k < x.size(); ++k) {
-    mx += std::log(x[k]);
-    my += std::log(y[k]);
-  }
-  mx /= static_cast<double>(x.size());
-  my /= static_cast<double>(x.size());
-  double sxy = 0, sxx = 0;
-  for (std::size_t k = 0; k < x.size(); ++k) {
-    sxy += (std::log(x[k]) - mx) * (std::log(y[k]) - my);
-    sxx += (std::log(x[k]) - mx) * (std::log(x[k]) - mx);
-  }
-  return sxy / sxx;
-}
 }  // namespace
 
 TEST_CASE("MSDA on heterogeneous quadratics converges linearly to x*, within the dual envelope", "[algorithm][msda]") {
@@ -166,7 +129,7 @@ TEST_CASE("MSDA's dual steps to 1e-8 grow like sqrt(kappa_l) (slope 0.5 +- 0.1)"
     steps.push_back(static_cast<double>(obs.d.size() - 1));
     CHECK(r.counters.gradients == n * (static_cast<Round>(steps.back()) + 1));
   }
-  const double slope = loglog_slope(kappas, steps);
+  const double slope = fit_power_law(kappas, steps).slope;
   INFO("dual steps " << steps[0] << ' ' << steps[1] << ' ' << steps[2] << ' ' << steps[3] << ", slope " << slope);
   CHECK(slope >= 0.4);
   CHECK(slope <= 0.6);
