@@ -21,12 +21,11 @@
 #include "distance.hpp"
 
 using namespace adonis;
+using adonis::test::consensual;
 using adonis::test::Distance;
 using adonis::test::ScalarQuadratics;
 
 namespace {
-Iterates<double> consensual(const Vector<double>& x, Index n) { return x.transpose().replicate(n, 1); }
-
 }  // namespace
 
 TEST_CASE("ADMM on heterogeneous quadratics converges linearly to x*", "[algorithm][admm]") {

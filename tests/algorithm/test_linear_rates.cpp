@@ -12,10 +12,12 @@
 #include "adonis/algorithm/extra.hpp"
 #include "adonis/algorithm/gradient_tracking.hpp"
 #include "adonis/graph/generators.hpp"
+#include "distance.hpp"
 #include "process.hpp"
 #include "quadratics.hpp"
 
 using namespace adonis;
+using adonis::test::consensual;
 using adonis::test::ScalarQuadratics;
 
 namespace {
@@ -52,8 +54,6 @@ struct LastRound {
   template <class A>
   void on_round(const RoundView<A>& v) { rounds = v.round(); }
 };
-
-Iterates<double> consensual(const Vector<double>& x, Index n) { return x.transpose().replicate(n, 1); }
 
 /// Second-largest |eigenvalue| (the largest is the conserved mode, |λ| = 1).
 double second_largest_modulus(const Matrix<double>& m) {

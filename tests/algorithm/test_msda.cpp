@@ -22,12 +22,11 @@
 #include "quadratics.hpp"
 
 using namespace adonis;
+using adonis::test::consensual;
 using adonis::test::Distance;
 using adonis::test::ScalarQuadratics;
 
 namespace {
-Iterates<double> consensual(const Vector<double>& x, Index n) { return x.transpose().replicate(n, 1); }
-
 /// ScalarQuadratics through value and gradient only: MSDA falls back to Nesterov's method.
 struct GradientOnly {
   const ScalarQuadratics* q;

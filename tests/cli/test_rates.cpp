@@ -13,15 +13,7 @@
 
 using adonis::test::run_cli;
 using adonis::test::slurp;
-
-namespace {
-/// The value of `key=` in run's one-line summary (NaN if absent).
-double summary_value(const std::string& out, const std::string& key) {
-  const auto pos = out.find(" " + key + "=");
-  if (pos == std::string::npos) return std::nan("");
-  return std::stod(out.substr(pos + key.size() + 2));
-}
-}  // namespace
+using adonis::test::summary_value;
 
 TEST_CASE("rates: the default table (quick) passes, and its provenance reproduces its rows", "[cli][rates]") {
   const auto dir = std::filesystem::temp_directory_path() / ("adonis_rates_default_" + std::to_string(::getpid()));

@@ -9,14 +9,9 @@
 
 using adonis::test::run_cli;
 using adonis::test::slurp;
+using adonis::test::summary_value;
 
 namespace {
-/// The value of `key=` in run's one-line summary.
-double summary_value(const std::string& out, const std::string& key) {
-  const auto pos = out.find(" " + key + "=");
-  REQUIRE(pos != std::string::npos);
-  return std::stod(out.substr(pos + key.size() + 2));
-}
 std::string temp_csv(const std::string& name) {
   return (std::filesystem::temp_directory_path() / ("adonis_run_" + std::to_string(::getpid()) + "_" + name)).string();
 }

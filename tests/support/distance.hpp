@@ -13,6 +13,9 @@
 
 namespace adonis::test {
 
+/// The consensual iterate: every node (row) holds x.
+inline Iterates<double> consensual(const Vector<double>& x, Index n) { return x.transpose().replicate(n, 1); }
+
 /// Records ||X_t − target||_F and stops once it is below `stop` times the initial distance.
 struct Distance {
   Iterates<double> target;

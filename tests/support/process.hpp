@@ -3,6 +3,7 @@
 /// @brief Runs the built `adonis` program and captures its exit status, stdout and stderr.
 #pragma once
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -42,6 +43,14 @@ inline ProcessResult run_cli(const std::string& args) {
 
 /// Path of a file in tests/data.
 inline std::string data_file(const std::string& name) { return std::string(ADONIS_TEST_DATA) + "/" + name; }
+
+/// The number after " KEY=" in the summary line of `adonis run` (NaN if KEY is absent, which
+/// fails every comparison but `!=`: callers that compare with `!=` check the key first).
+inline double summary_value(const std::string& out, const std::string& key) {
+  const auto pos = out.find(" " + key + "=");
+  if (pos == std::string::npos) return std::nan("");
+  return std::stod(out.substr(pos + key.size() + 2));
+}
 
 /// Relative difference, with an absolute floor near zero (theory-rates.md §11 convention).
 inline bool close(double got, double want, double rel = 1e-9, double abs_near_zero = 1e-12) {
