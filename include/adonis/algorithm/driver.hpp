@@ -107,6 +107,12 @@ RunResult run(Algorithm& algorithm, Iterates<double>& X, const RunOptions& optio
   options.validate();
   algorithm.init(X);
   const double scale = std::max(algorithm.iterates().norm(), 1.0);
+  // Divergence is checked every round, or every divergence_check_period() rounds for the
+  // asynchronous algorithms (one event touches two rows; a full norm per event would cost
+  // O(n d)), and always at the last round and when an observer stops the run.
+  Round check_period = 1;
+  if constexpr (requires { { algorithm.divergence_check_period() } -> std::convertible_to<Round>; })
+    check_period = std::max<Round>(1, algorithm.divergence_check_period());
   {
     const View v(algorithm);
     (([&] { if constexpr (detail::has_on_start<std::remove_cvref_t<Observers>, View>) observers.on_start(v); }()), ...);
@@ -117,10 +123,12 @@ RunResult run(Algorithm& algorithm, Iterates<double>& X, const RunOptions& optio
     algorithm.step();
     const View v(algorithm);
     const bool stop = (false | ... | detail::notify_round(observers, v));  // '|': all see the round
-    const double norm = algorithm.iterates().norm();
-    if (!std::isfinite(norm) || norm > options.divergence_factor * scale) {
-      result.status = Status::diverged;
-      break;
+    if (stop || (t + 1) % check_period == 0 || t + 1 == options.max_rounds) {
+      const double norm = algorithm.iterates().norm();
+      if (!std::isfinite(norm) || norm > options.divergence_factor * scale) {
+        result.status = Status::diverged;
+        break;
+      }
     }
     if (stop) {
       result.status = Status::stopped_by_observer;

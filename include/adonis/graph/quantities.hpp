@@ -51,21 +51,21 @@ struct GraphQuantities {
   bool sparse_path = false;  ///< true if Spectra (not the dense solver) was used
 };
 
-/// Effective resistance R_ij = (e_i - e_j)^T L^+ (e_i - e_j) of every edge of a connected graph,
-/// in edge_list() order. Uses the grounded Laplacian (node 0 removed), whose inverse acts as
-/// L^+ on differences e_i - e_j; one sparse LDL^T factorisation and one solve per edge.
-inline std::vector<double> edge_resistances(const Graph& g) {
-  const Index n = num_nodes(g);
-  if (!is_connected(g))
-    detail::fail<InvalidTopology>("edge_resistances", "graph must be connected");
-  const SparseMatrix l = laplacian(g);
-  Eigen::SparseMatrix<double> grounded = l.bottomRightCorner(n - 1, n - 1);
+/// Effective resistances R_e = (e_i - e_j)^T Λ^+ (e_i - e_j) of the given pairs for a weighted
+/// Laplacian Λ (symmetric, Λ1 = 0, connected support). Uses the grounded Laplacian (node 0
+/// removed), whose inverse acts as Λ^+ on differences e_i - e_j: one sparse LDL^T
+/// factorisation and one solve per pair.
+inline std::vector<double> effective_resistances(const SparseMatrix& lap, const std::vector<Edge>& pairs) {
+  const Index n = lap.rows();
+  if (n < 2) detail::fail<InvalidTopology>("effective_resistances", "needs at least 2 nodes (got ", n, ")");
+  Eigen::SparseMatrix<double> grounded = lap.bottomRightCorner(n - 1, n - 1);
   Eigen::SimplicialLDLT<Eigen::SparseMatrix<double>> ldlt(grounded);
   if (ldlt.info() != Eigen::Success)
-    detail::fail<RuntimeError>("edge_resistances", "grounded Laplacian factorisation failed");
+    detail::fail<RuntimeError>("effective_resistances", "grounded Laplacian factorisation failed (disconnected?)");
   std::vector<double> out;
+  out.reserve(pairs.size());
   Vector<double> rhs = Vector<double>::Zero(n - 1);
-  for (const auto& [u, v] : edge_list(g)) {
+  for (const auto& [u, v] : pairs) {
     if (u > 0) rhs(u - 1) = 1.0;
     if (v > 0) rhs(v - 1) = -1.0;
     const Vector<double> x = ldlt.solve(rhs);
@@ -74,6 +74,13 @@ inline std::vector<double> edge_resistances(const Graph& g) {
     if (v > 0) rhs(v - 1) = 0.0;
   }
   return out;
+}
+
+/// Effective resistance R_ij = (e_i - e_j)^T L^+ (e_i - e_j) of every edge of a connected graph,
+/// in edge_list() order (see effective_resistances).
+inline std::vector<double> edge_resistances(const Graph& g) {
+  if (!is_connected(g)) detail::fail<InvalidTopology>("edge_resistances", "graph must be connected");
+  return effective_resistances(laplacian(g), edge_list(g));
 }
 
 /// Computes every quantity of GraphQuantities for graph g and mixing rule `mixing`
