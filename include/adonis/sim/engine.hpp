@@ -127,9 +127,8 @@ struct Latency {
       l.kind = Kind::exponential;
       number = text.substr(4);
     }
-    l.value = detail::parse_number<double>(number, "latency", "value");
-    if (!(l.value > 0) || !std::isfinite(l.value))
-      detail::fail("latency", "the delay must be finite and > 0 (got '", text, "'; use 0 for none)");
+    if (!detail::try_parse_number(number, l.value) || !(l.value > 0) || !std::isfinite(l.value))
+      detail::fail("latency", "expected 0, a delay T > 0 or exp:MEAN with MEAN > 0 (got '", text, "')");
     return l;
   }
 };
@@ -147,8 +146,8 @@ struct Churn {
     if (text.empty() || text == "none" || text == "0") return c;
     const auto parts = detail::split(text, ':');
     if (parts.size() != 2) detail::fail("churn", "expected RATE:MEAN_OFFLINE (got '", text, "')");
-    c.rate = detail::parse_number<double>(parts[0], "churn", "rate");
-    c.mean_offline = detail::parse_number<double>(parts[1], "churn", "mean_offline");
+    if (!detail::try_parse_number(parts[0], c.rate) || !detail::try_parse_number(parts[1], c.mean_offline))
+      detail::fail("churn", "expected RATE:MEAN_OFFLINE with two numbers (got '", text, "')");
     c.validate();
     return c;
   }
