@@ -30,6 +30,7 @@
 #include "adonis/algorithm/pairwise_gossip.hpp"
 #include "adonis/graph/spec.hpp"
 #include "adonis/problem/random.hpp"
+#include "adonis/theory/bounds.hpp"
 #include "adonis/theory/fit.hpp"
 #include "adonis/theory/verdict.hpp"
 #include "cli/rates_scaling.hpp"
@@ -130,7 +131,6 @@ inline double gossip_averaging_ticks(const Graph& g, double epsilon, std::uint64
 inline std::vector<RateRow> gossip_table(const GossipTableSpec& spec, const std::filesystem::path& out_dir,
                                          nlohmann::ordered_json& provenance, std::ostream& log) {
   std::vector<RateRow> rows;
-  const std::string boyd = "Boyd et al. 2006, randomized gossip (theory-rates.md §2)";
   provenance["clocks"] = "node clocks, uniform neighbour choice (Boyd's model); one tick = one exchange";
   for (const auto& pr : spec.printed) {
     log << "rates: gossip " << pr.graph << '\n';
@@ -139,8 +139,8 @@ inline std::vector<RateRow> gossip_table(const GossipTableSpec& spec, const std:
     const sim::EventEngine eng(g, gossip_table_detail::boyd_clocks(0));
     const double lambda2 = clock_quantities(eng).gossip_lambda2;
     const double r2 = gossip_table_detail::lifted_second_moment_rate(eng);
-    const RateRow base{.table = "gossip", .algorithm = "pairwise-gossip", .graph = pr.graph, .problem = "none",
-                       .source = boyd, .tag = Tag::DER};
+    const RateRow base = theorem_row(theorems::pairwise_gossip(lambda2),
+                                     RateRow{.table = "gossip", .graph = pr.graph, .problem = "none"});
     RateRow row = base;
     row.quantity = "λ2(W̄), W̄ = I − L_P/(2n), vs §2's printed value";
     rows.push_back(judge_equal(row, pr.lambda2, lambda2, 5e-6));
@@ -170,7 +170,6 @@ inline std::vector<RateRow> gossip_table(const GossipTableSpec& spec, const std:
     for (std::size_t k = 0; k < ticks.size(); ++k) ticks[k] = static_cast<double>(k);
     const LinearRateFit fit = fit_linear_rate(ticks, mean, LinearFitOptions{.transient_fraction = 0.3});
     row = base;
-    row.tag = Tag::DER;
     row.quantity = "measured per-tick rate of the MC mean of ||e_k||² (" + std::to_string(spec.mc_runs) +
                    " seeds) vs Boyd's λ2(W̄)";
     row.note = "exact rate r2 = " + detail::short_number(r2) + ", measured/r2 = " + detail::short_number(fit.rate / r2);
@@ -219,17 +218,13 @@ inline std::vector<RateRow> gossip_table(const GossipTableSpec& spec, const std:
       provenance["averaging_ticks"][f.specs[k]] = median;
     }
     group.fit = fit_power_law(group.x, group.y);
-    RateRow row{.table = "gossip", .algorithm = "pairwise-gossip", .graph = f.name + " n ∈ {" + [&] {
-                  std::string s;
-                  for (double v : f.n) s += (s.empty() ? "" : ", ") + detail::short_number(v);
-                  return s;
-                }() + "}",
-                .problem = "none",
-                .quantity = "slope of ticks to ||e|| ≤ " + detail::short_number(spec.epsilon) +
-                            "||e_0|| (median of " + std::to_string(spec.time_seeds) + " seeds) in n",
-                .source = boyd + "; exponent of 1/(1 − λ2(W̄)) from §11's closed forms",
-                .tag = Tag::DER,
-                .note = describe_fit(group.fit)};
+    std::string sizes;
+    for (double v : f.n) sizes += (sizes.empty() ? "" : ", ") + detail::short_number(v);
+    RateRow row = theorem_row(theorems::pairwise_gossip_ticks_scaling(f.predicted),
+                              RateRow{.table = "gossip", .graph = f.name + " n ∈ {" + sizes + "}", .problem = "none"});
+    row.quantity = "slope of ticks to ||e|| ≤ " + detail::short_number(spec.epsilon) + "||e_0|| (median of " +
+                   std::to_string(spec.time_seeds) + " seeds) in n";
+    row.note = describe_fit(group.fit);
     rows.push_back(judge_slope(row, f.predicted, group.fit.slope, 0.25));
     groups.push_back(std::move(group));
   }
