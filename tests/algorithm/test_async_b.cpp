@@ -20,6 +20,8 @@
 
 #include "adonis/algorithm/async_admm.hpp"
 #include "adonis/algorithm/dadao.hpp"
+#include "adonis/graph/mixing.hpp"
+#include "adonis/graph/sequence.hpp"
 #include "adonis/graph/spec.hpp"
 #include "adonis/problem/quadratic.hpp"
 #include "adonis/problem/reference.hpp"
@@ -228,4 +230,102 @@ TEST_CASE("DADAO and async-admm reject bad input", "[algorithm][dadao][async_adm
   CHECK_THROWS_WITH(a.init(bad), Catch::Contains("finite"));
   AsyncAdmm b(p, g, async_b_engine(0));
   CHECK_THROWS_AS(b.init(Iterates<double>::Zero(7, 3)), DimensionMismatch);
+}
+
+namespace {
+/// Mean exchanges and gradients of DADAO to (1/n) Σ ||x_i − x*||² <= eps · initial, over seeds.
+struct AsyncBCost {
+  double exchanges = 0, gradients = 0, chi1 = 0, chi2 = 0;  // χ's at unit total rate (Λ = L/|E|)
+};
+AsyncBCost async_b_dadao_cost(const Graph& g, double kappa, double eps, int seeds) {
+  const Index n = num_nodes(g);
+  const QuadraticProblem p(n, QuadraticOptions{.dim = 4, .L = kappa, .mu = 1, .zeta = 1, .seed = 11});
+  AsyncBCost cost;
+  for (int s = 0; s < seeds; ++s) {
+    Dadao a(p, g, async_b_engine(static_cast<std::uint64_t>(s)));
+    AsyncBDistance obs{p.x_star(), eps, 32};
+    Iterates<double> x = Iterates<double>::Zero(n, p.dim());
+    const RunResult r = run(a, x, RunOptions{.max_rounds = 20000000}, obs);
+    REQUIRE(r.status == Status::stopped_by_observer);
+    cost.exchanges += static_cast<double>(r.counters.messages / 2) / seeds;
+    cost.gradients += static_cast<double>(r.counters.gradients) / seeds;
+    cost.chi1 = a.chi1() * a.comm_rate_scale();
+    cost.chi2 = a.chi2() * a.comm_rate_scale();
+  }
+  return cost;
+}
+}  // namespace
+
+TEST_CASE("DADAO: communications to eps grow like sqrt(chi1 chi2), gradients like sqrt(kappa)",
+          "[algorithm][dadao][rates]") {
+  constexpr double eps = 1e-8;
+  constexpr int seeds = 5;
+  {
+    std::vector<double> comms, grads, root, chi1;
+    std::ostringstream msg;
+    for (const char* spec : {"ring:64", "torus:8x8", "hypercube:6", "complete:64"}) {
+      const AsyncBCost c = async_b_dadao_cost(make_graph(spec), 10.0, eps, seeds);
+      comms.push_back(c.exchanges);
+      grads.push_back(c.gradients);
+      root.push_back(std::sqrt(c.chi1 * c.chi2));
+      chi1.push_back(c.chi1);
+      msg << spec << ": chi1 " << c.chi1 << ", chi2 " << c.chi2 << ", exchanges " << c.exchanges << ", gradients "
+          << c.gradients << "; ";
+    }
+    const PowerLawFit vs_root = fit_power_law(root, comms), vs_chi1 = fit_power_law(chi1, comms);
+    const PowerLawFit grads_vs_root = fit_power_law(root, grads);
+    msg << "slope of exchanges against sqrt(chi1 chi2) " << vs_root.slope << ", against chi1 " << vs_chi1.slope
+        << "; slope of gradients against sqrt(chi1 chi2) " << grads_vs_root.slope;
+    INFO(msg.str());
+    WARN(msg.str());
+    CHECK(vs_root.slope <= 1.25);
+    CHECK(vs_root.slope > 0);  // more communication on worse graphs
+    // §9c: clearly below the slope 1 against χ1 of non-accelerated asynchronous gossip
+    CHECK(vs_chi1.slope <= 0.75);
+  }
+  {
+    std::vector<double> kappas, grads;
+    std::ostringstream msg;
+    const Graph g = make_graph("torus:4x4");
+    for (const double kappa : {10.0, 40.0, 160.0, 640.0}) {
+      const AsyncBCost c = async_b_dadao_cost(g, kappa, eps, seeds);
+      kappas.push_back(kappa);
+      grads.push_back(c.gradients);
+      msg << "kappa " << kappa << ": gradients " << c.gradients << ", exchanges " << c.exchanges << "; ";
+    }
+    const PowerLawFit fit = fit_power_law(kappas, grads);
+    msg << "slope of gradients against kappa " << fit.slope;
+    INFO(msg.str());
+    WARN(msg.str());
+    CHECK(fit.slope <= 0.6);
+    CHECK(fit.slope >= 0.3);
+  }
+}
+
+TEST_CASE("DADAO over a time-varying edge set (AnySequence) converges; explicit chi1 skips the spectra",
+          "[algorithm][dadao]") {
+  const Graph g = make_graph("ring:8");
+  const QuadraticProblem p(8, QuadraticOptions{.dim = 3, .L = 5, .mu = 0.5, .zeta = 1, .seed = 3});
+  {
+    Dadao a(p, AnySequence(StaticSequence{metropolis_weights(g)}), async_b_engine(2));
+    CHECK(2 * a.chi1() * a.chi2() == Approx(1.0).epsilon(1e-9));
+    AsyncBDistance obs{p.x_star(), 1e-12, 8};
+    Iterates<double> x = Iterates<double>::Zero(8, 3);
+    const RunResult r = run(a, x, RunOptions{.max_rounds = 1000000}, obs);
+    INFO("events " << r.counters.rounds << ", distance " << obs.first << " -> " << obs.last);
+    CHECK(r.status == Status::stopped_by_observer);
+  }
+  {
+    // a random matching is disconnected in every segment: only an explicit χ1* with the given
+    // rates avoids the spectral computation (which would throw InvalidTopology)
+    sim::EngineOptions o = async_b_engine(2);
+    o.comm_rate = 40;
+    CHECK_THROWS_AS(Dadao(p, AnySequence(RandomMatchingSequence(g, 9)), o), InvalidTopology);
+    Dadao a(p, AnySequence(RandomMatchingSequence(g, 9)), o, DadaoOptions{.theory_comm_rate = false, .chi1 = 0.5});
+    CHECK(a.chi1() == 0.5);
+    CHECK(a.chi2() == 0.0);
+    Iterates<double> x = Iterates<double>::Zero(8, 3);
+    const RunResult r = run(a, x, RunOptions{.max_rounds = 20000});
+    CHECK(r.status != Status::diverged);
+  }
 }

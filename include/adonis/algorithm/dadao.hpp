@@ -179,7 +179,9 @@ struct DadaoOptions {
   /// false: keep the engine's rates (the theory then needs 2 χ1* χ2* <= 1 by itself).
   bool theory_comm_rate = true;
   /// χ1* override (> 0); 0 computes it from the engine's (final) rates with clock_quantities.
-  /// Set it for a time-varying edge set (clock_quantities only sees the first graph).
+  /// Set it for a time-varying edge set: clock_quantities only sees the first graph, and throws
+  /// InvalidTopology if that graph is disconnected (with theory_comm_rate = false and chi1 > 0
+  /// no spectral quantity is computed at all).
   double chi1 = 0;
   void validate() const {
     if (!(mu >= 0) || !std::isfinite(mu)) detail::fail("Dadao", "mu must be finite and >= 0 (got ", mu, ")");
@@ -199,6 +201,9 @@ inline DadaoEngine dadao_engine(sim::EventEngine engine, sim::EngineOptions opti
   o.validate();
   if (!(engine.total_comm_rate() > 0))
     fail("Dadao", "the communication rate must be > 0 (got comm_rate = ", options.comm_rate, ")");
+  // χ1* given and rates kept: no spectral work (a time-varying edge set may have disconnected
+  // graphs); χ2* is then unknown and reported as 0
+  if (!o.theory_comm_rate && o.chi1 > 0) return {std::move(engine), o.chi1, 0.0, 1.0};
   const ClockQuantities q = clock_quantities(engine);
   double scale = 1;
   if (o.theory_comm_rate) {
