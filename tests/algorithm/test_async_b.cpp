@@ -329,3 +329,33 @@ TEST_CASE("DADAO over a time-varying edge set (AnySequence) converges; explicit 
     CHECK(r.status != Status::diverged);
   }
 }
+
+TEST_CASE("Report (hidden): async-admm penalty sweep and DADAO without the theory communication rate",
+          "[.][async_b_report]") {
+  // Measurements for docs/algorithms/{async-admm,dadao}.md; nothing asserted but convergence
+  // bookkeeping. Run with: adonis_tests "[async_b_report]"
+  const Graph g = make_graph("torus:4x4");
+  const Index n = num_nodes(g);
+  const ProblemInstance instance = make_problem("logistic:heart_scale:0.01", n);
+  const auto& p = std::get<LogisticProblem>(instance.problem);
+  const ReferenceSolution ref = reference_solution(p);
+  for (const double rho : {0.03, 0.1, 0.3, 1.0, 3.0}) {
+    AsyncAdmm a(p, g, async_b_engine(1), AsyncAdmmOptions{.penalty = rho});
+    AsyncBSuboptimality<LogisticProblem> obs{&p, ref.f, 1e-8, 16};
+    Iterates<double> x = Iterates<double>::Zero(n, p.dim());
+    const RunResult r = run(a, x, RunOptions{.max_rounds = 1000000}, obs);
+    WARN("async-admm rho " << rho << ": " << to_string(r.status) << " after " << r.counters.rounds
+                           << " events, suboptimality " << obs.last);
+  }
+  for (const double rate : {1.0, 4.0, 16.0}) {
+    sim::EngineOptions o = async_b_engine(1);
+    o.comm_rate = rate;
+    Dadao a(p, g, o, DadaoOptions{.theory_comm_rate = false});
+    AsyncBSuboptimality<LogisticProblem> obs{&p, ref.f, 1e-8, 16};
+    Iterates<double> x = Iterates<double>::Zero(n, p.dim());
+    const RunResult r = run(a, x, RunOptions{.max_rounds = 1000000}, obs);
+    WARN("DADAO comm_rate " << rate << " kept (2 chi1* chi2* = " << 2 * a.chi1() * a.chi2() << "): "
+                            << to_string(r.status) << " after " << r.counters.rounds << " events, suboptimality "
+                            << obs.last);
+  }
+}

@@ -265,7 +265,8 @@ class Dadao : public AsyncAlgorithm<Dadao<Problem>> {
     this->restart();
   }
 
-  /// The x_i at the engine's current time (closed-form advance into a cache; O(n d) per new event).
+  /// The x_i at the engine's current time (closed-form advance into a cache; O(n d) per new event;
+  /// x depends only on (x, x̃), whose block of the ODE is autonomous).
   const Iterates<double>& iterates() const {
     const Round r = this->counters().rounds;
     if (r != m_view_round) {
@@ -275,8 +276,9 @@ class Dadao : public AsyncAlgorithm<Dadao<Problem>> {
       for (Index i = 0; i < n; ++i) {
         const double dt = t - m_last[static_cast<std::size_t>(i)];
         if (dt > 0) {
-          const Eigen::Matrix<double, 1, 6> row0 = dadao_propagator(m_c, dt).row(0);
-          m_view.row(i).noalias() = row0 * m_state.middleRows(6 * i, 6);
+          // row 0 of Φ(dt): x(t) = ((1 + e)/2) x + ((1 − e)/2) x̃, e = exp(−2η dt)
+          const double e = std::exp(-2 * m_c.eta * dt);
+          m_view.row(i) = (0.5 * (1 + e)) * m_state.row(6 * i) + (0.5 * (1 - e)) * m_state.row(6 * i + 1);
         } else {
           m_view.row(i) = m_state.row(6 * i);
         }
