@@ -135,12 +135,11 @@ TEST_CASE("DADAO and async-admm reach 1e-8 suboptimality on logistic heart_scale
   const ProblemInstance instance = make_problem("logistic:heart_scale:0.01", n);
   const auto& p = std::get<LogisticProblem>(instance.problem);
   const ReferenceSolution ref = reference_solution(p);
-  constexpr Round budget = 1000000;
   {
     Dadao a(p, g, async_b_engine(1));
     AsyncBSuboptimality<LogisticProblem> obs{&p, ref.f, 1e-8, 16};
     Iterates<double> x = Iterates<double>::Zero(n, p.dim());
-    const RunResult r = run(a, x, RunOptions{.max_rounds = budget}, obs);
+    const RunResult r = run(a, x, RunOptions{.max_rounds = 1000000}, obs);
     INFO("DADAO: mu " << a.constants().mu << ", L " << a.constants().L << ", chi1* " << a.chi1() << ", chi2* "
                       << a.chi2() << ", rate scale " << a.comm_rate_scale() << "; events " << r.counters.rounds
                       << ", gradients " << r.counters.gradients << ", time " << r.counters.time
@@ -157,7 +156,7 @@ TEST_CASE("DADAO and async-admm reach 1e-8 suboptimality on logistic heart_scale
     AsyncAdmm a(p, g, async_b_engine(1));
     AsyncBSuboptimality<LogisticProblem> obs{&p, ref.f, 1e-8, 16};
     Iterates<double> x = Iterates<double>::Zero(n, p.dim());
-    const RunResult r = run(a, x, RunOptions{.max_rounds = budget}, obs);
+    const RunResult r = run(a, x, RunOptions{.max_rounds = 1000000}, obs);
     INFO("async-admm: penalty " << a.penalty() << "; events " << r.counters.rounds << ", proxes "
                                 << r.counters.gradients << ", suboptimality " << obs.first << " -> " << obs.last);
     CHECK(obs.first > 1e-2);
