@@ -358,3 +358,35 @@ TEST_CASE("Report (hidden): async-admm penalty sweep and DADAO without the theor
                             << obs.last);
   }
 }
+
+TEST_CASE("DADAO and async-admm with latency, drops and churn still converge (outside the theory)",
+          "[algorithm][dadao][async_admm]") {
+  const Graph g = make_graph("torus:3x3");
+  const QuadraticProblem p(9, QuadraticOptions{.dim = 3, .L = 5, .mu = 0.5, .zeta = 1, .seed = 4});
+  sim::EngineOptions o = async_b_engine(6);
+  o.latency = sim::Latency::parse("exp:0.05");
+  o.drop = 0.1;
+  o.churn = sim::Churn::parse("0.01:2");
+  {
+    Dadao a(p, g, o);
+    AsyncBDistance obs{p.x_star(), 1e-16, 16};
+    Iterates<double> x = Iterates<double>::Zero(9, 3);
+    const RunResult r = run(a, x, RunOptions{.max_rounds = 2000000}, obs);
+    INFO("DADAO: events " << r.counters.rounds << ", delivered " << a.engine().stats().delivered << ", distance "
+                          << obs.first << " -> " << obs.last);
+    CHECK(r.status == Status::stopped_by_observer);
+    CHECK(a.engine().stats().delivered > 0);
+    CHECK(a.engine().stats().dropped > 0);
+  }
+  {
+    AsyncAdmm a(p, g, o);
+    AsyncBDistance obs{p.x_star(), 1e-16, 16};
+    Iterates<double> x = Iterates<double>::Zero(9, 3);
+    const RunResult r = run(a, x, RunOptions{.max_rounds = 2000000}, obs);
+    INFO("async-admm: events " << r.counters.rounds << ", delivered " << a.engine().stats().delivered
+                               << ", distance " << obs.first << " -> " << obs.last);
+    CHECK(r.status == Status::stopped_by_observer);
+    CHECK(a.engine().stats().delivered > 0);
+    CHECK(r.counters.gradients == 2 * (a.engine().stats().exchanges));
+  }
+}
