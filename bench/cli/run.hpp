@@ -12,7 +12,9 @@
 #include <CLI/CLI.hpp>
 
 #include "adonis/algorithm/admm.hpp"
+#include "adonis/algorithm/async_admm.hpp"
 #include "adonis/algorithm/choco.hpp"
+#include "adonis/algorithm/dadao.hpp"
 #include "adonis/algorithm/dgd.hpp"
 #include "adonis/algorithm/dual_averaging.hpp"
 #include "adonis/algorithm/extra.hpp"
@@ -37,12 +39,14 @@ namespace adonis::cli {
 inline const std::vector<std::string>& run_algorithms() {
   static const std::vector<std::string> names{"gossip", "chebyshev-gossip", "dgd", "gradient-tracking", "extra",
                                                  "admm", "dual-averaging", "msda", "choco-gossip", "choco-sgd",
-                                                 "pairwise-gossip"};
+                                                 "pairwise-gossip", "async-admm", "dadao"};
   return names;
 }
 
 /// The asynchronous algorithms (run on the event engine; --iterations counts events).
-inline bool is_async_algorithm(const std::string& name) { return name == "pairwise-gossip"; }
+inline bool is_async_algorithm(const std::string& name) {
+  return name == "pairwise-gossip" || name == "async-admm" || name == "dadao";
+}
 
 /// The engine options of `run` (architecture.md: --compute-rate, --comm-rate, --latency, --drop,
 /// --churn; plus --clock and --segment).
@@ -175,6 +179,7 @@ inline void add_run(CLI::App& app) {
   sub->callback([args, rho_option, compressor_option, engine_options, every_option] {
     auto& a = *args;
     const bool async = is_async_algorithm(a.algorithm);
+    const bool comm_rate_given = engine_options[1]->count() > 0;
     for (const CLI::Option* o : engine_options)
       if (!async && o->count() > 0)
         throw InvalidArgument("run: " + o->get_name() + " is an engine option of the asynchronous algorithms, not of '" +
@@ -183,8 +188,9 @@ inline void add_run(CLI::App& app) {
       throw InvalidArgument("run: unknown --algorithm '" + a.algorithm + "' (known: " + names_of(run_algorithms()) + ")");
     if (a.iterations < 0) throw InvalidArgument("run: --iterations must be >= 0 (got " + std::to_string(a.iterations) + ")");
     if (a.every < 1) throw InvalidArgument("run: --every must be >= 1 (got " + std::to_string(a.every) + ")");
-    if (rho_option->count() > 0 && a.algorithm != "admm")
-      throw InvalidArgument("run: --rho is the penalty of 'admm', not an option of '" + a.algorithm + "'");
+    if (rho_option->count() > 0 && a.algorithm != "admm" && a.algorithm != "async-admm")
+      throw InvalidArgument("run: --rho is the penalty of 'admm' and 'async-admm', not an option of '" + a.algorithm +
+                            "'");
     if (!(a.rho > 0)) throw InvalidArgument("run: --rho must be > 0 (got " + fmt(a.rho) + ")");
     if (a.batch < 0) throw InvalidArgument("run: --batch must be >= 0 (got " + std::to_string(a.batch) + ")");
     if (a.batch > 0 && a.algorithm != "dgd" && a.algorithm != "choco-sgd")
@@ -204,9 +210,9 @@ inline void add_run(CLI::App& app) {
     const bool theory = a.step == "theory";
     if (!a.step.empty() && (a.algorithm == "gossip" || a.algorithm == "chebyshev-gossip" || a.algorithm == "admm" ||
                             a.algorithm == "msda" || a.algorithm == "choco-gossip" ||
-                            a.algorithm == "pairwise-gossip"))
+                            a.algorithm == "pairwise-gossip" || a.algorithm == "async-admm" || a.algorithm == "dadao"))
       throw InvalidArgument("run: '" + a.algorithm + "' has no step size (--step '" + a.step + "')" +
-                            (a.algorithm == "admm" ? "; its parameter is --rho" : ""));
+                            (a.algorithm == "admm" || a.algorithm == "async-admm" ? "; its parameter is --rho" : ""));
     double step = 0;
     if (!a.step.empty() && !theory) {
       step = detail::parse_number<double>(a.step, "run", "--step");
@@ -297,6 +303,7 @@ inline void add_run(CLI::App& app) {
     const ProblemInstance inst = make_problem(a.problem, n, parse_partition(a.partition), a.seed);
     std::visit(
         [&](const auto& p) {
+          using P = std::decay_t<decltype(p)>;
           const ReferenceSolution ref = reference_solution(p);
           const ProblemConstants c = problem_constants(p, ref.x);
           const double smoothness = std::isfinite(c.L_max) ? c.L_max : 0.0;
@@ -363,6 +370,24 @@ inline void add_run(CLI::App& app) {
                          ChocoSgdOptions{.gamma = gamma, .step_size = step, .smoothness = smoothness,
                                          .compressor = comp, .stochastic = a.batch > 0, .seed = a.seed});
             result = run(alg, x, run_options, trace);
+          } else if (a.algorithm == "dadao") {
+            if constexpr (CurvatureBoundedObjective<P>) {
+              if (a.sequence != "static") throw InvalidArgument("run: dadao needs --sequence static (χ1*, χ2* of one graph)");
+              // the authors' rate rescaling (2 χ1* χ2* = 1) unless --comm-rate is given explicitly
+              Dadao alg(p, g, engine, DadaoOptions{.theory_comm_rate = !comm_rate_given});
+              result = run(alg, x, run_options, trace);
+            } else {
+              throw InvalidArgument("run: dadao needs a smooth strongly convex problem with curvature bounds (got '" +
+                                    a.problem + "')");
+            }
+          } else if (a.algorithm == "async-admm") {
+            if constexpr (ProximalObjective<P>) {
+              if (a.sequence != "static") throw InvalidArgument("run: async-admm needs --sequence static");
+              AsyncAdmm alg(p, g, engine, AsyncAdmmOptions{.penalty = a.rho});
+              result = run(alg, x, run_options, trace);
+            } else {
+              throw InvalidArgument("run: async-admm needs a problem with a proximal operator (got '" + a.problem + "')");
+            }
           } else {  // dual-averaging: the Thm. 2 scale unless --step gives one
             if (step == 0) {
               // R² >= ψ(x*) = ||x*||²/2 (at least 1); G: the subgradient bound of a nonsmooth problem,
