@@ -4,8 +4,10 @@
 ///        summary on stdout, and the trace as CSV with --csv.
 #pragma once
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <string>
 
@@ -120,7 +122,8 @@ inline void add_run(CLI::App& app) {
       ->capture_default_str();
   sub->add_flag("--measure", args->measure,
                 "add the measured rate quantities of `adonis rates` to the summary (fitted tail rate of "
-                "||X_t − X_{t−1}||; for averaging: average drift and worst per-round contraction)");
+                "||X_t − X_{t−1}||; for averaging: average drift and worst per-round contraction; for "
+                "dual-averaging: max_i f(x̂_i) − f* over the nodes' running averages)");
   sub->add_option("--every", args->every, "record every k-th round")->capture_default_str();
   sub->add_option("--target", args->target, "stop once f(x̄) − f* <= target");
   sub->add_option("--csv", args->csv, "write the trace to FILE");
@@ -317,6 +320,11 @@ inline void add_run(CLI::App& app) {
             }
             DualAveraging alg(p, std::move(seq), DualAveragingOptions{.step_scale = step});
             result = run(alg, x, run_options, trace);
+            // Thm. 2 bounds every node's running average: max_i f(x̂_i(T)) − f* (rates dual-averaging)
+            double worst = -std::numeric_limits<double>::infinity();
+            for (Index i = 0; i < n; ++i)
+              worst = std::max(worst, global_value(p, alg.averages().row(i).transpose()) - ref.f);
+            measured += " worst_node_suboptimality=" + fmt(worst, 17);
           }
           finish(trace, a.problem);
         },
