@@ -6,7 +6,8 @@
 /// real network, each row checked against its theorem), `spectral` (the spectral quantities
 /// that govern every rate, computed by the library for each graph family, checked for equality
 /// against the closed forms of theory-rates.md §11, [DER], rel. 1e-8), and the scaling tables
-/// in their own headers: `dual-averaging` (rates_dual_averaging.hpp).
+/// in their own headers: `dual-averaging` (rates_dual_averaging.hpp), `optimal` (rates_optimal.hpp), `linear-rates`
+/// (rates_linear.hpp).
 #pragma once
 
 #include <filesystem>
@@ -29,6 +30,8 @@
 #include "adonis/version.hpp"
 #include "cli/rates_default.hpp"
 #include "cli/rates_dual_averaging.hpp"
+#include "cli/rates_linear.hpp"
+#include "cli/rates_optimal.hpp"
 #include "cli/common.hpp"
 
 namespace adonis::cli {
@@ -89,6 +92,12 @@ inline const std::vector<std::pair<std::string, std::string>>& rate_tables() {
       {"dual-averaging",
        "Duchi et al. 2012 (§8): slope of the iterations to ε vs 1/(1 − σ2(P)) over rings, tori and 4-regular "
        "graphs for 3 step multipliers, and bounded iterations on expanders"},
+      {"optimal",
+       "Scaman et al. 2017 (§9a): MSDA's time to ε vs the optimal complexity √κ_l (1 + 1/√γ) across graphs and "
+       "condition numbers"},
+      {"linear-rates",
+       "DGD, gradient tracking, EXTRA, ADMM: exact rates on quadratics (Jacobian), DGD's stability threshold, "
+       "and the contraction on logistic heart_scale"},
   };
   return list;
 }
@@ -203,6 +212,12 @@ inline void add_rates(CLI::App& app, int& exit_code) {
         provenance.erase("mixing");
         rows = dual_averaging_table(args->quick ? DualAveragingTableSpec::quick() : DualAveragingTableSpec{}, out_dir,
                                     provenance, std::cerr);
+      } else if (name == "optimal") {
+        rows = optimal_table(args->quick ? OptimalTableSpec::quick() : OptimalTableSpec{}, out_dir, provenance,
+                             std::cerr);
+      } else if (name == "linear-rates") {
+        rows = linear_rates_table(args->quick ? LinearRatesTableSpec::quick() : LinearRatesTableSpec{}, provenance,
+                                  std::cerr);
       } else if (name == "spectral") {
         const auto table = spectral_table(args->quick);
         rows = spectral_rows(table);

@@ -123,7 +123,8 @@ inline void add_run(CLI::App& app) {
   sub->add_flag("--measure", args->measure,
                 "add the measured rate quantities of `adonis rates` to the summary (fitted tail rate of "
                 "||X_t − X_{t−1}||; for averaging: average drift and worst per-round contraction; for "
-                "dual-averaging: max_i f(x̂_i) − f* over the nodes' running averages)");
+                "dual-averaging: max_i f(x̂_i) − f* over the nodes' running averages; for msda: "
+                "||Θ_T − 1x*ᵀ|| / ||Θ_0 − 1x*ᵀ||)");
   sub->add_option("--every", args->every, "record every k-th round")->capture_default_str();
   sub->add_option("--target", args->target, "stop once f(x̄) − f* <= target");
   sub->add_option("--csv", args->csv, "write the trace to FILE");
@@ -286,6 +287,9 @@ inline void add_run(CLI::App& app) {
             result = run(alg, x, steps, trace, MeasureObserver<>(meas));
             measure_rate();
             if (meas.step_norm.size() >= 8) measured += " rate_double_root=" + fmt(fit_step_rate_double_root(meas).rate, 17);
+            // ||Θ_T − 1x*ᵀ||_F / ||Θ_0 − 1x*ᵀ||_F (rates optimal: the dual steps to ε)
+            auto distance = [&](const Iterates<double>& m) { return (m.rowwise() - ref.x.transpose()).norm(); };
+            measured += " distance_ratio=" + fmt(distance(meas.last) / distance(meas.first), 17);
           } else if (a.algorithm == "choco-sgd") {
             // ICLR'20 Thm. 4.1's step η = √n / √(T + 1) for a horizon of T rounds
             if (theory) step = std::sqrt(static_cast<double>(n)) / std::sqrt(static_cast<double>(a.iterations) + 1);
