@@ -38,6 +38,16 @@ inline void count_round(Counters& c, const SparseMatrix& w, Index dim, int vecto
   c.bytes += m * 8 * vectors * dim;
 }
 
+/// out = M v for a Laplacian-like M (zero row sums), as (M v)_i = Σ_{j≠i} (−M_ij)(v_i − v_j):
+/// the diagonal is implied by the off-diagonal entries, so a constant v gives exactly 0 (a plain
+/// product leaves ~1e-16·|v| of rounding there). The diagonal entries of M are not read.
+inline void laplacian_product(const SparseMatrix& m, const Iterates<double>& v, Iterates<double>& out) {
+  out.setZero(v.rows(), v.cols());
+  for (Index i = 0; i < m.outerSize(); ++i)
+    for (SparseMatrix::InnerIterator it(m, i); it; ++it)
+      if (it.index() != i) out.row(i) -= it.value() * (v.row(i) - v.row(it.index()));
+}
+
 /// Ends a synchronous round: counts its messages (see count_round), then advances the round
 /// counter; time = round number.
 inline void finish_round(Counters& c, const SparseMatrix& w, Index dim, int vectors = 1) {
@@ -176,6 +186,43 @@ class ChebyshevGossip : public Runnable<ChebyshevGossip> {
   }
   const Iterates<double>& iterates() const noexcept { return m_x; }
   const Counters& counters() const noexcept { return m_counters; }
+  /// The gossip matrix M.
+  const SparseMatrix& matrix() const noexcept { return m_m; }
+
+  /// out = P_K(M) x = x − T_K(c2 (I − c3 M)) x / T_K(c2), the consensus residual that one
+  /// outer step removes (MSDA's dual step uses it), evaluated so that a consensual x gives
+  /// exactly 0, and a nearly consensual x a result with rounding error relative to its
+  /// deviation from consensus rather than to x itself. step() forms x_K/a_K first, a vector of
+  /// the size of x, so x − x_K/a_K carries ~K·1e-16·||x|| of rounding even at consensus; fed
+  /// into an iteration that never forgets the mean direction (MSDA's dual momentum), that error
+  /// accumulates without bound (docs/rates.md, the `optimal` table). Here the residuals
+  /// u_k = P_k(M) x follow from u_0 = 0, u_1 = c3 M x and
+  ///   u_{k+1} = (2 c2 a_k (c3 M (x − u_k) + u_k) − a_{k−1} u_{k−1}) / a_{k+1},
+  /// (the recursion of step() rewritten for x − x_k/a_k), with M applied as
+  /// (M v)_i = Σ_{j≠i} (−M_ij)(v_i − v_j) (laplacian_product), exact on constant vectors.
+  /// Costs K products with M; does not touch the iterates or counters.
+  void polynomial(const Iterates<double>& x, Iterates<double>& out) const {
+    Iterates<double> mx;
+    if (m_exact) {
+      detail::laplacian_product(m_m, x, mx);
+      out = mx / m_lambda1;
+      return;
+    }
+    detail::laplacian_product(m_m, x, mx);
+    Iterates<double> prev = Iterates<double>::Zero(x.rows(), x.cols()), cur = m_c3 * mx, diff;
+    double a_prev = 1, a_cur = m_c2;
+    for (Index k = 1; k < m_k; ++k) {
+      diff = x - cur;
+      detail::laplacian_product(m_m, diff, mx);
+      const double a_next = 2 * m_c2 * a_cur - a_prev;
+      Iterates<double> next = (2 * m_c2 * a_cur * (m_c3 * mx + cur) - a_prev * prev) / a_next;
+      prev = std::move(cur);
+      cur = std::move(next);
+      a_prev = a_cur;
+      a_cur = a_next;
+    }
+    out = std::move(cur);
+  }
 
  private:
   SparseMatrix m_m;

@@ -227,17 +227,16 @@ class Msda : public Runnable<Msda<Problem, Sequence>> {
     conjugate_gradients();
   }
   void step() {
-    // y_{t+1} = x_t − η P_K(M) Θ_t, P_K(M) Θ = Θ − (one Chebyshev gossip step of Θ)
-    m_gossip.init(m_theta);
-    m_gossip.step();
-    m_next = m_x - m_eta * (m_theta - m_gossip.iterates());
+    // y_{t+1} = x_t − η P_K(M) Θ_t; P_K(M) Θ in the residual form that is exact at consensus
+    // (ChebyshevGossip::polynomial): the dual sum Σ_i x_i stays 0 instead of drifting
+    m_gossip.polynomial(m_theta, m_pk);
+    m_next = m_x - m_eta * m_pk;
     // x_{t+1} = (1 + m) y_{t+1} − m y_t
     m_x = (1 + m_momentum) * m_next - m_momentum * m_y;
     std::swap(m_y, m_next);
     conjugate_gradients();
-    const Counters& c = m_gossip.counters();
-    m_counters.messages += c.messages;
-    m_counters.bytes += c.bytes;
+    for (Index k = 0; k < m_gossip.rounds_per_step(); ++k)
+      detail::count_round(m_counters, m_gossip.matrix(), m_theta.cols());
     m_counters.rounds += m_gossip.rounds_per_step();
     m_counters.time = static_cast<double>(m_counters.rounds);
   }
@@ -289,7 +288,7 @@ class Msda : public Runnable<Msda<Problem, Sequence>> {
   MsdaOptions m_options;
   ChebyshevGossip m_gossip;
   double m_alpha = 0, m_beta = 0, m_eta = 0, m_momentum = 0, m_kappa_dual = 1;
-  Iterates<double> m_theta, m_x, m_y, m_next;
+  Iterates<double> m_theta, m_x, m_y, m_next, m_pk;
   Counters m_counters;
   std::int64_t m_inner = 0;
 };
