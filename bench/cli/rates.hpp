@@ -30,6 +30,7 @@
 #include "adonis/version.hpp"
 #include "cli/rates_default.hpp"
 #include "cli/rates_dual_averaging.hpp"
+#include "cli/rates_gossip.hpp"
 #include "cli/rates_linear.hpp"
 #include "cli/rates_optimal.hpp"
 #include "cli/common.hpp"
@@ -98,6 +99,9 @@ inline const std::vector<std::pair<std::string, std::string>>& rate_tables() {
       {"linear-rates",
        "DGD, gradient tracking, EXTRA, ADMM: exact rates on quadratics (Jacobian), DGD's stability threshold, "
        "and the contraction on logistic heart_scale"},
+      {"gossip",
+       "Boyd et al. 2006 (§2): pairwise gossip's λ2(W̄) bound, exact lifted second moment and measured rate, and "
+       "averaging time vs n on rings, tori and complete graphs (exponents 3, 2, 1)"},
   };
   return list;
 }
@@ -215,6 +219,9 @@ inline void add_rates(CLI::App& app, int& exit_code) {
       } else if (name == "optimal") {
         rows = optimal_table(args->quick ? OptimalTableSpec::quick() : OptimalTableSpec{}, out_dir, provenance,
                              std::cerr);
+      } else if (name == "gossip") {
+        provenance.erase("mixing");
+        rows = gossip_table(args->quick ? GossipTableSpec::quick() : GossipTableSpec{}, out_dir, provenance, std::cerr);
       } else if (name == "linear-rates") {
         rows = linear_rates_table(args->quick ? LinearRatesTableSpec::quick() : LinearRatesTableSpec{}, provenance,
                                   std::cerr);
