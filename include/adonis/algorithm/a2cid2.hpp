@@ -77,12 +77,14 @@ template <class Problem = GossipOnly>
   requires(std::is_same_v<Problem, GossipOnly> || DecentralizedObjective<Problem>)
 class A2cid2 : public AsyncAlgorithm<A2cid2<Problem>> {
   using Base = AsyncAlgorithm<A2cid2<Problem>>;
-  static constexpr bool gossip_only = std::is_same_v<Problem, GossipOnly>;
 
  public:
+  /// True in pure gossip mode (Problem = GossipOnly).
+  static constexpr bool gossip_only = std::is_same_v<Problem, GossipOnly>;
+
   /// Pure gossip mode: averaging with the continuous momentum, no computation clocks.
   A2cid2(const Graph& g, sim::EngineOptions engine, A2cid2Options options = {})
-    requires gossip_only
+    requires std::is_same_v<Problem, GossipOnly>
       : Base(sim::EventEngine(g, no_compute(std::move(engine)))), m_options(options) {
     setup();
   }
@@ -90,7 +92,7 @@ class A2cid2 : public AsyncAlgorithm<A2cid2<Problem>> {
   /// @throws InvalidArgument for invalid options; DimensionMismatch if the node counts differ;
   ///         InvalidTopology if the graph is disconnected.
   A2cid2(const Problem& problem, const Graph& g, sim::EngineOptions engine, A2cid2Options options = {})
-    requires(!gossip_only)
+    requires(!std::is_same_v<Problem, GossipOnly>)
       : Base(sim::EventEngine(g, std::move(engine))), m_problem(&problem), m_options(options) {
     if (problem.num_nodes() != this->num_nodes())
       detail::fail<DimensionMismatch>("A2cid2", "problem has ", problem.num_nodes(), " nodes, graph has ",
