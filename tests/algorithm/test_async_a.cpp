@@ -129,7 +129,8 @@ void asynca_first_moment(Make make, const Iterates<double>& x0, const std::vecto
 }
 
 /// Mean over seeds of ‖e(t)‖²/‖e0‖² on the grid t_k = k·dt. Each run stops once its own error
-/// is below 1e-10 (its later grid points keep its last value) or after max_events events.
+/// is below 1e-9 (its later grid points keep its last value: an error of at most 1e-9 on a mean
+/// that is compared with 1e-6) or after max_events events.
 template <class Make>
 std::vector<double> asynca_error_curve(Make make, const Iterates<double>& x0, double dt, int seeds,
                                        std::int64_t max_events = 50'000'000) {
@@ -140,7 +141,7 @@ std::vector<double> asynca_error_curve(Make make, const Iterates<double>& x0, do
     auto alg = make(1000 + static_cast<std::uint64_t>(s));
     alg.init(x0);
     std::vector<double> curve{1.0};
-    while (curve.back() > 1e-10 && alg.counters().rounds < max_events) {
+    while (curve.back() > 1e-9 && alg.counters().rounds < max_events) {
       alg.step();
       // the state after the first event past a grid time stands for the state at that time
       if (alg.counters().time > dt * static_cast<double>(curve.size())) {
@@ -393,7 +394,7 @@ TEST_CASE("Asynchronous algorithms reject bad options and inputs, naming the fie
 TEST_CASE("Ring scaling of the time to E||e||² <= 1e-6 ||e0||²: continuized n^2, pairwise n^3; A2CiD2 speed-up",
           "[async][continuized][a2cid2][scaling]") {
   const auto start = std::chrono::steady_clock::now();
-  const int seeds = 50;
+  const int seeds = 20;  // ~30 s at -O2 on the 2-core CI machine; the slopes move by < 0.05 from 20 to 50 seeds
   const std::vector<Index> sizes{16, 32, 64, 128};
   std::vector<double> ns, t_plain, t_cont, ratio;
   for (const Index n : sizes) {
@@ -445,4 +446,26 @@ TEST_CASE("Ring scaling of the time to E||e||² <= 1e-6 ||e0||²: continuized n^
     CHECK(r <= 3.0);
   }
   WARN("scaling test: " << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() << " s");
+}
+
+TEST_CASE("Finding: continuized gossip with the DADAO-reimplementation eta is not mean-square stable on ring:128",
+          "[async][continuized][finding]") {
+  // theory-rates.md §3b's η = √(λ2/R_max) is √2 larger than the default η = λ2·γ̃; with the
+  // same γ̃ = ½√(χ1/χ2) the error grows on ring:128 (Λ = L/|E|) while the default converges.
+  const Index n = 128;
+  const Graph g = ring_graph(n);
+  const Iterates<double> x0 = asynca_mode(n);
+  const double e0 = asynca_consensus2(x0);
+  for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+    ContinuizedGossip coupled(g, asynca_engine(seed)), dadao(g, asynca_engine(seed), {.eta_rule = EtaRule::dadao});
+    CHECK(dadao.eta() == Approx(std::sqrt(2.0) * coupled.eta()).epsilon(1e-12));
+    coupled.init(x0);
+    dadao.init(x0);
+    while (coupled.counters().time < 60000) coupled.step();
+    while (dadao.counters().time < 60000) dadao.step();
+    const double ec = asynca_consensus2(coupled.iterates()) / e0, ed = asynca_consensus2(dadao.iterates()) / e0;
+    WARN("ring 128, seed " << seed << ", t = 60000: ||e||²/||e0||² coupled eta " << ec << ", dadao eta " << ed);
+    CHECK(ec < 1e-6);
+    CHECK(ed > 1.0);
+  }
 }

@@ -6,21 +6,32 @@
 /// Each node holds x_i (the estimate of the average) and a momentum variable x̃_i, both starting
 /// at x_i(0). Between events they mix by the ODE dx = η(x̃ − x)dt, dx̃ = η(x − x̃)dt
 /// (continuous_momentum.hpp: closed form, lazily per node). When the clock of edge e = (i, j)
-/// ticks, both take a gossip "gradient step" on the energy ½ xᵀΛ⁺-weighted disagreement:
+/// ticks, both take a gossip "gradient step" (the dual stochastic gradient step of the paper's
+/// gossip-as-energy-minimization, see below):
 ///   x_i ← x_i + c_e (x_j − x_i),   x_j ← x_j − c_e (x_j − x_i),   c_e = R_e / (2 R_max)
 ///   x̃_i ← x̃_i + γ̃ (x_j − x_i),    x̃_j ← x̃_j − γ̃ (x_j − x_i),
 /// which, read at the event times, is Nesterov's scheme with random parameters (the paper's
 /// "discretization with random parameters"). Parameters, with Λ the rate Laplacian of the
 /// engine's clocks (theory-rates.md §0, §3b), λ = λ2⁺(Λ), R_e = (e_i − e_j)ᵀΛ⁺(e_i − e_j) (no ½)
 /// and R_max = max_e R_e = 2χ2:
-///   η = √(λ / R_max) = 1/√(2 χ1 χ2),   γ̃ = 1/√(2 λ R_max) = ½ √(χ1/χ2),   c_e = R_e/(2 R_max).
-/// These are the continuized optimizer's constants η = √(λ/R_max)·√(μ/L), γ = μ/(2R_max) (times
-/// R_e on the primal jump), γ̃ = √(Lμ/(2λR_max)) as reimplemented from pp. 30–32 of the paper in
-/// AdelNabli/DADAO (optimizers.py, Continuized_optimizer; [SRC: code]), specialized to averaging:
-/// f_i(x) = ½‖x − c_i‖² (μ = L = 1), whose dual iterate ∇f_i*(y_i) = c_i + y_i is our x_i. On a
+///   γ̃ = 1/√(2 λ R_max) = ½ √(χ1/χ2),   c_e = R_e/(2 R_max),
+///   η = λ γ̃ = √(λ/(2 R_max)) = 1/(2√(χ1χ2))            (default, EtaRule::coupled)
+///   η = √(λ/R_max) = 1/√(2 χ1 χ2)                        (EtaRule::dadao).
+/// γ̃, c_e and the dadao η are the continuized optimizer's constants η = √(λ/R_max)·√(μ/L),
+/// γ = μ/(2R_max) (times R_e on the primal jump), γ̃ = √(Lμ/(2λR_max)), reimplemented from
+/// pp. 30–32 of the paper in AdelNabli/DADAO (optimizers.py, Continuized_optimizer, "with a
+/// factor-2 typo of eq. (63) corrected"; [SRC: code]), specialized to averaging: f_i(x) =
+/// ½‖x − c_i‖² (μ = L = 1), whose dual iterate ∇f_i*(y_i) = c_i + y_i is our x_i. The paper's
+/// own text was not available here. FINDING (docs/algorithms/continuized-gossip.md): with the
+/// dadao η the iteration is not mean-square stable on large rings (ring:128, Λ = L/|E|: ‖e‖²
+/// grows by 10⁴ while the coupled rule reaches 1e-12), and its time to 1e-6 grows faster than
+/// n^2.5 from n = 16 to 64. The default keeps γ̃ and couples η = μγ̃ with μ = λ, the relation of
+/// the continuized Nesterov method for strongly convex deterministic gradients (γ' = 1/√(μL),
+/// η = √(μ/L) = μγ', [REC]); it is √2 smaller, and coincides with A²CiD²'s η (a2cid2.hpp). On a
 /// graph whose edges all have the same resistance (rings, tori, complete graphs) c_e = ½: the
-/// x-step is exact pairwise averaging. Rate [REC]: E‖e(t)‖² decays like exp(−c t/√(χ1χ2))
-/// instead of plain gossip's exp(−t/(2χ1)) (on a ring with Λ = L/|E|: time ∝ n² instead of n³).
+/// x-step is exact pairwise averaging, and the default method equals A²CiD² in gossip mode.
+/// Rate [REC]: E‖e(t)‖² decays like exp(−c t/√(χ1χ2)) instead of plain gossip's
+/// exp(−t/(2χ1)) (on a ring with Λ = L/|E|: time ∝ n² instead of n³).
 ///
 /// Average [DER]: the jumps are antisymmetric in (i, j) and the ODE keeps x_i + x̃_i, so
 /// Σ(x_i + x̃_i) is constant and D = Σ(x_i − x̃_i) obeys dD = −2ηD dt with D(0) = 0: the network
@@ -44,10 +55,17 @@
 
 namespace adonis {
 
-/// Options of ContinuizedGossip. The zero defaults select the paper's parameters (file comment).
+/// How ContinuizedGossip chooses its ODE rate η when none is given (see the file comment).
+enum class EtaRule {
+  coupled,  ///< η = λ2(Λ)·γ̃ = 1/(2√(χ1χ2)): the default (mean-square stable in our tests)
+  dadao,    ///< η = √(λ2(Λ)/R_max) = 1/√(2χ1χ2), as in the DADAO reimplementation (unstable on ring:128)
+};
+
+/// Options of ContinuizedGossip. The zero defaults select the parameters of the file comment.
 struct ContinuizedGossipOptions {
-  /// ODE mixing rate η (per unit of simulated time); 0 selects η = 1/√(2 χ1 χ2).
+  /// ODE mixing rate η (per unit of simulated time); 0 selects it by `eta_rule`.
   double eta = 0;
+  EtaRule eta_rule = EtaRule::coupled;
   /// Momentum jump γ̃; 0 selects γ̃ = ½ √(χ1/χ2).
   double momentum_step = 0;
   /// true: x-jump c_e = R_e/(2 R_max) (the paper's); false: c_e = ½ (exact pairwise averaging).
@@ -80,8 +98,10 @@ class ContinuizedGossip : public AsyncAlgorithm<ContinuizedGossip> {
       m_weight[u * n + v] = c;
       m_weight[v * n + u] = c;
     }
-    m_eta = m_options.eta > 0 ? m_options.eta : 1 / std::sqrt(2 * q.chi1 * q.chi2);
     m_momentum_step = m_options.momentum_step > 0 ? m_options.momentum_step : 0.5 * std::sqrt(q.chi1 / q.chi2);
+    if (m_options.eta > 0) m_eta = m_options.eta;
+    else if (m_options.eta_rule == EtaRule::dadao) m_eta = 1 / std::sqrt(2 * q.chi1 * q.chi2);
+    else m_eta = q.lambda2 * 0.5 * std::sqrt(q.chi1 / q.chi2);
   }
 
   /// Starts from x = x̃ = X0 (n x d) at time 0 and replays the event stream from its seed.
