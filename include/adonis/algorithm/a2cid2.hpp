@@ -48,7 +48,7 @@ struct GossipOnly {};
 
 /// Options of A2cid2. Zero η and β̃ select the paper's values (file comment).
 struct A2cid2Options {
-  /// Constant step α of the gradient steps. 0 selects α = 1/(4 L_max) (AsyncGossipSgd's rule),
+  /// Constant step α of the gradient steps. 0 selects α = 1/(8 L_max) (AsyncGossipSgd's rule),
   /// which then needs `smoothness`. Ignored in pure gossip mode.
   double step_size = 0;
   double smoothness = 0;    ///< L_max = max_i L_i, used only by the default step rule
@@ -181,7 +181,7 @@ class A2cid2 : public AsyncAlgorithm<A2cid2<Problem>> {
     m_quantities = clock_quantities(this->engine());
     m_eta = m_options.eta > 0 ? m_options.eta : 0.5 / std::sqrt(m_quantities.chi1 * m_quantities.chi2);
     m_beta_tilde = m_options.beta_tilde > 0 ? m_options.beta_tilde : 0.5 * std::sqrt(m_quantities.chi1 / m_quantities.chi2);
-    if constexpr (!gossip_only) m_step = m_options.step_size > 0 ? m_options.step_size : 1 / (4 * m_options.smoothness);
+    if constexpr (!gossip_only) m_step = m_options.step_size > 0 ? m_options.step_size : 1 / (8 * m_options.smoothness);
   }
   // pairwise averaging of x and the β̃ jump of x̃, with Δ = x_j − x_i in m_delta
   void apply(Index i, Index j) {
