@@ -308,7 +308,7 @@ TEST_CASE("Async gossip SGD and A2CiD2 reduce f(x̄) − f* by 10³ on logistic 
     const double gap = s.suboptimality(x);
     WARN("async gossip SGD: alpha " << a.step_size() << " (L_max " << s.constants.L_max << "), time "
                                     << r.counters.time << ", gradients " << r.counters.gradients << ", f(x̄) − f* "
-                                    << gap0 << " -> " << gap << ", consensus " << asynca_consensus2(x) / s.n);
+                                    << gap0 << " -> " << gap << ", consensus " << asynca_consensus2(x) / static_cast<double>(s.n));
     CHECK(r.status == Status::max_rounds);
     CHECK(gap <= 1e-3 * gap0);
   }
@@ -319,7 +319,7 @@ TEST_CASE("Async gossip SGD and A2CiD2 reduce f(x̄) − f* by 10³ on logistic 
     const double gap = s.suboptimality(x);
     WARN("a2cid2: alpha " << a.step_size() << ", eta " << a.eta() << ", beta~ " << a.beta_tilde() << ", time "
                           << r.counters.time << ", f(x̄) − f* " << gap0 << " -> " << gap << ", consensus "
-                          << asynca_consensus2(x) / s.n);
+                          << asynca_consensus2(x) / static_cast<double>(s.n));
     CHECK(r.status == Status::max_rounds);
     CHECK(gap <= 1e-3 * gap0);
   }
@@ -467,5 +467,34 @@ TEST_CASE("Finding: continuized gossip with the DADAO-reimplementation eta is no
     WARN("ring 128, seed " << seed << ", t = 60000: ||e||²/||e0||² coupled eta " << ec << ", dadao eta " << ed);
     CHECK(ec < 1e-6);
     CHECK(ed > 1.0);
+  }
+}
+
+TEST_CASE("Async gossip SGD applies the gradient of the model read at the node's previous computation (AD-PSGD)",
+          "[async][async_sgd]") {
+  const AsyncaLogistic s("ring:8");
+  Iterates<double> x0(s.n, s.p.dim());
+  for (Index k = 0; k < x0.size(); ++k) x0.data()[k] = std::sin(0.37 * static_cast<double>(k));
+  for (const bool stale : {true, false}) {
+    AsyncGossipSgd a(s.p, s.graph, asynca_engine(4, 8), {.step_size = 0.2, .stale = stale});
+    a.init(x0);
+    Iterates<double> read = x0;  // the model each node read at its previous computation
+    int checked = 0;
+    Vector<double> g(s.p.dim());
+    for (int k = 0; k < 400; ++k) {
+      const Iterates<double> before = a.iterates();
+      a.step();
+      const sim::Event& e = a.last_event();
+      if (e.kind != sim::EventKind::compute) continue;
+      const Vector<double> at = stale ? Vector<double>(read.row(e.i).transpose()) : Vector<double>(before.row(e.i).transpose());
+      s.p.gradient(e.i, at, g);
+      const Iterates<double> want_row = before.row(e.i) - 0.2 * g.transpose();
+      INFO((stale ? "stale" : "fresh") << ", event " << k << ", node " << e.i);
+      CHECK((a.iterates().row(e.i) - want_row).cwiseAbs().maxCoeff() <= 1e-15);
+      // the two rules differ whenever the node was averaged since its last computation
+      if ((read.row(e.i) - before.row(e.i)).cwiseAbs().maxCoeff() > 1e-3) ++checked;
+      read.row(e.i) = a.iterates().row(e.i);
+    }
+    CHECK(checked >= 20);
   }
 }
