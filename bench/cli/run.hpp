@@ -19,6 +19,7 @@
 #include "adonis/algorithm/gossip.hpp"
 #include "adonis/algorithm/gradient_tracking.hpp"
 #include "adonis/algorithm/msda.hpp"
+#include "adonis/algorithm/pairwise_gossip.hpp"
 #include "adonis/graph/spec.hpp"
 #include "adonis/problem/constants.hpp"
 #include "adonis/problem/local.hpp"
@@ -35,9 +36,34 @@ namespace adonis::cli {
 /// The algorithm names `run` accepts so far (architecture.md lists the full set).
 inline const std::vector<std::string>& run_algorithms() {
   static const std::vector<std::string> names{"gossip", "chebyshev-gossip", "dgd", "gradient-tracking", "extra",
-                                                 "admm", "dual-averaging", "msda", "choco-gossip", "choco-sgd"};
+                                                 "admm", "dual-averaging", "msda", "choco-gossip", "choco-sgd",
+                                                 "pairwise-gossip"};
   return names;
 }
+
+/// The asynchronous algorithms (run on the event engine; --iterations counts events).
+inline bool is_async_algorithm(const std::string& name) { return name == "pairwise-gossip"; }
+
+/// The engine options of `run` (architecture.md: --compute-rate, --comm-rate, --latency, --drop,
+/// --churn; plus --clock and --segment).
+struct EngineArgs {
+  double compute_rate = 1, comm_rate = 1, drop = 0, segment = 1;
+  std::string clock = "edge", latency = "0", churn = "0";
+  /// The options, validated (InvalidArgument naming the option and the value).
+  sim::EngineOptions options(std::uint64_t seed) const {
+    sim::EngineOptions o;
+    o.compute_rate = compute_rate;
+    o.comm_rate = comm_rate;
+    if (clock != "edge" && clock != "node") throw InvalidArgument("run: --clock must be edge or node (got '" + clock + "')");
+    o.clock = clock == "edge" ? sim::ClockModel::edge : sim::ClockModel::node;
+    o.latency = sim::Latency::parse(latency);
+    o.drop = drop;
+    o.churn = sim::Churn::parse(churn);
+    o.segment = segment;
+    o.seed = seed;
+    return o;
+  }
+};
 
 /// `--start random`: iid N(0, 1) entries from SplitMix64(seed, 102, 0).
 inline Iterates<double> random_start(Index n, Index d, std::uint64_t seed) {
@@ -84,6 +110,7 @@ inline void add_run(CLI::App& app) {
     std::uint64_t seed = 0;
     Index dim = 10, batch = 0;
     double target = 0, rho = 1;
+    EngineArgs engine;
   };
   auto args = std::make_shared<Args>();
   auto* sub = app.add_subcommand("run", "Run one algorithm and record its trace");
@@ -97,7 +124,8 @@ inline void add_run(CLI::App& app) {
                   "static | random-matching | random-edge | b-connected:B | markov:FAIL:RECOVER | one-peer-exponential")
       ->capture_default_str();
   sub->add_option("--partition", args->partition, "iid | contiguous | sorted | dirichlet:ALPHA")->capture_default_str();
-  sub->add_option("--iterations", args->iterations, "rounds")->capture_default_str();
+  sub->add_option("--iterations", args->iterations, "rounds (synchronous) or events (asynchronous)")
+      ->capture_default_str();
   sub->add_option("--seed", args->seed, "seed of X_0, the partition and random sequences")->capture_default_str();
   sub->add_option("--dim", args->dim, "dimension of the averaged vectors (averaging algorithms)")->capture_default_str();
   sub->add_option("--step", args->step,
@@ -121,11 +149,36 @@ inline void add_run(CLI::App& app) {
   sub->add_flag("--measure", args->measure,
                 "add the measured rate quantities of `adonis rates` to the summary (fitted tail rate of "
                 "||X_t − X_{t−1}||; for averaging: average drift and worst per-round contraction)");
-  sub->add_option("--every", args->every, "record every k-th round")->capture_default_str();
+  std::vector<CLI::Option*> engine_options{
+      sub->add_option("--compute-rate", args->engine.compute_rate, "each node's gradient clock rate (asynchronous)")
+          ->capture_default_str(),
+      sub->add_option("--comm-rate", args->engine.comm_rate,
+                      "total communication rate: each edge fires at R/|E| (edge clocks) or each node at R/n (node "
+                      "clocks); R = 1 with edge clocks is graph-info's Λ = L/|E|")
+          ->capture_default_str(),
+      sub->add_option("--clock", args->engine.clock, "communication clocks: edge | node (Boyd et al.)")
+          ->capture_default_str(),
+      sub->add_option("--latency", args->engine.latency, "message latency: 0 | T (fixed) | exp:MEAN")
+          ->capture_default_str(),
+      sub->add_option("--drop", args->engine.drop, "probability that an exchange is lost")->capture_default_str(),
+      sub->add_option("--churn", args->engine.churn,
+                      "node churn RATE:MEAN_OFFLINE (an online node goes offline at RATE for an exponential time of "
+                      "mean MEAN_OFFLINE)")
+          ->capture_default_str(),
+      sub->add_option("--segment", args->engine.segment,
+                      "simulated duration of each graph of a time-varying --sequence (asynchronous)")
+          ->capture_default_str()};
+  auto* every_option = sub->add_option("--every", args->every,
+                                       "record every k-th round (default 1; asynchronous: every n-th event)");
   sub->add_option("--target", args->target, "stop once f(x̄) − f* <= target");
   sub->add_option("--csv", args->csv, "write the trace to FILE");
-  sub->callback([args, rho_option, compressor_option] {
-    const auto& a = *args;
+  sub->callback([args, rho_option, compressor_option, engine_options, every_option] {
+    auto& a = *args;
+    const bool async = is_async_algorithm(a.algorithm);
+    for (const CLI::Option* o : engine_options)
+      if (!async && o->count() > 0)
+        throw InvalidArgument("run: " + o->get_name() + " is an engine option of the asynchronous algorithms, not of '" +
+                              a.algorithm + "'");
     if (std::find(run_algorithms().begin(), run_algorithms().end(), a.algorithm) == run_algorithms().end())
       throw InvalidArgument("run: unknown --algorithm '" + a.algorithm + "' (known: " + names_of(run_algorithms()) + ")");
     if (a.iterations < 0) throw InvalidArgument("run: --iterations must be >= 0 (got " + std::to_string(a.iterations) + ")");
@@ -150,7 +203,8 @@ inline void add_run(CLI::App& app) {
     }
     const bool theory = a.step == "theory";
     if (!a.step.empty() && (a.algorithm == "gossip" || a.algorithm == "chebyshev-gossip" || a.algorithm == "admm" ||
-                            a.algorithm == "msda" || a.algorithm == "choco-gossip"))
+                            a.algorithm == "msda" || a.algorithm == "choco-gossip" ||
+                            a.algorithm == "pairwise-gossip"))
       throw InvalidArgument("run: '" + a.algorithm + "' has no step size (--step '" + a.step + "')" +
                             (a.algorithm == "admm" ? "; its parameter is --rho" : ""));
     double step = 0;
@@ -160,6 +214,8 @@ inline void add_run(CLI::App& app) {
     }
     const Graph g = make_graph(a.graph);
     const Index n = num_nodes(g);
+    if (async && every_option->count() == 0) a.every = std::max<Round>(1, n);
+    const sim::EngineOptions engine = a.engine.options(a.seed);
     const RunOptions run_options{.max_rounds = a.iterations};
     RunResult result;
     TraceOptions trace_options{.every = a.every, .target = a.target};
@@ -174,6 +230,7 @@ inline void add_run(CLI::App& app) {
       const TraceRow& last = trace.rows().back();
       std::cout << "algorithm=" << a.algorithm << " graph=" << a.graph << " problem=" << problem
                 << " status=" << to_string(result.status) << " rounds=" << result.counters.rounds
+                << " time=" << fmt(result.counters.time)
                 << " gradients=" << result.counters.gradients << " messages=" << result.counters.messages
                 << " bytes=" << result.counters.bytes << " suboptimality=" << fmt(last.suboptimality)
                 << " consensus_error=" << fmt(last.consensus_error) << " distance_to_opt=" << fmt(last.distance_to_opt)
@@ -184,7 +241,8 @@ inline void add_run(CLI::App& app) {
         trace.write_csv(out);
       }
     };
-    if (a.algorithm == "gossip" || a.algorithm == "chebyshev-gossip" || a.algorithm == "choco-gossip") {
+    if (a.algorithm == "gossip" || a.algorithm == "chebyshev-gossip" || a.algorithm == "choco-gossip" ||
+        a.algorithm == "pairwise-gossip") {
       if (a.target > 0) throw InvalidArgument("run: --target needs an optimization algorithm");
       if (a.dim < 1) throw InvalidArgument("run: --dim must be >= 1 (got " + std::to_string(a.dim) + ")");
       Iterates<double> x;
@@ -211,6 +269,14 @@ inline void add_run(CLI::App& app) {
         ChebyshevGossip cheb(sparse_identity(n) - mixing_matrix(g, a.mixing));
         result = run(cheb, x, run_options, trace, MeasureObserver<>(meas));
         contraction();
+      } else if (a.algorithm == "pairwise-gossip") {
+        if (a.sequence == "static") {
+          PairwiseGossip alg(g, engine);
+          result = run(alg, x, run_options, trace);
+        } else {
+          PairwiseGossip alg(make_sequence(g, a.sequence, a.mixing, a.seed), engine);
+          result = run(alg, x, run_options, trace);
+        }
       } else {  // choco-gossip
         const Compressor comp = parse_compressor(a.compressor, x.cols());
         if (a.gamma == "theory") {

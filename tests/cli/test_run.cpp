@@ -235,3 +235,41 @@ TEST_CASE("run: D-SGD with --batch draws minibatches from the seed", "[cli][run]
         0.5 * summary_value(run_cli(base + "--iterations 1").out, "suboptimality"));
   CHECK(run_cli("run --algorithm extra --graph ring:8 --problem logistic:heart_scale:0.01 --batch 4").status == 2);
 }
+
+TEST_CASE("run: pairwise-gossip on the event engine; engine options", "[cli][run][async]") {
+  const std::string csv = temp_csv("pairwise.csv"), csv2 = temp_csv("pairwise2.csv");
+  const std::string cmd = "run --algorithm pairwise-gossip --graph torus:4x4 --iterations 20000 --latency exp:0.5 "
+                          "--drop 0.1 --churn 0.05:2 --seed 3 --csv ";
+  const auto r = run_cli(cmd + csv);
+  INFO(r.out << r.err);
+  REQUIRE(r.status == 0);
+  CHECK(summary_value(r.out, "rounds") == 20000);                 // --iterations counts events
+  CHECK(summary_value(r.out, "distance_to_opt") < 1e-12);         // the average is kept
+  CHECK(summary_value(r.out, "consensus_error") < 1e-6);
+  // time is simulated time: 20000 ticks at total rate 1 take about 20000 time units
+  CHECK(summary_value(r.out, "time") == Approx(20000).epsilon(0.05));
+  const std::string text = slurp(csv);
+  CHECK(std::count(text.begin(), text.end(), '\n') == 1 + 1 + 20000 / 16);  // every n = 16 events
+  REQUIRE(run_cli(cmd + csv2).status == 0);
+  CHECK(slurp(csv2) == text);  // same seed, same trace
+  // node clocks; a time-varying edge set
+  CHECK(run_cli("run --algorithm pairwise-gossip --graph ring:8 --clock node --iterations 1000").status == 0);
+  CHECK(run_cli("run --algorithm pairwise-gossip --graph torus:4x4 --sequence random-matching --segment 0.5 "
+                "--comm-rate 16 --iterations 1000").status == 0);
+  // errors name the option and the value
+  const auto sync = run_cli("run --algorithm gossip --graph ring:8 --latency 1");
+  CHECK(sync.status != 0);
+  CHECK(sync.err.find("--latency") != std::string::npos);
+  const auto bad = run_cli("run --algorithm pairwise-gossip --graph ring:8 --latency exp:x");
+  CHECK(bad.status != 0);
+  CHECK(bad.err.find("exp:x") != std::string::npos);
+  const auto drop = run_cli("run --algorithm pairwise-gossip --graph ring:8 --drop 1.5");
+  CHECK(drop.status != 0);
+  CHECK(drop.err.find("drop") != std::string::npos);
+  CHECK(std::count(drop.err.begin(), drop.err.end(), '\n') == 1);
+  const auto clock = run_cli("run --algorithm pairwise-gossip --graph ring:8 --clock vertex");
+  CHECK(clock.status != 0);
+  CHECK(clock.err.find("vertex") != std::string::npos);
+  std::filesystem::remove(csv);
+  std::filesystem::remove(csv2);
+}

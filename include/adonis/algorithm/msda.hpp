@@ -41,6 +41,7 @@
 #include "adonis/algorithm/first_order.hpp"
 #include "adonis/algorithm/gossip.hpp"
 #include "adonis/core/error.hpp"
+#include "adonis/core/newton.hpp"
 #include "adonis/core/result.hpp"
 #include "adonis/core/types.hpp"
 #include "adonis/graph/mixing.hpp"
@@ -102,31 +103,12 @@ constexpr bool has_hessian = requires(const P& p, Index i, Eigen::Ref<const Vect
 /// Stops at ||∇φ|| <= tol, when a step leaves θ unchanged (floating-point floor), or at `cap`.
 template <class P>
 Index conjugate_newton(const P& p, Index i, const Vector<double>& x, Vector<double>& theta, double tol, Index cap) {
-  const Index d = x.size();
-  Vector<double> g(d), trial(d), dir(d);
-  Matrix<double> h;
-  auto phi = [&](const Vector<double>& t) { return p.value(i, t) - x.dot(t); };
-  p.gradient(i, theta, g);
-  g -= x;
-  Index it = 0;
-  for (; it < cap && g.norm() > tol; ++it) {
-    p.hessian(i, theta, h);
-    dir = -h.ldlt().solve(g);
-    const double f0 = phi(theta), slope = g.dot(dir);
-    double t = 1;
-    trial = theta + dir;
-    // a tiny Newton decrement means the quadratic-convergence region: take the full step (an
-    // Armijo test there would only compare rounding errors of φ)
-    while (-slope > 1e-10 * (1 + std::abs(f0)) && phi(trial) > f0 + 1e-4 * t * slope && t > 1e-12) {
-      t /= 2;
-      trial = theta + t * dir;
-    }
-    if (trial == theta) break;
-    theta = trial;
-    p.gradient(i, theta, g);
-    g -= x;
-  }
-  return it;
+  return damped_newton([&](const Vector<double>& t) { return p.value(i, t) - x.dot(t); },
+                       [&](const Vector<double>& t, Vector<double>& g) {
+                         p.gradient(i, t, g);
+                         g -= x;
+                       },
+                       [&](const Vector<double>& t, Matrix<double>& h) { p.hessian(i, t, h); }, theta, tol, cap);
 }
 
 /// θ = ∇f_i*(x) by Nesterov's method for α-strongly convex, β-smooth φ (step 1/β, momentum

@@ -42,13 +42,19 @@ class PairwiseGossip : public AsyncAlgorithm<PairwiseGossip> {
   // engine hooks (AsyncAlgorithm)
   void on_compute(const sim::Event&) {}
   void on_exchange(const sim::Event& e) {
-    auto xi = m_x.row(e.i);
-    auto xj = m_x.row(e.j);
-    if (!engine().delayed()) {
-      xi = 0.5 * (xi + xj);
-      xj = xi;
+    if (!engine().delayed()) {  // rows are contiguous (row-major): a plain loop vectorizes best
+      const Index d = m_x.cols();
+      double* xi = m_x.data() + e.i * d;
+      double* xj = m_x.data() + e.j * d;
+      for (Index c = 0; c < d; ++c) {
+        const double mid = 0.5 * (xi[c] + xj[c]);
+        xi[c] = mid;
+        xj[c] = mid;
+      }
       return;
     }
+    auto xi = m_x.row(e.i);
+    auto xj = m_x.row(e.j);
     const std::uint32_t token = m_pool.acquire();
     m_pool.row(token) = 0.5 * (xj - xi);
     mutable_engine().post(token, e.i, e.j);

@@ -18,6 +18,7 @@
 #include <Eigen/Core>
 
 #include "adonis/core/error.hpp"
+#include "adonis/core/newton.hpp"
 #include "adonis/core/rng.hpp"
 #include "adonis/core/types.hpp"
 #include "adonis/problem/concepts.hpp"
@@ -179,36 +180,23 @@ class GlmProblem {
   /// to a gradient norm of 1e-13 relative.
   void prox(Index i, Eigen::Ref<const Vector<double>> v, double step, Eigen::Ref<Vector<double>> out) const {
     if (!(step > 0)) detail::fail(Loss::problem_name, "prox step must be > 0 (got ", step, ")");
-    Matrix<double> h = m_gram[node(i)];
     if constexpr (!Loss::classification) {
+      Matrix<double> h = m_gram[node(i)];
       h.diagonal().array() += m_lambda + 1.0 / step;
       out = h.ldlt().solve(m_aty[node(i)] + v / step);
     } else {
-      auto objective = [&](const Vector<double>& u) { return value(i, u) + (u - v).squaredNorm() / (2 * step); };
-      Vector<double> u = v, g(m_dim), trial(m_dim);
-      auto grad = [&](const Vector<double>& at, Vector<double>& into) {
-        gradient(i, at, into);
-        into += (at - v) / step;
-      };
-      grad(u, g);
-      const double scale = 1.0 + g.norm();
-      for (int it = 0; it < 100 && g.norm() > 1e-13 * scale; ++it) {
-        hessian(i, u, h);
-        h.diagonal().array() += 1.0 / step;
-        const Vector<double> dir = -h.ldlt().solve(g);
-        const double f0 = objective(u), slope = g.dot(dir);
-        double t = 1;
-        trial = u + dir;
-        // a tiny Newton decrement means the quadratic-convergence region: take the full step
-        // (an Armijo test there would only compare rounding errors of f)
-        while (-slope > 1e-10 * (1 + std::abs(f0)) && objective(trial) > f0 + 1e-4 * t * slope && t > 1e-12) {
-          t /= 2;
-          trial = u + t * dir;
-        }
-        if (trial == u) break;
-        u = trial;
-        grad(u, g);
-      }
+      Vector<double> u = v, g0(m_dim);
+      gradient(i, u, g0);  // ∇ of the prox objective at u = v is ∇f_i(v)
+      detail::damped_newton([&](const Vector<double>& w) { return value(i, w) + (w - v).squaredNorm() / (2 * step); },
+                            [&](const Vector<double>& w, Vector<double>& g) {
+                              gradient(i, w, g);
+                              g += (w - v) / step;
+                            },
+                            [&](const Vector<double>& w, Matrix<double>& hw) {
+                              hessian(i, w, hw);
+                              hw.diagonal().array() += 1.0 / step;
+                            },
+                            u, 1e-13 * (1.0 + g0.norm()), 100);
       out = u;
     }
   }

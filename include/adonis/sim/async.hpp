@@ -86,21 +86,20 @@ class AsyncAlgorithm : public Runnable<Derived> {
   const sim::EventEngine& engine() const noexcept { return m_engine; }
   Index num_nodes() const noexcept { return m_engine.num_nodes(); }
   /// The last tick (computation or communication) and its status.
-  const sim::Event& last_event() const noexcept { return m_last; }
+  const sim::Event& last_event() const noexcept { return m_engine.last_tick(); }
   /// run() checks divergence every n events: a full norm per event would cost O(n d).
   Round divergence_check_period() const noexcept { return m_engine.num_nodes(); }
 
   /// One Poisson tick (after the deliveries due before it).
   void step() {
     for (;;) {
-      const sim::Event e = m_engine.next();
+      const sim::Event& e = m_engine.next();
       if (e.kind == sim::EventKind::deliver) {
         derived().on_deliver(e);
         continue;
       }
       ++m_counters.rounds;
       m_counters.time = e.time;
-      m_last = e;
       if (e.kind == sim::EventKind::compute) {
         if (e.status == sim::EventStatus::ok) {
           ++m_counters.gradients;
@@ -122,7 +121,6 @@ class AsyncAlgorithm : public Runnable<Derived> {
   void restart() {
     m_engine = m_initial;
     m_counters = {};
-    m_last = {};
   }
   sim::EventEngine& mutable_engine() noexcept { return m_engine; }
   Counters& mutable_counters() noexcept { return m_counters; }
@@ -134,7 +132,6 @@ class AsyncAlgorithm : public Runnable<Derived> {
   sim::EventEngine m_initial;  // the stream as constructed: init() replays it from the start
   sim::EventEngine m_engine;
   Counters m_counters;
-  sim::Event m_last;
 };
 
 /// A pool of d-vectors in flight (payloads of delayed exchanges), addressed by a token.
