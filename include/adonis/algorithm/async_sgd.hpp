@@ -37,10 +37,10 @@ struct AsyncGossipSgdOptions {
   /// an eighth of the step at which a node's own one-computation-delayed gradient iteration
   /// x ← x − α h x̂ loses stability (αh < 1), so that stale gradients and averaging never make
   /// a node diverge. The constant-step floor of f(x̄) − f* is roughly proportional to α
-  /// (logistic:heart_scale:0.01 over torus:4x4, each node exchanging at rate 2: 6.5e-5 at
-  /// 1/(8L), 1.3e-4 at 1/(4L), seed 11, 10⁶ events); with this rule the run reaches a 10³
-  /// decrease of f(x̄) − f* within 10⁶ events there with a factor ≥ 5 to spare (4 seeds;
-  /// tests/algorithm/test_async_a.cpp, docs/algorithms/async-sgd.md).
+  /// (logistic:heart_scale:0.01 over torus:4x4, each node exchanging at rate 2, 10⁶ events:
+  /// 4.5e-5 to 1.3e-4 at 1/(8L), 5.8e-5 to 2.2e-4 at 1/(4L) over 4 seeds); with this rule the
+  /// run reaches a 10³ decrease of f(x̄) − f* within 10⁶ events there with a factor ≥ 2.4 to
+  /// spare (tests/algorithm/test_async_a.cpp, docs/algorithms/async-sgd.md).
   double step_size = 0;
   double smoothness = 0;   ///< L_max = max_i L_i, used only by the default step rule
   bool stochastic = false; ///< use the objective's stochastic_gradient (minibatches)
