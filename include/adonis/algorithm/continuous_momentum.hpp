@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/// @file continuous_momentum.hpp
+/// @brief The pair of variables (x_i, x̃_i) per node that the continuized methods mix by a linear
+///        ODE between events (Even et al., NeurIPS 2021, arXiv:2106.07644; Nabli, Belilovsky &
+///        Oyallon, NeurIPS 2023, arXiv:2306.08289), integrated lazily and in closed form.
+///
+/// Between two events that touch node i,
+///   dx_i = η (x̃_i − x_i) dt,   dx̃_i = η (x_i − x̃_i) dt.
+/// The sum s = x_i + x̃_i is constant and the difference x_i − x̃_i decays as e^{−2ηΔt}, so over
+/// an interval Δt (exact, [DER])
+///   x_i ← x_i + w (x̃_i − x_i),   x̃_i ← x̃_i − w (x̃_i − x_i),   w = (1 − e^{−2ηΔt})/2.
+/// Each node keeps the time of its last update and is brought to the current time only when an
+/// event reads or writes it: an event costs O(d), never O(n d).
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "adonis/core/types.hpp"
+
+namespace adonis::detail {
+
+/// Lazily integrated (x, x̃) of n nodes (see the file comment). Not a public algorithm: the
+/// state of ContinuizedGossip and A2cid2.
+class ContinuousMomentum {
+ public:
+  /// Starts from x = x̃ = x0 at time 0 with mixing rate η >= 0.
+  void reset(const Iterates<double>& x0, double eta) {
+    m_x = x0;
+    m_xt = x0;
+    m_last.assign(static_cast<std::size_t>(x0.rows()), 0.0);
+    m_eta = eta;
+    ++m_version;
+  }
+  /// Brings node i to time t (t never precedes the node's last update).
+  void sync(Index i, double t) {
+    auto& last = m_last[static_cast<std::size_t>(i)];
+    const double dt = t - last;
+    if (!(dt > 0)) return;
+    const double w = weight(dt);
+    auto x = m_x.row(i);
+    auto xt = m_xt.row(i);
+    for (Index c = 0; c < x.size(); ++c) {
+      const double delta = w * (xt(c) - x(c));
+      x(c) += delta;
+      xt(c) -= delta;
+    }
+    last = t;
+    ++m_version;
+  }
+  /// Writes every node's x (or x̃) integrated to time t into `out`, without changing the state
+  /// (observing a run does not perturb its rounding).
+  void synced(double t, Iterates<double>& out, bool momentum = false) const {
+    out.resize(m_x.rows(), m_x.cols());
+    for (Index i = 0; i < m_x.rows(); ++i) {
+      const double dt = t - m_last[static_cast<std::size_t>(i)];
+      const double w = dt > 0 ? weight(dt) : 0.0;
+      if (momentum) out.row(i) = m_xt.row(i) - w * (m_xt.row(i) - m_x.row(i));
+      else out.row(i) = m_x.row(i) + w * (m_xt.row(i) - m_x.row(i));
+    }
+  }
+  /// Mutable rows of node i (call sync(i, t) first); every write must go through these.
+  auto x(Index i) {
+    ++m_version;
+    return m_x.row(i);
+  }
+  auto xt(Index i) {
+    ++m_version;
+    return m_xt.row(i);
+  }
+  auto x(Index i) const { return m_x.row(i); }
+  auto xt(Index i) const { return m_xt.row(i); }
+  double eta() const noexcept { return m_eta; }
+  Index rows() const noexcept { return m_x.rows(); }
+  Index cols() const noexcept { return m_x.cols(); }
+  /// Changes on every write: lets the owners cache synchronized views.
+  std::uint64_t version() const noexcept { return m_version; }
+
+ private:
+  double weight(double dt) const { return -0.5 * std::expm1(-2 * m_eta * dt); }
+  Iterates<double> m_x, m_xt;
+  std::vector<double> m_last;
+  double m_eta = 0;
+  std::uint64_t m_version = 0;
+};
+
+}  // namespace adonis::detail
