@@ -13,9 +13,12 @@
 
 #include <CLI/CLI.hpp>
 
+#include "adonis/algorithm/a2cid2.hpp"
 #include "adonis/algorithm/admm.hpp"
 #include "adonis/algorithm/async_admm.hpp"
+#include "adonis/algorithm/async_sgd.hpp"
 #include "adonis/algorithm/choco.hpp"
+#include "adonis/algorithm/continuized_gossip.hpp"
 #include "adonis/algorithm/dadao.hpp"
 #include "adonis/algorithm/dgd.hpp"
 #include "adonis/algorithm/dual_averaging.hpp"
@@ -41,13 +44,15 @@ namespace adonis::cli {
 inline const std::vector<std::string>& run_algorithms() {
   static const std::vector<std::string> names{"gossip", "chebyshev-gossip", "dgd", "gradient-tracking", "extra",
                                                  "admm", "dual-averaging", "msda", "choco-gossip", "choco-sgd",
-                                                 "pairwise-gossip", "async-admm", "dadao"};
+                                                 "pairwise-gossip", "continuized-gossip", "async-sgd", "async-admm",
+                                                 "dadao", "a2cid2"};
   return names;
 }
 
 /// The asynchronous algorithms (run on the event engine; --iterations counts events).
 inline bool is_async_algorithm(const std::string& name) {
-  return name == "pairwise-gossip" || name == "async-admm" || name == "dadao";
+  return name == "pairwise-gossip" || name == "continuized-gossip" || name == "async-sgd" || name == "async-admm" ||
+         name == "dadao" || name == "a2cid2";
 }
 
 /// The engine options of `run` (architecture.md: --compute-rate, --comm-rate, --latency, --drop,
@@ -197,9 +202,10 @@ inline void add_run(CLI::App& app) {
                             "'");
     if (!(a.rho > 0)) throw InvalidArgument("run: --rho must be > 0 (got " + fmt(a.rho) + ")");
     if (a.batch < 0) throw InvalidArgument("run: --batch must be >= 0 (got " + std::to_string(a.batch) + ")");
-    if (a.batch > 0 && a.algorithm != "dgd" && a.algorithm != "choco-sgd")
-      throw InvalidArgument("run: --batch (stochastic gradients) applies to dgd and choco-sgd, not to '" + a.algorithm +
-                            "'");
+    if (a.batch > 0 && a.algorithm != "dgd" && a.algorithm != "choco-sgd" && a.algorithm != "async-sgd" &&
+        a.algorithm != "a2cid2")
+      throw InvalidArgument("run: --batch (stochastic gradients) applies to dgd, choco-sgd, async-sgd and a2cid2, not to '" +
+                            a.algorithm + "'");
     if (a.start != "zero" && a.start != "local" && a.start != "random")
       throw InvalidArgument("run: --start must be zero, local or random (got '" + a.start + "')");
     const bool choco = a.algorithm == "choco-gossip" || a.algorithm == "choco-sgd";
@@ -214,9 +220,13 @@ inline void add_run(CLI::App& app) {
     const bool theory = a.step == "theory";
     if (!a.step.empty() && (a.algorithm == "gossip" || a.algorithm == "chebyshev-gossip" || a.algorithm == "admm" ||
                             a.algorithm == "msda" || a.algorithm == "choco-gossip" ||
-                            a.algorithm == "pairwise-gossip" || a.algorithm == "async-admm" || a.algorithm == "dadao"))
+                            a.algorithm == "pairwise-gossip" || a.algorithm == "continuized-gossip" ||
+                            a.algorithm == "async-admm" || a.algorithm == "dadao"))
       throw InvalidArgument("run: '" + a.algorithm + "' has no step size (--step '" + a.step + "')" +
                             (a.algorithm == "admm" || a.algorithm == "async-admm" ? "; its parameter is --rho" : ""));
+    if (theory && (a.algorithm == "async-sgd" || a.algorithm == "a2cid2"))
+      throw InvalidArgument("run: --step theory: '" + a.algorithm +
+                            "' has no confirmed theorem step (theory-rates §5a, §9d are recalled); give a number");
     double step = 0;
     if (!a.step.empty() && !theory) {
       step = detail::parse_number<double>(a.step, "run", "--step");
@@ -252,7 +262,8 @@ inline void add_run(CLI::App& app) {
       }
     };
     if (a.algorithm == "gossip" || a.algorithm == "chebyshev-gossip" || a.algorithm == "choco-gossip" ||
-        a.algorithm == "pairwise-gossip") {
+        a.algorithm == "pairwise-gossip" || a.algorithm == "continuized-gossip" ||
+        (a.algorithm == "a2cid2" && a.problem.empty())) {
       if (a.target > 0) throw InvalidArgument("run: --target needs an optimization algorithm");
       if (a.dim < 1) throw InvalidArgument("run: --dim must be >= 1 (got " + std::to_string(a.dim) + ")");
       Iterates<double> x;
@@ -279,6 +290,15 @@ inline void add_run(CLI::App& app) {
         ChebyshevGossip cheb(sparse_identity(n) - mixing_matrix(g, a.mixing));
         result = run(cheb, x, run_options, trace, MeasureObserver<>(meas));
         contraction();
+      } else if (a.algorithm == "continuized-gossip" || a.algorithm == "a2cid2") {
+        if (a.sequence != "static") throw InvalidArgument("run: " + a.algorithm + " needs --sequence static");
+        if (a.algorithm == "continuized-gossip") {
+          ContinuizedGossip alg(g, engine);
+          result = run(alg, x, run_options, trace);
+        } else {  // A²CiD² in pure gossip mode (no --problem)
+          A2cid2<> alg(g, engine);
+          result = run(alg, x, run_options, trace);
+        }
       } else if (a.algorithm == "pairwise-gossip") {
         if (a.sequence == "static") {
           PairwiseGossip alg(g, engine);
@@ -304,7 +324,8 @@ inline void add_run(CLI::App& app) {
       return;
     }
     if (a.problem.empty()) throw InvalidArgument("run: --problem is required by '" + a.algorithm + "'");
-    const ProblemInstance inst = make_problem(a.problem, n, parse_partition(a.partition), a.seed);
+    const ProblemInstance inst =
+        make_problem(a.problem, n, parse_partition(a.partition), a.seed, std::max<Index>(a.batch, 1));
     std::visit(
         [&](const auto& p) {
           using P = std::decay_t<decltype(p)>;
@@ -376,6 +397,21 @@ inline void add_run(CLI::App& app) {
             ChocoSgd alg(p, std::move(seq),
                          ChocoSgdOptions{.gamma = gamma, .step_size = step, .smoothness = smoothness,
                                          .compressor = comp, .stochastic = a.batch > 0, .seed = a.seed});
+            result = run(alg, x, run_options, trace);
+          } else if (a.algorithm == "async-sgd") {
+            if (step == 0) need_smooth();
+            const AsyncGossipSgdOptions o{.step_size = step, .smoothness = smoothness, .stochastic = a.batch > 0};
+            if (a.sequence == "static") {
+              AsyncGossipSgd alg(p, g, engine, o);
+              result = run(alg, x, run_options, trace);
+            } else {
+              AsyncGossipSgd alg(p, make_sequence(g, a.sequence, a.mixing, a.seed), engine, o);
+              result = run(alg, x, run_options, trace);
+            }
+          } else if (a.algorithm == "a2cid2") {
+            if (a.sequence != "static") throw InvalidArgument("run: a2cid2 needs --sequence static");
+            if (step == 0) need_smooth();
+            A2cid2 alg(p, g, engine, A2cid2Options{.step_size = step, .smoothness = smoothness, .stochastic = a.batch > 0});
             result = run(alg, x, run_options, trace);
           } else if (a.algorithm == "dadao") {
             if constexpr (CurvatureBoundedObjective<P>) {

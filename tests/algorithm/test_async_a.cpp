@@ -32,6 +32,7 @@
 #include "adonis/problem/constants.hpp"
 #include "adonis/problem/reference.hpp"
 #include "adonis/problem/spec.hpp"
+#include "adonis/theory/async_measure.hpp"
 #include "adonis/theory/fit.hpp"
 
 using namespace adonis;
@@ -52,8 +53,6 @@ Iterates<double> asynca_mode(Index n) {
     x(i, 0) = std::cos(2 * std::numbers::pi * static_cast<double>(i) / static_cast<double>(n) + 0.3);
   return x;
 }
-
-double asynca_consensus2(const Iterates<double>& x) { return (x.rowwise() - x.colwise().mean()).squaredNorm(); }
 
 /// The generator A of d/dt E[(x, x̃)] for a continuized method with x-jumps c_e, x̃-jump g and
 /// ODE rate η on the engine's edge clocks λ_e [DER]:
@@ -128,67 +127,6 @@ void asynca_first_moment(Make make, const Iterates<double>& x0, const std::vecto
   }
 }
 
-/// Mean over seeds of ‖e(t)‖²/‖e0‖² on the grid t_k = k·dt. Each run stops once its own error
-/// is below 1e-9 (its later grid points keep its last value: an error of at most 1e-9 on a mean
-/// that is compared with 1e-6) or after max_events events.
-template <class Make>
-std::vector<double> asynca_error_curve(Make make, const Iterates<double>& x0, double dt, int seeds,
-                                       std::int64_t max_events = 50'000'000) {
-  const double e0 = asynca_consensus2(x0);
-  std::vector<std::vector<double>> curves;
-  std::size_t length = 0;
-  for (int s = 0; s < seeds; ++s) {
-    auto alg = make(1000 + static_cast<std::uint64_t>(s));
-    alg.init(x0);
-    std::vector<double> curve{1.0};
-    while (curve.back() > 1e-9 && alg.counters().rounds < max_events) {
-      alg.step();
-      // the state after the first event past a grid time stands for the state at that time
-      if (alg.counters().time > dt * static_cast<double>(curve.size())) {
-        const double e = asynca_consensus2(alg.iterates()) / e0;
-        while (alg.counters().time > dt * static_cast<double>(curve.size())) curve.push_back(e);
-      }
-    }
-    length = std::max(length, curve.size());
-    curves.push_back(std::move(curve));
-  }
-  std::vector<double> mean(length, 0.0);
-  for (const auto& c : curves)
-    for (std::size_t k = 0; k < length; ++k) mean[k] += (k < c.size() ? c[k] : c.back()) / seeds;
-  return mean;
-}
-
-/// First time at which the curve is <= level (log-linear interpolation between grid points).
-double asynca_crossing(const std::vector<double>& curve, double dt, double level) {
-  for (std::size_t k = 1; k < curve.size(); ++k)
-    if (curve[k] <= level) {
-      const double a = std::log(curve[k - 1]), b = std::log(curve[k]);
-      return dt * (static_cast<double>(k - 1) + (a - std::log(level)) / (a - b));
-    }
-  FAIL("the error curve never reaches " << level << " (last " << curve.back() << ")");
-  return 0;
-}
-
-/// Decay time constant τ of the curve, E‖e(t)‖² ∝ exp(−t/τ): least-squares slope of the log of
-/// the curve against t over the window where it lies between 1e-2 and 1e-6.
-double asynca_time_constant(const std::vector<double>& curve, double dt) {
-  std::vector<double> t, y;
-  for (std::size_t k = 0; k < curve.size(); ++k)
-    if (curve[k] <= 1e-2 && curve[k] >= 1e-6) {
-      t.push_back(dt * static_cast<double>(k));
-      y.push_back(std::log(curve[k]));
-    }
-  REQUIRE(t.size() >= 10);
-  const double tm = std::accumulate(t.begin(), t.end(), 0.0) / static_cast<double>(t.size());
-  const double ym = std::accumulate(y.begin(), y.end(), 0.0) / static_cast<double>(y.size());
-  double sxy = 0, sxx = 0;
-  for (std::size_t k = 0; k < t.size(); ++k) {
-    sxy += (t[k] - tm) * (y[k] - ym);
-    sxx += (t[k] - tm) * (t[k] - tm);
-  }
-  return -sxx / sxy;
-}
-
 }  // namespace
 
 TEST_CASE("Continuized gossip and A2CiD2 gossip: Monte Carlo mean of (x, x~) equals the exact first moment",
@@ -240,7 +178,7 @@ TEST_CASE("Continuized gossip and A2CiD2 gossip preserve the network average (la
   for (Index i = 0; i < n; ++i)
     for (Index c = 0; c < d; ++c) x0(i, c) = std::sin(static_cast<double>(3 * i + 7 * c)) * 10;
   const Vector<double> mean0 = x0.colwise().mean().transpose();
-  const double spread0 = std::sqrt(asynca_consensus2(x0));
+  const double spread0 = std::sqrt(consensus_error2(x0));
   // latencies well below the time between two exchanges of a node (1/4): with latency 0.2 both
   // methods diverge (docs/algorithms/continuized-gossip.md, "Latency")
   for (const std::string latency : {"0", "0.02", "exp:0.02"}) {
@@ -254,7 +192,7 @@ TEST_CASE("Continuized gossip and A2CiD2 gossip preserve the network average (la
       CHECK(res.status == Status::max_rounds);
       const Vector<double> mean1 = x.colwise().mean().transpose();
       CHECK((mean1 - mean0).cwiseAbs().maxCoeff() <= 1e-11);
-      CHECK(std::sqrt(asynca_consensus2(x)) <= 1e-8 * spread0);
+      CHECK(std::sqrt(consensus_error2(x)) <= 1e-8 * spread0);
       // and the momentum variable has the same average and the same limit
       const Iterates<double> xt = alg.momentum();
       CHECK((xt.colwise().mean().transpose() - mean0).cwiseAbs().maxCoeff() <= 1e-11);
@@ -308,7 +246,7 @@ TEST_CASE("Async gossip SGD and A2CiD2 reduce f(x̄) − f* by 10³ on logistic 
     const double gap = s.suboptimality(x);
     WARN("async gossip SGD: alpha " << a.step_size() << " (L_max " << s.constants.L_max << "), time "
                                     << r.counters.time << ", gradients " << r.counters.gradients << ", f(x̄) − f* "
-                                    << gap0 << " -> " << gap << ", consensus " << asynca_consensus2(x) / static_cast<double>(s.n));
+                                    << gap0 << " -> " << gap << ", consensus " << consensus_error2(x) / static_cast<double>(s.n));
     CHECK(r.status == Status::max_rounds);
     CHECK(gap <= 1e-3 * gap0);
   }
@@ -319,7 +257,7 @@ TEST_CASE("Async gossip SGD and A2CiD2 reduce f(x̄) − f* by 10³ on logistic 
     const double gap = s.suboptimality(x);
     WARN("a2cid2: alpha " << a.step_size() << ", eta " << a.eta() << ", beta~ " << a.beta_tilde() << ", time "
                           << r.counters.time << ", f(x̄) − f* " << gap0 << " -> " << gap << ", consensus "
-                          << asynca_consensus2(x) / static_cast<double>(s.n));
+                          << consensus_error2(x) / static_cast<double>(s.n));
     CHECK(r.status == Status::max_rounds);
     CHECK(gap <= 1e-3 * gap0);
   }
@@ -402,21 +340,21 @@ TEST_CASE("Ring scaling of the time to E||e||² <= 1e-6 ||e0||²: continuized n^
     const Iterates<double> x0 = asynca_mode(n);
     const ClockQuantities q = clock_quantities(sim::EventEngine(g, asynca_engine(0)));
     const double dt_plain = q.chi1 / 20, dt_fast = std::sqrt(q.chi1 * q.chi2) / 20;
-    const auto plain = asynca_error_curve([&](std::uint64_t seed) { return PairwiseGossip(g, asynca_engine(seed)); },
+    const auto plain = mean_consensus_curve([&](std::uint64_t seed) { return PairwiseGossip(g, asynca_engine(seed)); },
                                           x0, dt_plain, seeds);
-    const auto cont = asynca_error_curve([&](std::uint64_t seed) { return ContinuizedGossip(g, asynca_engine(seed)); },
+    const auto cont = mean_consensus_curve([&](std::uint64_t seed) { return ContinuizedGossip(g, asynca_engine(seed)); },
                                          x0, dt_fast, seeds);
-    const auto acid = asynca_error_curve([&](std::uint64_t seed) { return A2cid2<>(g, asynca_engine(seed)); }, x0,
+    const auto acid = mean_consensus_curve([&](std::uint64_t seed) { return A2cid2<>(g, asynca_engine(seed)); }, x0,
                                          dt_fast, seeds);
     ns.push_back(static_cast<double>(n));
-    t_plain.push_back(asynca_crossing(plain, dt_plain, 1e-6));
-    t_cont.push_back(asynca_crossing(cont, dt_fast, 1e-6));
-    const double tau_plain = asynca_time_constant(plain, dt_plain), tau_acid = asynca_time_constant(acid, dt_fast);
+    t_plain.push_back(crossing_time(plain, dt_plain, 1e-6));
+    t_cont.push_back(crossing_time(cont, dt_fast, 1e-6));
+    const double tau_plain = decay_time_constant(plain, dt_plain), tau_acid = decay_time_constant(acid, dt_fast);
     ratio.push_back(tau_plain / tau_acid);
     WARN("ring " << n << ": chi1 " << q.chi1 << ", chi2 " << q.chi2 << "; time to 1e-6: pairwise " << t_plain.back()
-                 << ", continuized " << t_cont.back() << ", a2cid2 " << asynca_crossing(acid, dt_fast, 1e-6)
+                 << ", continuized " << t_cont.back() << ", a2cid2 " << crossing_time(acid, dt_fast, 1e-6)
                  << "; decay time constants: pairwise " << tau_plain << ", continuized "
-                 << asynca_time_constant(cont, dt_fast) << ", a2cid2 " << tau_acid << " (speed-up " << ratio.back()
+                 << decay_time_constant(cont, dt_fast) << ", a2cid2 " << tau_acid << " (speed-up " << ratio.back()
                  << ")");
   }
   const PowerLawFit fp = fit_power_law(ns, t_plain), fc = fit_power_law(ns, t_cont), fr = fit_power_law(ns, ratio);
@@ -437,10 +375,10 @@ TEST_CASE("Ring scaling of the time to E||e||² <= 1e-6 ||e0||²: continuized n^
     const ClockQuantities q = clock_quantities(sim::EventEngine(g, asynca_engine(0)));
     const double dt = q.chi1 / 40;
     const auto plain =
-        asynca_error_curve([&](std::uint64_t seed) { return PairwiseGossip(g, asynca_engine(seed)); }, x0, dt, seeds);
+        mean_consensus_curve([&](std::uint64_t seed) { return PairwiseGossip(g, asynca_engine(seed)); }, x0, dt, seeds);
     const auto acid =
-        asynca_error_curve([&](std::uint64_t seed) { return A2cid2<>(g, asynca_engine(seed)); }, x0, dt, seeds);
-    const double r = asynca_time_constant(plain, dt) / asynca_time_constant(acid, dt);
+        mean_consensus_curve([&](std::uint64_t seed) { return A2cid2<>(g, asynca_engine(seed)); }, x0, dt, seeds);
+    const double r = decay_time_constant(plain, dt) / decay_time_constant(acid, dt);
     WARN("complete " << n << ": chi1 " << q.chi1 << ", chi2 " << q.chi2 << ", a2cid2 speed-up " << r);
     CHECK(r >= 1.0 / 3);
     CHECK(r <= 3.0);
@@ -455,7 +393,7 @@ TEST_CASE("Finding: continuized gossip with the DADAO-reimplementation eta is no
   const Index n = 128;
   const Graph g = ring_graph(n);
   const Iterates<double> x0 = asynca_mode(n);
-  const double e0 = asynca_consensus2(x0);
+  const double e0 = consensus_error2(x0);
   for (std::uint64_t seed = 1; seed <= 3; ++seed) {
     ContinuizedGossip coupled(g, asynca_engine(seed)), dadao(g, asynca_engine(seed), {.eta_rule = EtaRule::dadao});
     CHECK(dadao.eta() == Approx(std::sqrt(2.0) * coupled.eta()).epsilon(1e-12));
@@ -463,7 +401,7 @@ TEST_CASE("Finding: continuized gossip with the DADAO-reimplementation eta is no
     dadao.init(x0);
     while (coupled.counters().time < 60000) coupled.step();
     while (dadao.counters().time < 60000) dadao.step();
-    const double ec = asynca_consensus2(coupled.iterates()) / e0, ed = asynca_consensus2(dadao.iterates()) / e0;
+    const double ec = consensus_error2(coupled.iterates()) / e0, ed = consensus_error2(dadao.iterates()) / e0;
     WARN("ring 128, seed " << seed << ", t = 60000: ||e||²/||e0||² coupled eta " << ec << ", dadao eta " << ed);
     CHECK(ec < 1e-6);
     CHECK(ed > 1.0);

@@ -26,6 +26,7 @@
 #include "adonis/problem/quadratic.hpp"
 #include "adonis/problem/reference.hpp"
 #include "adonis/problem/spec.hpp"
+#include "adonis/theory/async_measure.hpp"
 #include "adonis/theory/fit.hpp"
 #include "quadratics.hpp"
 
@@ -242,12 +243,10 @@ AsyncBCost async_b_dadao_cost(const Graph& g, double kappa, double eps, int seed
   AsyncBCost cost;
   for (int s = 0; s < seeds; ++s) {
     Dadao a(p, g, async_b_engine(static_cast<std::uint64_t>(s)));
-    AsyncBDistance obs{p.x_star(), eps, 32};
-    Iterates<double> x = Iterates<double>::Zero(n, p.dim());
-    const RunResult r = run(a, x, RunOptions{.max_rounds = 20000000}, obs);
-    REQUIRE(r.status == Status::stopped_by_observer);
-    cost.exchanges += static_cast<double>(r.counters.messages / 2) / seeds;
-    cost.gradients += static_cast<double>(r.counters.gradients) / seeds;
+    const CostToTarget c = cost_to_target(a, Iterates<double>::Zero(n, p.dim()), p.x_star(), eps, 32, 20000000);
+    REQUIRE(c.reached);
+    cost.exchanges += c.exchanges / seeds;
+    cost.gradients += c.gradients / seeds;
     cost.chi1 = a.chi1() * a.comm_rate_scale();
     cost.chi2 = a.chi2() * a.comm_rate_scale();
   }

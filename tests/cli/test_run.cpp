@@ -230,6 +230,7 @@ TEST_CASE("run: D-SGD with --batch draws minibatches from the seed", "[cli][run]
   REQUIRE(sgd.status == 0);
   CHECK(sgd.out == again.out);
   CHECK(sgd.out != other.out);
+  CHECK(run_cli(cmd + "--batch 16 --seed 1").out != sgd.out);  // the batch size reaches the problem
   CHECK(summary_value(sgd.out, "suboptimality") != summary_value(exact.out, "suboptimality"));
   CHECK(summary_value(sgd.out, "suboptimality") <
         0.5 * summary_value(run_cli(base + "--iterations 1").out, "suboptimality"));
@@ -272,4 +273,36 @@ TEST_CASE("run: pairwise-gossip on the event engine; engine options", "[cli][run
   CHECK(clock.err.find("vertex") != std::string::npos);
   std::filesystem::remove(csv);
   std::filesystem::remove(csv2);
+}
+
+TEST_CASE("run: the asynchronous optimizers on heart_scale logistic", "[cli][run][async]") {
+  const std::string problem = " --graph torus:4x4 --problem logistic:heart_scale:0.01 --iterations 40000";
+  const double start = summary_value(run_cli("run --algorithm dgd" + problem.substr(0, problem.rfind(" --iter")) +
+                                             " --iterations 0").out,
+                                     "suboptimality");
+  REQUIRE(start > 0);
+  for (const char* alg : {"dadao", "async-admm", "async-sgd", "a2cid2"}) {
+    const auto r = run_cli(std::string("run --algorithm ") + alg + problem);
+    INFO(alg << ": " << r.out << r.err);
+    REQUIRE(r.status == 0);
+    CHECK(summary_value(r.out, "rounds") == 40000);
+    CHECK(summary_value(r.out, "suboptimality") < 1e-2 * start);
+  }
+  // DADAO and async ADMM converge linearly: 40000 events suffice for 1e-6 here
+  CHECK(summary_value(run_cli("run --algorithm dadao" + problem).out, "suboptimality") < 1e-6);
+  CHECK(summary_value(run_cli("run --algorithm async-admm" + problem).out, "suboptimality") < 1e-6);
+  // async-sgd with a stochastic oracle, and a step given
+  const auto s = run_cli("run --algorithm async-sgd" + problem + " --batch 8 --step 0.05 --seed 2");
+  INFO(s.out << s.err);
+  CHECK(s.status == 0);
+  CHECK(summary_value(s.out, "suboptimality") < 0.1 * start);
+  // continuized gossip and A²CiD² without a problem average
+  for (const char* alg : {"continuized-gossip", "a2cid2"}) {
+    const auto r = run_cli(std::string("run --algorithm ") + alg + " --graph ring:16 --iterations 20000");
+    INFO(alg << ": " << r.out << r.err);
+    REQUIRE(r.status == 0);
+    CHECK(summary_value(r.out, "consensus_error") < 1e-3);
+  }
+  CHECK(run_cli("run --algorithm async-admm --graph ring:8 --problem logistic:heart_scale:0.01 --step 1").status != 0);
+  CHECK(run_cli("run --algorithm async-sgd --graph ring:8 --problem logistic:heart_scale:0.01 --step theory").status != 0);
 }
