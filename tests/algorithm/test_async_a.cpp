@@ -436,3 +436,68 @@ TEST_CASE("Async gossip SGD applies the gradient of the model read at the node's
     CHECK(checked >= 20);
   }
 }
+
+// Hidden ([.]) measurements behind the tables of docs/algorithms/{continuized-gossip,async-sgd,
+// a2cid2}.md: `adonis_tests "[async_a_tables]"` prints them (a few seconds at -O2).
+TEST_CASE("Tables: logistic floors over seeds and steps; latency tolerance; graphs with unequal resistances",
+          "[.][async_a_tables]") {
+  {
+    const AsyncaLogistic s("torus:4x4");
+    const Iterates<double> x0 = Iterates<double>::Zero(s.n, s.p.dim());
+    for (const double frac : {4.0, 8.0})
+      for (const std::uint64_t seed : {1, 2, 3, 11}) {
+        const sim::EngineOptions o = asynca_engine(seed, static_cast<double>(s.n));
+        const double alpha = 1 / (frac * s.constants.L_max);
+        AsyncGossipSgd a(s.p, s.graph, o, {.step_size = alpha});
+        A2cid2 b(s.p, s.graph, o, {.step_size = alpha});
+        Iterates<double> x = x0, y = x0;
+        a.run(x, RunOptions{1'000'000});
+        b.run(y, RunOptions{1'000'000});
+        WARN("logistic torus:4x4, alpha = 1/(" << frac << " L_max), seed " << seed << ": f(x̄) − f* async SGD "
+                                               << s.suboptimality(x) << ", a2cid2 " << s.suboptimality(y));
+      }
+  }
+  {
+    const Graph g = torus_graph(6, 6);
+    Iterates<double> x0(36, 1);
+    for (Index i = 0; i < 36; ++i) x0(i, 0) = std::sin(3.0 * static_cast<double>(i));
+    for (const char* latency : {"0.02", "0.05", "0.1", "0.2", "0.5"}) {
+      sim::EngineOptions o = asynca_engine(3, 72);
+      o.latency = sim::Latency::parse(latency);
+      ContinuizedGossip cg(g, o);
+      A2cid2<> ac(g, o);
+      PairwiseGossip pg(g, o);
+      Iterates<double> a = x0, b = x0, c = x0;
+      const RunResult ra = cg.run(a, RunOptions{200'000}), rb = ac.run(b, RunOptions{200'000}),
+                      rc = pg.run(c, RunOptions{200'000});
+      WARN("torus:6x6, edge rate 1, latency " << latency << ": ||e||² continuized " << asynca_consensus2(a)
+                                              << " (status " << static_cast<int>(ra.status) << "), a2cid2 "
+                                              << asynca_consensus2(b) << " (" << static_cast<int>(rb.status)
+                                              << "), pairwise " << asynca_consensus2(c) << " ("
+                                              << static_cast<int>(rc.status) << ")");
+    }
+  }
+  for (const char* spec : {"barbell:8", "grid:4x8", "erdos-renyi:32:0.15:1", "path:32"}) {
+    const Graph g = make_graph(spec);
+    const Index n = num_nodes(g);
+    Iterates<double> x0(n, 1);
+    for (Index i = 0; i < n; ++i) x0(i, 0) = std::sin(1.0 + 3.0 * static_cast<double>(i));
+    const ClockQuantities q = clock_quantities(sim::EventEngine(g, asynca_engine(0)));
+    const double dtp = q.chi1 / 20, dtf = std::sqrt(q.chi1 * q.chi2) / 20;
+    const int seeds = 20;
+    const double tp = asynca_time_constant(
+        asynca_error_curve([&](std::uint64_t s) { return PairwiseGossip(g, asynca_engine(s)); }, x0, dtp, seeds), dtp);
+    const double tc = asynca_time_constant(
+        asynca_error_curve([&](std::uint64_t s) { return ContinuizedGossip(g, asynca_engine(s)); }, x0, dtf, seeds),
+        dtf);
+    const double ta = asynca_time_constant(
+        asynca_error_curve([&](std::uint64_t s) { return A2cid2<>(g, asynca_engine(s)); }, x0, dtf, seeds), dtf);
+    const double td = asynca_time_constant(
+        asynca_error_curve(
+            [&](std::uint64_t s) { return ContinuizedGossip(g, asynca_engine(s), {.eta_rule = EtaRule::dadao}); }, x0,
+            dtf, seeds),
+        dtf);
+    WARN(spec << ": chi1 " << q.chi1 << ", chi2 " << q.chi2 << "; tau pairwise " << tp << ", continuized " << tc
+              << ", a2cid2 (= continuized with c_e = 1/2) " << ta << ", continuized with the dadao eta " << td);
+  }
+}
