@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/// `adonis rates` tables of the asynchronous algorithms (--quick): `gossip` (Boyd et al.,
+/// theory-rates §2) and `async` (§3b, §9c, §9d). The tests check the verdicts and the fitted
+/// values themselves (a slope far from its prediction fails here), and that the figures exist.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "process.hpp"
+
+using adonis::test::run_cli;
+using adonis::test::slurp;
+
+namespace {
+
+/// Runs `adonis rates --table NAME --quick --out DIR`; the parsed NAME.json.
+nlohmann::json rates_async_quick(const std::string& name, const std::filesystem::path& dir, std::string& out) {
+  const auto r = run_cli("rates --table " + name + " --quick --out '" + dir.string() + "'");
+  out = r.out + r.err;
+  REQUIRE(r.status == 0);
+  return nlohmann::json::parse(slurp(dir / (name + ".json")));
+}
+
+}  // namespace
+
+TEST_CASE("rates: the gossip table (quick) reproduces Boyd's λ2(W̄), r2 and the exponents 3, 2, 1", "[cli][rates]") {
+  const auto dir = std::filesystem::temp_directory_path() / ("adonis_rates_gossip_" + std::to_string(::getpid()));
+  std::string out;
+  const auto json = rates_async_quick("gossip", dir, out);
+  INFO(out.substr(0, 3000));
+  CHECK(json["summary"]["violated"] == 0);
+  int equal = 0, slopes = 0;
+  for (const auto& row : json["rows"]) {
+    CHECK(row["verdict"] == "ok");
+    CHECK(row["tag"] == "DER");
+    CHECK(row["source"].get<std::string>().find("Boyd") != std::string::npos);
+    if (row["check"] == "equal") {
+      ++equal;
+      CHECK(row["measured"].get<double>() == Approx(row["theory"].get<double>()).epsilon(5e-6));
+    }
+    if (row["check"] == "slope") {
+      ++slopes;
+      CHECK(std::abs(row["measured"].get<double>() - row["theory"].get<double>()) <= 0.25);
+    }
+  }
+  CHECK(equal == 6);  // λ2(W̄) and r2 for the 3 graphs of the quick table
+  CHECK(slopes == 3);
+  CHECK(std::filesystem::file_size(dir / "gossip_scaling.png") > 1000);
+  CHECK(slurp(dir / "gossip_scaling.svg").find("<svg") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("rates: the async table (quick): plain gossip n³, continuized ≤ n^2.3, A²CiD², DADAO", "[cli][rates]") {
+  const auto dir = std::filesystem::temp_directory_path() / ("adonis_rates_async_" + std::to_string(::getpid()));
+  std::string out;
+  const auto json = rates_async_quick("async", dir, out);
+  INFO(out.substr(0, 3000));
+  CHECK(json["summary"]["violated"] == 0);
+  double plain = 0, continuized = 0, dadao = 0, kappa = 0;
+  int speedups = 0;
+  for (const auto& row : json["rows"]) {
+    const std::string alg = row["algorithm"], q = row["quantity"];
+    CHECK(row["verdict"] != "VIOLATED");
+    if (alg == "pairwise-gossip") plain = row["measured"];
+    if (alg == "continuized-gossip") continuized = row["measured"];
+    if (alg == "a2cid2" && row["check"] == "bound" && row["graph"].get<std::string>().rfind("ring", 0) == 0) {
+      ++speedups;
+      CHECK(row["theory"].get<double>() > 1);  // the speed-up itself (the bound side of the row)
+    }
+    if (alg == "dadao" && q.find("exchanges") != std::string::npos) dadao = row["measured"];
+    if (alg == "dadao" && q.find("gradients") != std::string::npos) kappa = row["measured"];
+  }
+  CHECK(std::abs(plain - 3) <= 0.2);
+  CHECK(continuized <= 2.3);
+  CHECK(continuized < plain - 0.5);
+  CHECK(speedups == 3);
+  CHECK(dadao > 0);
+  CHECK(dadao <= 1.25);
+  CHECK(kappa == Approx(0.5).margin(0.1));
+  CHECK(std::filesystem::exists(dir / "async_rings.png"));
+  CHECK(std::filesystem::exists(dir / "async_dadao.png"));
+  std::filesystem::remove_all(dir);
+}
