@@ -470,10 +470,10 @@ TEST_CASE("Tables: logistic floors over seeds and steps; latency tolerance; grap
       Iterates<double> a = x0, b = x0, c = x0;
       const RunResult ra = cg.run(a, RunOptions{200'000}), rb = ac.run(b, RunOptions{200'000}),
                       rc = pg.run(c, RunOptions{200'000});
-      WARN("torus:6x6, edge rate 1, latency " << latency << ": ||e||² continuized " << asynca_consensus2(a)
+      WARN("torus:6x6, edge rate 1, latency " << latency << ": ||e||² continuized " << consensus_error2(a)
                                               << " (status " << static_cast<int>(ra.status) << "), a2cid2 "
-                                              << asynca_consensus2(b) << " (" << static_cast<int>(rb.status)
-                                              << "), pairwise " << asynca_consensus2(c) << " ("
+                                              << consensus_error2(b) << " (" << static_cast<int>(rb.status)
+                                              << "), pairwise " << consensus_error2(c) << " ("
                                               << static_cast<int>(rc.status) << ")");
     }
   }
@@ -485,15 +485,15 @@ TEST_CASE("Tables: logistic floors over seeds and steps; latency tolerance; grap
     const ClockQuantities q = clock_quantities(sim::EventEngine(g, asynca_engine(0)));
     const double dtp = q.chi1 / 20, dtf = std::sqrt(q.chi1 * q.chi2) / 20;
     const int seeds = 20;
-    const double tp = asynca_time_constant(
-        asynca_error_curve([&](std::uint64_t s) { return PairwiseGossip(g, asynca_engine(s)); }, x0, dtp, seeds), dtp);
-    const double tc = asynca_time_constant(
-        asynca_error_curve([&](std::uint64_t s) { return ContinuizedGossip(g, asynca_engine(s)); }, x0, dtf, seeds),
+    const double tp = decay_time_constant(
+        mean_consensus_curve([&](std::uint64_t s) { return PairwiseGossip(g, asynca_engine(s)); }, x0, dtp, seeds), dtp);
+    const double tc = decay_time_constant(
+        mean_consensus_curve([&](std::uint64_t s) { return ContinuizedGossip(g, asynca_engine(s)); }, x0, dtf, seeds),
         dtf);
-    const double ta = asynca_time_constant(
-        asynca_error_curve([&](std::uint64_t s) { return A2cid2<>(g, asynca_engine(s)); }, x0, dtf, seeds), dtf);
-    const double td = asynca_time_constant(
-        asynca_error_curve(
+    const double ta = decay_time_constant(
+        mean_consensus_curve([&](std::uint64_t s) { return A2cid2<>(g, asynca_engine(s)); }, x0, dtf, seeds), dtf);
+    const double td = decay_time_constant(
+        mean_consensus_curve(
             [&](std::uint64_t s) { return ContinuizedGossip(g, asynca_engine(s), {.eta_rule = EtaRule::dadao}); }, x0,
             dtf, seeds),
         dtf);
