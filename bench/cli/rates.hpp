@@ -7,7 +7,7 @@
 /// that govern every rate, computed by the library for each graph family, checked for equality
 /// against the closed forms of theory-rates.md §11, [DER], rel. 1e-8), and the scaling tables
 /// in their own headers: `dual-averaging` (rates_dual_averaging.hpp), `optimal` (rates_optimal.hpp), `linear-rates`
-/// (rates_linear.hpp).
+/// (rates_linear.hpp), `compression` (rates_compression.hpp).
 #pragma once
 
 #include <filesystem>
@@ -28,6 +28,7 @@
 #include "adonis/theory/json.hpp"
 #include "adonis/theory/verdict.hpp"
 #include "adonis/version.hpp"
+#include "cli/rates_compression.hpp"
 #include "cli/rates_default.hpp"
 #include "cli/rates_dual_averaging.hpp"
 #include "cli/rates_linear.hpp"
@@ -98,6 +99,8 @@ inline const std::vector<std::pair<std::string, std::string>>& rate_tables() {
       {"linear-rates",
        "DGD, gradient tracking, EXTRA, ADMM: exact rates on quadratics (Jacobian), DGD's stability threshold, "
        "and the contraction on logistic heart_scale"},
+      {"compression",
+       "CHOCO-Gossip (§10): slopes of the rounds to ε in 1/δ (top-k) and in 1/ρ, theorem's γ"},
   };
   return list;
 }
@@ -218,6 +221,9 @@ inline void add_rates(CLI::App& app, int& exit_code) {
       } else if (name == "linear-rates") {
         rows = linear_rates_table(args->quick ? LinearRatesTableSpec::quick() : LinearRatesTableSpec{}, provenance,
                                   std::cerr);
+      } else if (name == "compression") {
+        rows = compression_table(args->quick ? CompressionTableSpec::quick() : CompressionTableSpec{}, out_dir,
+                                 provenance, std::cerr);
       } else if (name == "spectral") {
         const auto table = spectral_table(args->quick);
         rows = spectral_rows(table);
