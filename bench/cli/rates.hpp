@@ -7,7 +7,7 @@
 /// that govern every rate, computed by the library for each graph family, checked for equality
 /// against the closed forms of theory-rates.md §11, [DER], rel. 1e-8), and the scaling tables
 /// in their own headers: `dual-averaging` (rates_dual_averaging.hpp), `optimal` (rates_optimal.hpp), `linear-rates`
-/// (rates_linear.hpp).
+/// (rates_linear.hpp), `compression` (rates_compression.hpp), `dsgd` (rates_dsgd.hpp).
 #pragma once
 
 #include <filesystem>
@@ -29,7 +29,9 @@
 #include "adonis/theory/verdict.hpp"
 #include "adonis/version.hpp"
 #include "cli/rates_async.hpp"
+#include "cli/rates_compression.hpp"
 #include "cli/rates_default.hpp"
+#include "cli/rates_dsgd.hpp"
 #include "cli/rates_dual_averaging.hpp"
 #include "cli/rates_gossip.hpp"
 #include "cli/rates_linear.hpp"
@@ -106,6 +108,10 @@ inline const std::vector<std::pair<std::string, std::string>>& rate_tables() {
       {"gossip",
        "Boyd et al. 2006 (§2): pairwise gossip's λ2(W̄) bound, exact lifted second moment and measured rate, and "
        "averaging time vs n on rings, tori and complete graphs (exponents 3, 2, 1)"},
+      {"compression",
+       "CHOCO-Gossip (§10): slopes of the rounds to ε in 1/δ (top-k) and in 1/ρ, theorem's γ"},
+      {"dsgd",
+       "Koloskova et al. 2020 (§4c): tuned rounds to ε of D-(S)GD vs 1/p and 1/ε, deterministic cases (a), (b)"},
   };
   return list;
 }
@@ -232,6 +238,11 @@ inline void add_rates(CLI::App& app, int& exit_code) {
       } else if (name == "linear-rates") {
         rows = linear_rates_table(args->quick ? LinearRatesTableSpec::quick() : LinearRatesTableSpec{}, provenance,
                                   std::cerr);
+      } else if (name == "compression") {
+        rows = compression_table(args->quick ? CompressionTableSpec::quick() : CompressionTableSpec{}, out_dir,
+                                 provenance, std::cerr);
+      } else if (name == "dsgd") {
+        rows = dsgd_table(args->quick ? DsgdTableSpec::quick() : DsgdTableSpec{}, out_dir, provenance, std::cerr);
       } else if (name == "spectral") {
         const auto table = spectral_table(args->quick);
         rows = spectral_rows(table);
