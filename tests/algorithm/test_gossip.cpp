@@ -15,11 +15,11 @@ using namespace adonis;
 using adonis::test::close;
 
 namespace {
-struct Fixture {
+struct GossipFixture {
   const char* spec;
   double rho, chi;  // theory-rates.md §11: ρ of the MH matrix, χ = λmax(L)/λ2(L)
 };
-const Fixture fixtures[] = {{"ring:8", 0.8047378541, 6.828427125},  {"ring:16", 0.9492530217, 26.27414237},
+const GossipFixture gossip_fixtures[] = {{"ring:8", 0.8047378541, 6.828427125},  {"ring:16", 0.9492530217, 26.27414237},
                             {"ring:33", 0.9879524648, 110.4221401}, {"path:8", 0.9492530217, 25.27414237},
                             {"path:16", 0.9871901869, 103.0868689}, {"torus:4x4", 0.6, 4},
                             {"torus:8x8", 0.8828427125, 13.65685425}, {"star:8", 0.875, 8},
@@ -55,7 +55,7 @@ Vector<double> extreme_eigenvector(const Matrix<double>& m, bool laplacian_small
 }  // namespace
 
 TEST_CASE("gossip contracts by exactly rho per round along the slowest eigenvector", "[algorithm][gossip]") {
-  for (const auto& f : fixtures) {
+  for (const auto& f : gossip_fixtures) {
     INFO(f.spec);
     const Graph g = make_graph(f.spec);
     const SparseMatrix w = metropolis_weights(g);
@@ -75,7 +75,7 @@ TEST_CASE("gossip contracts by exactly rho per round along the slowest eigenvect
 }
 
 TEST_CASE("gossip never contracts slower than rho from random starts; the average is kept", "[algorithm][gossip]") {
-  for (const auto& f : fixtures) {
+  for (const auto& f : gossip_fixtures) {
     INFO(f.spec);
     const Graph g = make_graph(f.spec);
     const SparseMatrix w = metropolis_weights(g);
@@ -98,7 +98,7 @@ TEST_CASE("gossip never contracts slower than rho from random starts; the averag
 }
 
 TEST_CASE("Chebyshev gossip contracts by exactly 1/T_K(c2) per outer step", "[algorithm][chebyshev]") {
-  for (const auto& f : fixtures) {
+  for (const auto& f : gossip_fixtures) {
     INFO(f.spec);
     const Graph g = make_graph(f.spec);
     const SparseMatrix l = laplacian(g);

@@ -29,8 +29,8 @@
 using namespace adonis;
 
 namespace {
-constexpr Round budget = 50000;  // communication rounds
-constexpr double target = 1e-10;
+constexpr Round kLogisticBudget = 50000;  // communication rounds
+constexpr double kLogisticTarget = 1e-10;
 
 struct Setup {
   explicit Setup(const char* graph_spec)
@@ -55,7 +55,7 @@ struct Setup {
 /// Runs `a` from X_0 = 0 for at most `steps` step() calls, stopping at f(x̄) − f* <= 1e-10.
 template <class A>
 TraceRow run_to_target(A& a, const Setup& s, Round steps, RunResult& r) {
-  TraceRecorder trace(s.p, s.ref.x, s.ref.f, TraceOptions{.every = budget, .target = target, .worst_node = false});
+  TraceRecorder trace(s.p, s.ref.x, s.ref.f, TraceOptions{.every = kLogisticBudget, .target = kLogisticTarget, .worst_node = false});
   Iterates<double> x = Iterates<double>::Zero(s.n, s.p.dim());
   r = run(a, x, RunOptions{.max_rounds = steps}, trace);
   REQUIRE(trace.rows().size() >= 2);
@@ -73,36 +73,36 @@ TEST_CASE("GT, EXTRA, ADMM and MSDA reach 1e-10 suboptimality on logistic heart_
     RunResult r;
     {
       GradientTracking a(s.p, StaticSequence{s.w}, GradientTrackingOptions{.smoothness = smoothness});
-      const TraceRow last = run_to_target(a, s, budget, r);
+      const TraceRow last = run_to_target(a, s, kLogisticBudget, r);
       INFO(spec << ": gradient tracking, step " << a.step_size() << ", rounds " << r.counters.rounds
                 << ", suboptimality " << last.suboptimality << ", consensus error " << last.consensus_error);
       CHECK(r.status == Status::stopped_by_observer);
-      CHECK(last.suboptimality <= target);
-      CHECK(r.counters.rounds <= budget);
+      CHECK(last.suboptimality <= kLogisticTarget);
+      CHECK(r.counters.rounds <= kLogisticBudget);
     }
     {
       Extra a(s.p, StaticSequence{s.w}, ExtraOptions{.smoothness = smoothness});
-      const TraceRow last = run_to_target(a, s, budget, r);
+      const TraceRow last = run_to_target(a, s, kLogisticBudget, r);
       INFO(spec << ": EXTRA, step " << a.step_size() << ", rounds " << r.counters.rounds << ", suboptimality "
                 << last.suboptimality << ", consensus error " << last.consensus_error);
       CHECK(r.status == Status::stopped_by_observer);
-      CHECK(last.suboptimality <= target);
-      CHECK(r.counters.rounds <= budget);
+      CHECK(last.suboptimality <= kLogisticTarget);
+      CHECK(r.counters.rounds <= kLogisticBudget);
     }
     {
       Admm a(s.p, StaticSequence{s.w});  // default penalty c = 1
-      const TraceRow last = run_to_target(a, s, budget, r);
+      const TraceRow last = run_to_target(a, s, kLogisticBudget, r);
       INFO(spec << ": ADMM, penalty " << a.penalty() << ", rounds " << r.counters.rounds << ", suboptimality "
                 << last.suboptimality << ", consensus error " << last.consensus_error);
       CHECK(r.status == Status::stopped_by_observer);
-      CHECK(last.suboptimality <= target);
-      CHECK(r.counters.rounds <= budget);
+      CHECK(last.suboptimality <= kLogisticTarget);
+      CHECK(r.counters.rounds <= kLogisticBudget);
       CHECK(last.consensus_error < 1e-8);
     }
     {
       Msda a(s.p, StaticSequence{s.w});  // α = min μ_i = λ, β = max L_i from the curvature bounds
       const Index k = a.chebyshev_steps();
-      const TraceRow last = run_to_target(a, s, budget / k, r);  // each step() is K gossip rounds
+      const TraceRow last = run_to_target(a, s, kLogisticBudget / k, r);  // each step() is K gossip rounds
       INFO(spec << ": MSDA, K = " << k << ", eta " << a.step_size() << ", momentum " << a.momentum()
                 << ", alpha " << a.strong_convexity() << ", beta " << a.smoothness() << ", rounds "
                 << r.counters.rounds << " (" << r.counters.rounds / k << " dual steps), Newton iterations "
@@ -110,8 +110,8 @@ TEST_CASE("GT, EXTRA, ADMM and MSDA reach 1e-10 suboptimality on logistic heart_
                 << last.consensus_error);
       CHECK(a.strong_convexity() == Approx(0.01).epsilon(1e-9));
       CHECK(r.status == Status::stopped_by_observer);
-      CHECK(last.suboptimality <= target);
-      CHECK(r.counters.rounds <= budget);
+      CHECK(last.suboptimality <= kLogisticTarget);
+      CHECK(r.counters.rounds <= kLogisticBudget);
       CHECK(last.round == r.counters.rounds);  // the trace counts gossip rounds
       CHECK(last.consensus_error < 1e-6);
     }
@@ -126,12 +126,12 @@ TEST_CASE("DGD with a constant step stalls at a bias that grows linearly in the 
     // (1) the default step does not reach 1e-10 within the budget
     Dgd dgd(s.p, StaticSequence{s.w}, DgdOptions{.smoothness = s.constants.L_max});
     RunResult r;
-    const TraceRow last = run_to_target(dgd, s, budget, r);
+    const TraceRow last = run_to_target(dgd, s, kLogisticBudget, r);
     const double alpha0 = dgd.step_size();
     INFO(spec << ": DGD, default step " << alpha0 << ", suboptimality after " << r.counters.rounds << " rounds "
               << last.suboptimality);
     CHECK(r.status == Status::max_rounds);
-    CHECK(last.suboptimality > target);
+    CHECK(last.suboptimality > kLogisticTarget);
     // (2) at its fixed point the bias ||X_∞ − 1x*ᵀ||_F is linear in α for small α (§4b: slope
     // 1 ± 0.1). At the default step the bias is not yet in that regime (ring:10: local slope
     // 0.87 over α0·{1, …, 1/8}), so the slope is fitted over α0·{1/8, …, 1/64}, and the local
