@@ -34,7 +34,7 @@ Iterates<double> random_iterates(Index n, Index d, std::uint64_t seed) {
   return x;
 }
 
-Vector<double> random_vector(Index d, std::uint64_t seed) {
+Vector<double> choco_random_vector(Index d, std::uint64_t seed) {
   SplitMix64 rng(seed);
   Vector<double> x(d);
   for (Index j = 0; j < d; ++j) x(j) = 2 * rng.uniform() - 1;
@@ -198,7 +198,7 @@ TEST_CASE("CHOCO counters: one compressed message per edge direction and round",
 TEST_CASE("compressors: top-k keeps the k largest magnitudes", "[algorithm][choco]") {
   const Index d = 20;
   for (std::uint64_t seed = 0; seed < 20; ++seed) {
-    const Vector<double> x = random_vector(d, seed);
+    const Vector<double> x = choco_random_vector(d, seed);
     for (Index k : {1, 5, 19, 20}) {
       Vector<double> q(d);
       SplitMix64 rng(0);
@@ -228,7 +228,7 @@ TEST_CASE("compressors: random-k keeps k coordinates; the unbiased variant and Q
           "[algorithm][choco]") {
   const Index d = 10;
   const int draws = 40000;
-  const Vector<double> x = random_vector(d, 9);
+  const Vector<double> x = choco_random_vector(d, 9);
   SECTION("random-k keeps exactly k original values; each coordinate with probability k/d") {
     const Compressor c = Compressor::random_k(3);
     Vector<double> q(d), kept = Vector<double>::Zero(d);
@@ -293,7 +293,7 @@ TEST_CASE("compressors: scaled sign keeps ||x||_1 and has quality 1/d", "[algori
   const Index d = 13;
   const Compressor c = Compressor::scaled_sign();
   for (std::uint64_t seed = 0; seed < 10; ++seed) {
-    Vector<double> x = random_vector(d, seed);
+    Vector<double> x = choco_random_vector(d, seed);
     x(4) = 0;  // sign(0) = +1 (one bit per coordinate)
     Vector<double> q(d);
     SplitMix64 rng(0);

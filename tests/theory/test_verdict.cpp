@@ -48,7 +48,7 @@ adonis::LinearRateFit measured_rate_0_9() {
   return adonis::fit_linear_rate(t, err);
 }
 
-std::string slurp(const std::filesystem::path& p) {
+std::string verdict_slurp(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::ostringstream ss;
   ss << in.rdbuf();
@@ -297,8 +297,8 @@ TEST_CASE("write_plot renders SVG and PNG with gnuplot", "[theory][plot]") {
   INFO(out.gnuplot_output);
   REQUIRE(out.images);
   CHECK(out.svg == std::filesystem::absolute(stem).string() + ".svg");
-  const std::string svg = slurp(out.svg);
-  const std::string png = slurp(out.png);
+  const std::string svg = verdict_slurp(out.svg);
+  const std::string png = verdict_slurp(out.png);
   CHECK((svg.rfind("<?xml", 0) == 0 || svg.rfind("<svg", 0) == 0));
   CHECK_THAT(svg, Catch::Contains("<svg") && Catch::Contains("</svg>"));
   REQUIRE(png.size() > 8);
@@ -317,8 +317,8 @@ TEST_CASE("write_plot data and script files, without and with a failing gnuplot"
     const adonis::PlotOutput out = adonis::write_plot(spec, dir / "a");
     CHECK_FALSE(out.images);
     CHECK_FALSE(std::filesystem::exists(out.svg));
-    const std::string dat = slurp(out.data);
-    const std::string gp = slurp(out.script);
+    const std::string dat = verdict_slurp(out.data);
+    const std::string gp = verdict_slurp(out.script);
     // Three blocks: two separators of two blank lines; the 0 at t = 100 left out with a one-line gap.
     CHECK_THAT(dat, Catch::Contains("# series 2: every 10th round\n"));  // one line: a title cannot break the data
     CHECK_THAT(dat, Catch::Contains("\n99 ") && Catch::Contains("\n\n101 "));
