@@ -85,7 +85,7 @@ class A2cid2 : public AsyncAlgorithm<A2cid2<Problem>> {
   /// Pure gossip mode: averaging with the continuous momentum, no computation clocks.
   A2cid2(const Graph& g, sim::EngineOptions engine, A2cid2Options options = {})
     requires std::is_same_v<Problem, GossipOnly>
-      : Base(sim::EventEngine(g, no_compute(std::move(engine)))), m_options(options) {
+      : Base(sim::EventEngine(g, sim::without_compute(std::move(engine)))), m_options(options) {
     setup();
   }
   /// Optimization of problem's objective.
@@ -112,19 +112,10 @@ class A2cid2 : public AsyncAlgorithm<A2cid2<Problem>> {
     m_pool.clear(x0.cols());
     m_delta.resize(x0.cols());
     m_g.resize(x0.cols());
-    m_cache_time = std::numeric_limits<double>::quiet_NaN();
     this->restart();
   }
   /// x at the engine's current time.
-  const Iterates<double>& iterates() const {
-    const double t = this->engine().now();
-    if (!(m_cache_time == t) || m_cache_version != m_state.version()) {
-      m_state.synced(t, m_cache);
-      m_cache_time = t;
-      m_cache_version = m_state.version();
-    }
-    return m_cache;
-  }
+  const Iterates<double>& iterates() const { return m_state.x_at(this->engine().now()); }
   /// The momentum variable x̃ at the engine's current time.
   Iterates<double> momentum() const {
     Iterates<double> out;
@@ -171,11 +162,6 @@ class A2cid2 : public AsyncAlgorithm<A2cid2<Problem>> {
   std::int64_t message_bytes() const noexcept { return 8 * static_cast<std::int64_t>(m_state.cols()); }
 
  private:
-  static sim::EngineOptions no_compute(sim::EngineOptions o) {
-    o.compute_rate = 0;
-    o.compute_rates.clear();
-    return o;
-  }
   void setup() {
     m_options.validate(gossip_only);
     m_quantities = clock_quantities(this->engine());
@@ -198,9 +184,6 @@ class A2cid2 : public AsyncAlgorithm<A2cid2<Problem>> {
   detail::ContinuousMomentum m_state;
   PayloadPool m_pool;
   Vector<double> m_delta, m_g;
-  mutable Iterates<double> m_cache;
-  mutable double m_cache_time = std::numeric_limits<double>::quiet_NaN();
-  mutable std::uint64_t m_cache_version = 0;
 };
 
 }  // namespace adonis

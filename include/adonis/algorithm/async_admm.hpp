@@ -72,7 +72,7 @@ class AsyncAdmm : public AsyncAlgorithm<AsyncAdmm<Problem>> {
 
  public:
   AsyncAdmm(const Problem& problem, const Graph& g, sim::EngineOptions engine, AsyncAdmmOptions options = {})
-      : Base(sim::EventEngine(g, no_compute(std::move(engine)))), m_problem(&problem), m_options(options) {
+      : Base(sim::EventEngine(g, sim::without_compute(std::move(engine)))), m_problem(&problem), m_options(options) {
     m_options.validate();
     const Index n = this->num_nodes();
     if (problem.num_nodes() != n)
@@ -152,11 +152,6 @@ class AsyncAdmm : public AsyncAlgorithm<AsyncAdmm<Problem>> {
     Index neighbour, edge;
     bool operator<(const Incident& o) const { return neighbour < o.neighbour; }
   };
-  static sim::EngineOptions no_compute(sim::EngineOptions o) {
-    o.compute_rate = 0;
-    o.compute_rates.clear();
-    return o;
-  }
   Index edge_index(Index i, Index j) const {
     const auto& inc = m_incident[static_cast<std::size_t>(i)];
     const auto it = std::lower_bound(inc.begin(), inc.end(), Incident{j, 0});

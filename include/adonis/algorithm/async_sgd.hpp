@@ -123,24 +123,8 @@ class AsyncGossipSgd : public AsyncAlgorithm<AsyncGossipSgd<Problem>> {
       m_x.row(e.i) -= m_step * m_g.transpose();
     }
   }
-  void on_exchange(const sim::Event& e) {
-    auto xi = m_x.row(e.i);
-    auto xj = m_x.row(e.j);
-    if (!this->engine().delayed()) {
-      xi = 0.5 * (xi + xj);
-      xj = xi;
-      return;
-    }
-    const std::uint32_t token = m_pool.acquire();
-    m_pool.row(token) = 0.5 * (xj - xi);
-    this->mutable_engine().post(token, e.i, e.j);
-  }
-  void on_deliver(const sim::Event& e) {
-    auto delta = m_pool.row(e.token);
-    m_x.row(e.i) += delta;
-    m_x.row(e.j) -= delta;
-    m_pool.release(e.token);
-  }
+  void on_exchange(const sim::Event& e) { detail::pairwise_exchange(m_x, e, this->mutable_engine(), m_pool); }
+  void on_deliver(const sim::Event& e) { detail::deliver_pairwise(m_x, e, m_pool); }
   std::int64_t message_bytes() const noexcept { return 8 * static_cast<std::int64_t>(m_x.cols()); }
 
  private:

@@ -84,7 +84,7 @@ class ContinuizedGossip : public AsyncAlgorithm<ContinuizedGossip> {
  public:
   /// @throws InvalidArgument for invalid options; InvalidTopology if the graph is disconnected.
   ContinuizedGossip(const Graph& g, sim::EngineOptions options, ContinuizedGossipOptions opt = {})
-      : AsyncAlgorithm(sim::EventEngine(g, no_compute(std::move(options)))), m_options(opt) {
+      : AsyncAlgorithm(sim::EventEngine(g, sim::without_compute(std::move(options)))), m_options(opt) {
     m_options.validate();
     const ClockQuantities q = clock_quantities(engine());
     m_quantities = q;
@@ -110,19 +110,10 @@ class ContinuizedGossip : public AsyncAlgorithm<ContinuizedGossip> {
     m_state.reset(x0, m_eta);
     m_pool.clear(x0.cols());
     m_delta.resize(x0.cols());
-    m_cache_time = std::numeric_limits<double>::quiet_NaN();
     restart();
   }
   /// x at the engine's current time.
-  const Iterates<double>& iterates() const {
-    const double t = engine().now();
-    if (!(m_cache_time == t) || m_cache_version != m_state.version()) {
-      m_state.synced(t, m_cache);
-      m_cache_time = t;
-      m_cache_version = m_state.version();
-    }
-    return m_cache;
-  }
+  const Iterates<double>& iterates() const { return m_state.x_at(engine().now()); }
   /// The momentum variable x̃ at the engine's current time.
   Iterates<double> momentum() const {
     Iterates<double> out;
@@ -159,11 +150,6 @@ class ContinuizedGossip : public AsyncAlgorithm<ContinuizedGossip> {
   std::int64_t message_bytes() const noexcept { return 8 * static_cast<std::int64_t>(m_state.cols()); }
 
  private:
-  static sim::EngineOptions no_compute(sim::EngineOptions o) {
-    o.compute_rate = 0;
-    o.compute_rates.clear();
-    return o;
-  }
   // the two antisymmetric jumps of edge (i, j) with Δ = x_j − x_i (file comment)
   void apply(Index i, Index j, const Vector<double>& delta) {
     const auto n = static_cast<std::uint64_t>(num_nodes());
@@ -181,9 +167,6 @@ class ContinuizedGossip : public AsyncAlgorithm<ContinuizedGossip> {
   detail::ContinuousMomentum m_state;
   PayloadPool m_pool;
   Vector<double> m_delta;
-  mutable Iterates<double> m_cache;
-  mutable double m_cache_time = std::numeric_limits<double>::quiet_NaN();
-  mutable std::uint64_t m_cache_version = 0;
 };
 
 }  // namespace adonis

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cmath>
+#include <limits>
 #include <cstdint>
 #include <vector>
 
@@ -32,6 +33,7 @@ class ContinuousMomentum {
     m_last.assign(static_cast<std::size_t>(x0.rows()), 0.0);
     m_eta = eta;
     ++m_version;
+    m_cache_time = std::numeric_limits<double>::quiet_NaN();
   }
   /// Brings node i to time t (t never precedes the node's last update).
   void sync(Index i, double t) {
@@ -60,6 +62,16 @@ class ContinuousMomentum {
       else out.row(i) = m_x.row(i) + w * (m_xt.row(i) - m_x.row(i));
     }
   }
+  /// Every node's x at time t, cached until the next write or another t (what the owners'
+  /// iterates() return).
+  const Iterates<double>& x_at(double t) const {
+    if (!(m_cache_time == t) || m_cache_version != m_version) {
+      synced(t, m_cache);
+      m_cache_time = t;
+      m_cache_version = m_version;
+    }
+    return m_cache;
+  }
   /// Mutable rows of node i (call sync(i, t) first); every write must go through these.
   auto x(Index i) {
     ++m_version;
@@ -83,6 +95,9 @@ class ContinuousMomentum {
   std::vector<double> m_last;
   double m_eta = 0;
   std::uint64_t m_version = 0;
+  mutable Iterates<double> m_cache;
+  mutable double m_cache_time = std::numeric_limits<double>::quiet_NaN();
+  mutable std::uint64_t m_cache_version = 0;
 };
 
 }  // namespace adonis::detail

@@ -26,10 +26,10 @@ namespace adonis {
 class PairwiseGossip : public AsyncAlgorithm<PairwiseGossip> {
  public:
   /// Over a static graph, with the engine options (compute rates are ignored).
-  PairwiseGossip(const Graph& g, sim::EngineOptions options) : AsyncAlgorithm(sim::EventEngine(g, no_compute(options))) {}
+  PairwiseGossip(const Graph& g, sim::EngineOptions options) : AsyncAlgorithm(sim::EventEngine(g, sim::without_compute(options))) {}
   /// Over a time-varying edge set (see sim::EventEngine).
   PairwiseGossip(AnySequence sequence, sim::EngineOptions options)
-      : AsyncAlgorithm(sim::EventEngine(std::move(sequence), no_compute(options))) {}
+      : AsyncAlgorithm(sim::EventEngine(std::move(sequence), sim::without_compute(options))) {}
 
   void init(const Iterates<double>& x0) {
     detail::check_iterates("PairwiseGossip::init", x0, num_nodes());
@@ -41,38 +41,11 @@ class PairwiseGossip : public AsyncAlgorithm<PairwiseGossip> {
 
   // engine hooks (AsyncAlgorithm)
   void on_compute(const sim::Event&) {}
-  void on_exchange(const sim::Event& e) {
-    if (!engine().delayed()) {  // rows are contiguous (row-major): a plain loop vectorizes best
-      const Index d = m_x.cols();
-      double* xi = m_x.data() + e.i * d;
-      double* xj = m_x.data() + e.j * d;
-      for (Index c = 0; c < d; ++c) {
-        const double mid = 0.5 * (xi[c] + xj[c]);
-        xi[c] = mid;
-        xj[c] = mid;
-      }
-      return;
-    }
-    auto xi = m_x.row(e.i);
-    auto xj = m_x.row(e.j);
-    const std::uint32_t token = m_pool.acquire();
-    m_pool.row(token) = 0.5 * (xj - xi);
-    mutable_engine().post(token, e.i, e.j);
-  }
-  void on_deliver(const sim::Event& e) {
-    auto delta = m_pool.row(e.token);
-    m_x.row(e.i) += delta;
-    m_x.row(e.j) -= delta;
-    m_pool.release(e.token);
-  }
+  void on_exchange(const sim::Event& e) { detail::pairwise_exchange(m_x, e, mutable_engine(), m_pool); }
+  void on_deliver(const sim::Event& e) { detail::deliver_pairwise(m_x, e, m_pool); }
   std::int64_t message_bytes() const noexcept { return 8 * static_cast<std::int64_t>(m_x.cols()); }
 
  private:
-  static sim::EngineOptions no_compute(sim::EngineOptions o) {
-    o.compute_rate = 0;
-    o.compute_rates.clear();
-    return o;
-  }
   Iterates<double> m_x;
   PayloadPool m_pool;
 };

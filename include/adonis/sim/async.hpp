@@ -164,4 +164,36 @@ class PayloadPool {
   std::vector<std::uint32_t> m_free;
 };
 
+namespace detail {
+
+/// Atomic pairwise averaging of rows e.i and e.j of X at a communication tick (Boyd et al.
+/// 2006): x_i, x_j ← (x_i + x_j)/2 in place when the engine has no latency; with latency,
+/// Δ = (x_j − x_i)/2 is computed now from the current values, posted, and applied at delivery
+/// by deliver_pairwise (both ends apply ±Δ: the network average is preserved exactly).
+inline void pairwise_exchange(Iterates<double>& x, const sim::Event& e, sim::EventEngine& engine, PayloadPool& pool) {
+  if (!engine.delayed()) {  // rows are contiguous (row-major): a plain loop vectorizes best
+    const Index d = x.cols();
+    double* xi = x.data() + e.i * d;
+    double* xj = x.data() + e.j * d;
+    for (Index c = 0; c < d; ++c) {
+      const double mid = 0.5 * (xi[c] + xj[c]);
+      xi[c] = mid;
+      xj[c] = mid;
+    }
+    return;
+  }
+  const std::uint32_t token = pool.acquire();
+  pool.row(token) = 0.5 * (x.row(e.j) - x.row(e.i));
+  engine.post(token, e.i, e.j);
+}
+
+/// The delivery of a delayed pairwise exchange: x_i += Δ, x_j −= Δ.
+inline void deliver_pairwise(Iterates<double>& x, const sim::Event& e, PayloadPool& pool) {
+  auto delta = pool.row(e.token);
+  x.row(e.i) += delta;
+  x.row(e.j) -= delta;
+  pool.release(e.token);
+}
+
+}  // namespace detail
 }  // namespace adonis

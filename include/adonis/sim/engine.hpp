@@ -201,6 +201,14 @@ struct EngineOptions {
   }
 };
 
+/// The options with every computation clock off (compute rate 0): for the algorithms that
+/// only communicate (gossip, async ADMM).
+inline EngineOptions without_compute(EngineOptions o) {
+  o.compute_rate = 0;
+  o.compute_rates.clear();
+  return o;
+}
+
 /// What happened at an event.
 enum class EventKind : std::uint8_t {
   compute,      ///< node i's computation clock ticked
