@@ -3,7 +3,8 @@
 /// @brief The `adonis` command-line program (interface fixed in architecture.md).
 ///
 /// Every error from bad input becomes one line on stderr, "adonis: error: <message>", and a
-/// non-zero exit status (2 for bad input, 3 for an internal failure), never a crash.
+/// non-zero exit status (2 for bad input, 3 for an internal failure), never a crash. Under
+/// `--backend mpi`, an error after MPI started ends the whole job (MPI_Abort with that code).
 #include <exception>
 #include <iostream>
 
@@ -38,10 +39,10 @@ int main(int argc, char** argv) {
     return 2;
   } catch (const std::invalid_argument& e) {
     std::cerr << "adonis: error: " << e.what() << '\n';
-    return 2;
+    return adonis::cli::error_exit(2);
   } catch (const std::exception& e) {
     std::cerr << "adonis: error: " << e.what() << '\n';
-    return 3;
+    return adonis::cli::error_exit(3);
   }
   return exit_code;
 }

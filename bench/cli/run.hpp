@@ -9,6 +9,7 @@
 #include <iostream>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -37,6 +38,9 @@
 #include "adonis/theory/fit.hpp"
 #include "adonis/theory/measure.hpp"
 #include "cli/common.hpp"
+#ifdef ADONIS_HAVE_MPI
+#include "adonis/runtime/mpi.hpp"
+#endif
 
 namespace adonis::cli {
 
@@ -84,6 +88,22 @@ inline Iterates<double> random_start(Index n, Index d, std::uint64_t seed) {
   return x;
 }
 
+/// The synchronous algorithms `--backend mpi` runs (their products and per-node work go through
+/// the sequence, graph/sequence.hpp's PartitionedSequence).
+inline bool mpi_capable(const std::string& name) {
+  return name == "gossip" || name == "dgd" || name == "gradient-tracking" || name == "extra" || name == "admm" ||
+         name == "dual-averaging";
+}
+
+/// Ends the program after an error: under MPI, the whole job (a rank that leaves alone would
+/// leave the others waiting), else a plain return of `code`.
+inline int error_exit(int code) {
+#ifdef ADONIS_HAVE_MPI
+  runtime::abort_job(code);
+#endif
+  return code;
+}
+
 /// Builds the graph sequence of `--sequence KIND` over graph g with `--mixing`.
 inline AnySequence make_sequence(const Graph& g, const std::string& kind, const std::string& mixing, std::uint64_t seed) {
   const auto parts = detail::split(kind, ':');
@@ -115,7 +135,7 @@ inline AnySequence make_sequence(const Graph& g, const std::string& kind, const 
 inline void add_run(CLI::App& app) {
   struct Args {
     std::string algorithm, graph, problem, mixing = "metropolis", partition = "iid", sequence = "static", csv, step;
-    std::string compressor = "identity", gamma, start = "zero";
+    std::string compressor = "identity", gamma, start = "zero", backend = "sim";
     bool measure = false;
     Round iterations = 1000, every = 1;
     std::uint64_t seed = 0;
@@ -185,6 +205,11 @@ inline void add_run(CLI::App& app) {
                                        "record every k-th round (default 1; asynchronous: every n-th event)");
   sub->add_option("--target", args->target, "stop once f(x̄) − f* <= target");
   sub->add_option("--csv", args->csv, "write the trace to FILE");
+  sub->add_option("--backend", args->backend,
+                  "sim (one process) | mpi (under mpirun: each rank owns a block of nodes; gossip, dgd, "
+                  "gradient-tracking, extra, admm, dual-averaging; rank 0 writes the summary and the trace, with a "
+                  "wall_clock column)")
+      ->capture_default_str();
   sub->callback([args, rho_option, compressor_option, engine_options, every_option] {
     auto& a = *args;
     const bool async = is_async_algorithm(a.algorithm);
@@ -218,6 +243,20 @@ inline void add_run(CLI::App& app) {
       if (!(gamma > 0 && gamma <= 1)) throw InvalidArgument("run: --gamma must lie in (0, 1] (got " + a.gamma + ")");
     }
     const bool theory = a.step == "theory";
+    if (a.backend != "sim" && a.backend != "mpi")
+      throw InvalidArgument("run: --backend must be sim or mpi (got '" + a.backend + "')");
+    const bool mpi = a.backend == "mpi";
+    if (mpi && !mpi_capable(a.algorithm))
+      throw InvalidArgument("run: --backend mpi runs gossip, dgd, gradient-tracking, extra, admm and dual-averaging "
+                            "(got '" + a.algorithm + "')");
+#ifdef ADONIS_HAVE_MPI
+    std::optional<runtime::MpiSession> session;
+    if (mpi) session.emplace();
+    const bool root = !mpi || session->rank() == 0;
+#else
+    if (mpi) throw InvalidArgument("run: --backend mpi: this adonis was built without MPI (install libopenmpi-dev)");
+    const bool root = true;
+#endif
     if (!a.step.empty() && (a.algorithm == "gossip" || a.algorithm == "chebyshev-gossip" || a.algorithm == "admm" ||
                             a.algorithm == "msda" || a.algorithm == "choco-gossip" ||
                             a.algorithm == "pairwise-gossip" || a.algorithm == "continuized-gossip" ||
@@ -238,15 +277,38 @@ inline void add_run(CLI::App& app) {
     const sim::EngineOptions engine = a.engine.options(a.seed);
     const RunOptions run_options{.max_rounds = a.iterations};
     RunResult result;
-    TraceOptions trace_options{.every = a.every, .target = a.target};
+    TraceOptions trace_options{.every = a.every, .target = a.target, .wall_clock = mpi};
     Measurements meas;          // always recorded (cheap); printed with --measure
     std::string measured;       // " key=value" pairs of --measure
-    auto measure_rate = [&] {  // the linearly convergent optimizers
-      if (meas.step_norm.size() < 8) return;
+    auto measure_rate = [&] {  // the linearly convergent optimizers (only for --measure)
+      if (!a.measure || meas.step_norm.size() < 8) return;
       const LinearRateFit fit = fit_step_rate(meas);
       measured += " rate=" + fmt(fit.rate, 17) + " exponent=" + fmt(-fit.slope, 17);
     };
+    // The sequence of a run: partitioned over the ranks under --backend mpi.
+    auto sequence = [&]() -> AnySequence {
+      AnySequence seq = make_sequence(g, a.sequence, a.mixing, a.seed);
+#ifdef ADONIS_HAVE_MPI
+      if (mpi) return AnySequence(runtime::MpiSequence<AnySequence>(std::move(seq)));
+#endif
+      return seq;
+    };
+    // adonis::run, or runtime::mpi_run under --backend mpi (the trace is gathered on rank 0 at
+    // every recorded round; at every round with --target, checked each round, and --measure).
+    auto execute = [&](auto& alg, Iterates<double>& x, auto&&... observers) -> RunResult {
+#ifdef ADONIS_HAVE_MPI
+      if (mpi) {
+        int size = 1, rank = 0;
+        MPI_Comm_size(MPI_COMM_WORLD, &size);
+        MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+        return runtime::mpi_run(alg, x, run_options, MPI_COMM_WORLD, runtime::block_rows(n, size, rank),
+                                a.target > 0 || a.measure ? 1 : a.every, observers...);
+      }
+#endif
+      return run(alg, x, run_options, observers...);
+    };
     auto finish = [&](const TraceRecorder& trace, const std::string& problem) {
+      if (!root) return;
       const TraceRow& last = trace.rows().back();
       std::cout << "algorithm=" << a.algorithm << " graph=" << a.graph << " problem=" << problem
                 << " status=" << to_string(result.status) << " rounds=" << result.counters.rounds
@@ -277,13 +339,15 @@ inline void add_run(CLI::App& app) {
         x = std::visit([](const auto& p) { return local_minimizers(p); }, inst.problem);
       }
       TraceRecorder trace(trace_options);
-      auto contraction = [&] {
+      auto contraction = [&] {  // rank 0 alone observed the run under --backend mpi
+        if (!root || meas.average_norm.empty()) return;
         measured += " average_ratio=" + fmt(meas.average_norm.back() / meas.average_norm.front(), 17) +
                     " max_contraction=" + fmt(meas.max_contraction(), 17);
       };
       if (a.algorithm == "gossip") {
-        Gossip gossip(make_sequence(g, a.sequence, a.mixing, a.seed));
-        result = run(gossip, x, run_options, trace, MeasureObserver<>(meas));
+        Gossip gossip(sequence());
+        MeasureObserver<> observer(meas);
+        result = execute(gossip, x, trace, observer);
         contraction();
       } else if (a.algorithm == "chebyshev-gossip") {
         if (a.sequence != "static") throw InvalidArgument("run: chebyshev-gossip needs --sequence static (one fixed W)");
@@ -336,7 +400,7 @@ inline void add_run(CLI::App& app) {
           Iterates<double> x = a.start == "local"    ? local_minimizers(p)
                                : a.start == "random" ? random_start(n, p.dim(), a.seed)
                                                      : Iterates<double>::Zero(n, p.dim());
-          AnySequence seq = make_sequence(g, a.sequence, a.mixing, a.seed);
+          AnySequence seq = sequence();
           double mu_mean = 0;
           for (double m : c.mu_i) mu_mean += m / static_cast<double>(c.mu_i.size());
           // The theorems' steps are stated for one static W (theory-rates.md §4b, §6).
@@ -355,23 +419,27 @@ inline void add_run(CLI::App& app) {
             if (step == 0) need_smooth();
             Dgd alg(p, std::move(seq),
                     DgdOptions{.step_size = step, .smoothness = smoothness, .stochastic = a.batch > 0, .seed = a.seed});
-            result = run(alg, x, run_options, trace, MeasureObserver<>(meas));
+            MeasureObserver<> observer(meas);
+            result = execute(alg, x, trace, observer);
             measure_rate();
           } else if (a.algorithm == "gradient-tracking") {
             if (theory) step = diging_theory_step(static_spectrum().slem, 1, c.L_max, mu_mean, n);
             if (step == 0) need_smooth();
             GradientTracking alg(p, std::move(seq), GradientTrackingOptions{.step_size = step, .smoothness = smoothness});
-            result = run(alg, x, run_options, trace, MeasureObserver<>(meas));
+            MeasureObserver<> observer(meas);
+            result = execute(alg, x, trace, observer);
             measure_rate();
           } else if (a.algorithm == "extra") {
             if (theory) step = extra_theory_step(static_spectrum().lambda_min, c.L_max, c.mu);
             if (step == 0) need_smooth();
             Extra alg(p, std::move(seq), ExtraOptions{.step_size = step, .smoothness = smoothness});
-            result = run(alg, x, run_options, trace, MeasureObserver<>(meas));
+            MeasureObserver<> observer(meas);
+            result = execute(alg, x, trace, observer);
             measure_rate();
           } else if (a.algorithm == "admm") {
             Admm alg(p, std::move(seq), AdmmOptions{.penalty = a.rho});
-            result = run(alg, x, run_options, trace, MeasureObserver<>(meas));
+            MeasureObserver<> observer(meas);
+            result = execute(alg, x, trace, observer);
             measure_rate();
           } else if (a.algorithm == "msda") {
             if (a.sequence != "static") throw InvalidArgument("run: msda needs --sequence static (one fixed W)");
@@ -380,7 +448,7 @@ inline void add_run(CLI::App& app) {
             const RunOptions steps{.max_rounds = std::max<Round>(1, a.iterations / alg.chebyshev_steps())};
             result = run(alg, x, steps, trace, MeasureObserver<>(meas));
             measure_rate();
-            if (meas.step_norm.size() >= 8) measured += " rate_double_root=" + fmt(fit_step_rate_double_root(meas).rate, 17);
+            if (a.measure && meas.step_norm.size() >= 8) measured += " rate_double_root=" + fmt(fit_step_rate_double_root(meas).rate, 17);
             // ||Θ_T − 1x*ᵀ||_F / ||Θ_0 − 1x*ᵀ||_F (rates optimal: the dual steps to ε)
             auto distance = [&](const Iterates<double>& m) { return (m.rowwise() - ref.x.transpose()).norm(); };
             measured += " distance_ratio=" + fmt(distance(meas.last) / distance(meas.first), 17);
@@ -450,8 +518,13 @@ inline void add_run(CLI::App& app) {
                                                  detail::mixing_spectrum(SparseMatrix(seq.mixing(0))).slem);
             }
             DualAveraging alg(p, std::move(seq), DualAveragingOptions{.step_scale = step});
-            result = run(alg, x, run_options, trace);
-            // Thm. 2 bounds every node's running average: max_i f(x̂_i(T)) − f* (rates dual-averaging)
+            result = execute(alg, x, trace);
+            // Thm. 2 bounds every node's running average: max_i f(x̂_i(T)) − f* (rates dual-averaging);
+            // under MPI this rank holds only its own averages, so the measure is left out
+            if (mpi) {
+              finish(trace, a.problem);
+              return;
+            }
             double worst = -std::numeric_limits<double>::infinity();
             for (Index i = 0; i < n; ++i)
               worst = std::max(worst, global_value(p, alg.averages().row(i).transpose()) - ref.f);

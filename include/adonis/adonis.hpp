@@ -4,7 +4,8 @@
 ///
 /// Not included here, because they need the compiled Boost.Graph library (link
 /// `adonis::io`): adonis/graph/readers.hpp (GraphML, DOT) and adonis/graph/spec.hpp (the
-/// command line's graph SPEC grammar, which reads files).
+/// command line's graph SPEC grammar, which reads files). Nor adonis/runtime/mpi.hpp, which
+/// needs MPI (link `adonis::mpi`).
 #pragma once
 
 #include "adonis/version.hpp"

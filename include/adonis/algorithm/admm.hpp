@@ -83,7 +83,7 @@ class Admm : public Runnable<Admm<Problem, Sequence>> {
       detail::fail<DimensionMismatch>("Admm::init", "X must have ", m_problem->dim(), " columns (got ", x0.cols(), ")");
     m_x = x0;
     m_alpha = Iterates<double>::Zero(x0.rows(), x0.cols());
-    detail::mix(m_adjacency, m_x, m_ax);  // neighbour sums of X^0 (the initial exchange)
+    detail::mix(m_sequence, m_adjacency, m_x, m_ax);  // neighbour sums of X^0 (the initial exchange)
     m_counters = {};
   }
   void step() {
@@ -91,17 +91,19 @@ class Admm : public Runnable<Admm<Problem, Sequence>> {
     const Index n = m_x.rows(), d = m_x.cols();
     Vector<double> v(d), out(d);
     // primal: x_i = prox_{f_i, 1/(2 c d_i)}((c (d_i x_i + Σ_j x_j) − α_i) / (2 c d_i))
+    const RowRange rows = detail::owned_rows(m_sequence);
     m_next.resize(n, d);
-    for (Index i = 0; i < n; ++i) {
+    for (Index i = rows.begin; i < rows.end; ++i) {
       const double cd = c * m_degree(i);
       v = ((cd * m_x.row(i) + c * m_ax.row(i) - m_alpha.row(i)) / (2 * cd)).transpose();
       m_problem->prox(i, v, 1.0 / (2 * cd), out);
       m_next.row(i) = out.transpose();
     }
+    detail::zero_other_rows(m_next, rows);
     std::swap(m_x, m_next);
     m_counters.gradients += n;
     // exchange: Σ_{j∈N_i} x_j^{k+1}; dual: α_i += c (d_i x_i − Σ_j x_j)
-    detail::mix(m_adjacency, m_x, m_ax);
+    detail::mix(m_sequence, m_adjacency, m_x, m_ax);
     m_alpha += c * (m_degree.asDiagonal() * m_x - m_ax);
     detail::count_round(m_counters, m_w0, d);
     ++m_counters.rounds;

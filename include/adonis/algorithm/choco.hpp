@@ -248,7 +248,8 @@ class ChocoSgd : public Runnable<ChocoSgd<Problem, Sequence>> {
   }
   void step() {
     const Round t = m_counters.rounds;
-    detail::local_gradients(*m_problem, m_x, m_g, m_options.stochastic, m_options.seed, t, m_counters);
+    detail::local_gradients(*m_problem, m_x, m_g, m_options.stochastic, m_options.seed, t, m_counters,
+                            RowRange{0, m_x.rows()});
     m_x -= m_step * m_g;  // x^{t+1/2}
     const SparseMatrix& w = m_sequence.mixing(t);
     detail::choco_gossip_round(w, m_gamma, m_options.compressor, m_options.seed, t, m_x, m_xhat, m_ws);

@@ -78,11 +78,11 @@ class Dgd : public Runnable<Dgd<Problem, Sequence>> {
     const Round t = m_counters.rounds;
     for (Index h = 0; h < m_options.local_steps; ++h) {
       detail::local_gradients(*m_problem, m_x, m_g, m_options.stochastic, m_options.seed,
-                              t * m_options.local_steps + h, m_counters);
+                              t * m_options.local_steps + h, m_counters, detail::owned_rows(m_sequence));
       if (h + 1 < m_options.local_steps) m_x -= m_step * m_g;
     }
     const SparseMatrix& w = m_sequence.mixing(t);
-    detail::mix(w, m_x, m_next);
+    detail::mix(m_sequence, w, m_x, m_next);
     m_next -= m_step * m_g;
     std::swap(m_x, m_next);
     detail::finish_round(m_counters, w, m_x.cols());

@@ -93,9 +93,9 @@ class DualAveraging : public Runnable<DualAveraging<Problem, Sequence>> {
   void step() {
     const Round t = m_counters.rounds;
     const SparseMatrix& w = m_sequence.mixing(t);
-    detail::stacked_gradients(*m_problem, m_x, m_g);
+    detail::stacked_gradients(*m_problem, m_x, m_g, detail::owned_rows(m_sequence));
     m_counters.gradients += m_x.rows();
-    detail::mix(w, m_z, m_next);
+    detail::mix(m_sequence, w, m_z, m_next);
     m_next += m_g;
     std::swap(m_z, m_next);
     m_x = -step_size(t) * m_z;

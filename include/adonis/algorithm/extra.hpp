@@ -67,9 +67,9 @@ class Extra : public Runnable<Extra<Problem, Sequence>> {
   }
   void step() {
     const SparseMatrix& w = m_sequence.mixing(m_counters.rounds);
-    detail::stacked_gradients(*m_problem, m_x, m_g);
+    detail::stacked_gradients(*m_problem, m_x, m_g, detail::owned_rows(m_sequence));
     m_counters.gradients += m_x.rows();
-    detail::mix(w, m_x, m_wx);
+    detail::mix(m_sequence, w, m_x, m_wx);
     if (m_counters.rounds == 0) {
       m_next = m_wx - m_step * m_g;  // X_1 = W X_0 − α ∇F(X_0)
     } else {

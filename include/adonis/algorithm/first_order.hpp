@@ -11,44 +11,55 @@
 #include "adonis/core/rng.hpp"
 #include "adonis/core/types.hpp"
 #include "adonis/graph/mixing.hpp"
+#include "adonis/graph/sequence.hpp"
 #include "adonis/graph/spectral.hpp"
 #include "adonis/problem/concepts.hpp"
 
 namespace adonis::detail {
 
 /// Stacked local gradients: row i of G is ∇f_i(x_i), x_i = row i of X (rows of the row-major
-/// iterates are contiguous, so the oracle reads and writes them in place, without copies).
+/// iterates are contiguous, so the oracle reads and writes them in place, without copies), for
+/// the rows `rows` this process computes (detail::owned_rows); the other rows of G are 0.
+template <DecentralizedObjective P>
+void stacked_gradients(const P& p, const Iterates<double>& x, Iterates<double>& g, RowRange rows) {
+  g.resize(x.rows(), x.cols());
+  for (Index i = rows.begin; i < rows.end; ++i) p.gradient(i, x.row(i).transpose(), g.row(i).transpose());
+  zero_other_rows(g, rows);
+}
+/// Stacked local gradients of every row.
 template <DecentralizedObjective P>
 void stacked_gradients(const P& p, const Iterates<double>& x, Iterates<double>& g) {
-  g.resize(x.rows(), x.cols());
-  for (Index i = 0; i < x.rows(); ++i) p.gradient(i, x.row(i).transpose(), g.row(i).transpose());
+  stacked_gradients(p, x, g, RowRange{0, x.rows()});
 }
 
-/// Stacked stochastic gradients; node i in round t draws from SplitMix64(seed, i, t).
+/// Stacked stochastic gradients of the rows `rows`; node i in round t draws from
+/// SplitMix64(seed, i, t), so the draws do not depend on which process computes row i.
 template <StochasticObjective P>
 void stacked_stochastic_gradients(const P& p, const Iterates<double>& x, Iterates<double>& g, std::uint64_t seed,
-                                  Round t) {
+                                  Round t, RowRange rows) {
   g.resize(x.rows(), x.cols());
-  for (Index i = 0; i < x.rows(); ++i) {
+  for (Index i = rows.begin; i < rows.end; ++i) {
     SplitMix64 rng(seed, static_cast<std::uint64_t>(i), static_cast<std::uint64_t>(t));
     p.stochastic_gradient(i, x.row(i).transpose(), g.row(i).transpose(), rng);
   }
+  zero_other_rows(g, rows);
 }
 
-/// Exact or stochastic stacked gradients, as chosen by `stochastic` (the latter only when the
-/// objective has a stochastic oracle, drawing from SplitMix64(seed, i, draw)); adds n to the
-/// gradient counter. The shared gradient step of DGD/D-SGD and CHOCO-SGD.
+/// Exact or stochastic stacked gradients of the rows `rows`, as chosen by `stochastic` (the
+/// latter only when the objective has a stochastic oracle, drawing from SplitMix64(seed, i,
+/// draw)); adds n to the gradient counter (the network's count, whichever rows this process
+/// computes). The shared gradient step of DGD/D-SGD and CHOCO-SGD.
 template <DecentralizedObjective P>
 void local_gradients(const P& p, const Iterates<double>& x, Iterates<double>& g, bool stochastic, std::uint64_t seed,
-                     Round draw, Counters& counters) {
+                     Round draw, Counters& counters, RowRange rows) {
   counters.gradients += x.rows();
   if constexpr (StochasticObjective<P>) {
     if (stochastic) {
-      stacked_stochastic_gradients(p, x, g, seed, draw);
+      stacked_stochastic_gradients(p, x, g, seed, draw, rows);
       return;
     }
   }
-  stacked_gradients(p, x, g);
+  stacked_gradients(p, x, g, rows);
 }
 
 /// λmin(W) and ρ = ||W − J|| of a symmetric mixing matrix (the step rules' spectral inputs).

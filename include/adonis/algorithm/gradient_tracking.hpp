@@ -69,18 +69,18 @@ class GradientTracking : public Runnable<GradientTracking<Problem, Sequence>> {
     detail::check_start("GradientTracking::init", x0, m_sequence.num_nodes(), m_problem->dim());
     m_x = x0;
     m_counters = {};
-    detail::stacked_gradients(*m_problem, m_x, m_g);
+    detail::stacked_gradients(*m_problem, m_x, m_g, detail::owned_rows(m_sequence));
     m_counters.gradients += m_x.rows();
     m_y = m_g;
   }
   void step() {
     const SparseMatrix& w = m_sequence.mixing(m_counters.rounds);
-    detail::mix(w, m_x, m_next);
+    detail::mix(m_sequence, w, m_x, m_next);
     m_next -= m_step * m_y;
     std::swap(m_x, m_next);
-    detail::stacked_gradients(*m_problem, m_x, m_g_next);
+    detail::stacked_gradients(*m_problem, m_x, m_g_next, detail::owned_rows(m_sequence));
     m_counters.gradients += m_x.rows();
-    detail::mix(w, m_y, m_next);
+    detail::mix(m_sequence, w, m_y, m_next);
     m_y = m_next + m_g_next - m_g;
     std::swap(m_g, m_g_next);
     detail::finish_round(m_counters, w, m_x.cols(), 2);

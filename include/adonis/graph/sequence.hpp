@@ -48,6 +48,83 @@ concept GraphSequence = requires(const S& s, Round t) {
   { s.mixing(t) } -> std::convertible_to<const SparseMatrix&>;
 };
 
+/// A contiguous block of node rows [begin, end): the rows one process computes when a run is
+/// partitioned across processes (runtime/mpi.hpp); all rows [0, n) otherwise.
+struct RowRange {
+  Index begin = 0, end = 0;
+  Index size() const noexcept { return end - begin; }
+  bool contains(Index i) const noexcept { return i >= begin && i < end; }
+  bool operator==(const RowRange&) const = default;
+};
+
+namespace detail {
+
+/// Rows `rows` of out = W X, row i being Σ_j W_ij x_j with x_j = source(j), summed in W's
+/// storage order (the first term assigned, the others added): a contiguous vectorized axpy per
+/// nonzero, the same arithmetic whatever `source` returns, so a partitioned run reproduces the
+/// local product bit for bit. Rows of W without entries give 0.
+template <class RowSource>
+void mix_rows(const SparseMatrix& w, RowRange rows, RowSource&& source, Iterates<double>& out) {
+  for (Index i = rows.begin; i < rows.end; ++i) {
+    SparseMatrix::InnerIterator it(w, i);
+    if (!it) {
+      out.row(i).setZero();
+      continue;
+    }
+    out.row(i).noalias() = it.value() * source(it.index());
+    for (++it; it; ++it) out.row(i).noalias() += it.value() * source(it.index());
+  }
+}
+
+/// out = W X for a row-major sparse W and row-major X (out must not alias X). About 1.5x faster
+/// than Eigen's generic sparse x dense product on these shapes (bench_sync).
+inline void mix(const SparseMatrix& w, const Iterates<double>& x, Iterates<double>& out) {
+  out.resize(w.rows(), x.cols());
+  mix_rows(w, RowRange{0, w.rows()}, [&x](Index j) { return x.row(j); }, out);
+}
+
+}  // namespace detail
+
+/// A graph sequence whose node rows are partitioned across processes (runtime::MpiSequence):
+/// this process computes rows() only, and s.mix(W, X, out) first fetches the rows of X that
+/// those rows of W X need from the processes owning them, then computes them (the other rows
+/// of out are set to 0). The synchronous algorithms send every product W X and every per-node
+/// computation through detail::mix(sequence, ...) and detail::owned_rows(sequence), so the same
+/// definitions run on one process or on many.
+template <class S>
+concept PartitionedSequence =
+    GraphSequence<S> && requires(S& s, const S& cs, const SparseMatrix& w, const Iterates<double>& x,
+                                 Iterates<double>& out) {
+      { cs.rows() } -> std::same_as<RowRange>;
+      s.mix(w, x, out);
+    };
+
+namespace detail {
+
+/// The rows this process computes: s.rows() for a partitioned sequence, [0, n) otherwise.
+template <GraphSequence S>
+RowRange owned_rows(const S& s) {
+  if constexpr (PartitionedSequence<S>) return s.rows();
+  else return RowRange{0, s.num_nodes()};
+}
+
+/// out = W X through the sequence: the partitioned exchange-and-product of a
+/// PartitionedSequence, the local product otherwise.
+template <GraphSequence S>
+void mix(S& s, const SparseMatrix& w, const Iterates<double>& x, Iterates<double>& out) {
+  if constexpr (PartitionedSequence<S>) s.mix(w, x, out);
+  else mix(w, x, out);
+}
+
+/// Sets the rows outside `rows` to 0 (what a partitioned run keeps there, so that no
+/// uninitialized value is ever read or reported).
+inline void zero_other_rows(Iterates<double>& m, RowRange rows) {
+  if (rows.begin > 0) m.topRows(rows.begin).setZero();
+  if (rows.end < m.rows()) m.bottomRows(m.rows() - rows.end).setZero();
+}
+
+}  // namespace detail
+
 /// The graph of W_t's off-diagonal support (the links used in round t).
 inline Graph support_graph(const SparseMatrix& w) {
   Graph g(static_cast<std::size_t>(w.rows()));
@@ -442,6 +519,13 @@ class AnySequence {
   explicit AnySequence(S sequence) {
     auto shared = std::make_shared<S>(std::move(sequence));
     m_nodes = shared->num_nodes();
+    m_rows = RowRange{0, m_nodes};
+    if constexpr (PartitionedSequence<S>) {
+      m_rows = shared->rows();
+      m_mix = [shared](const SparseMatrix& w, const Iterates<double>& x, Iterates<double>& out) {
+        shared->mix(w, x, out);
+      };
+    }
     m_mixing = [shared, cache = std::make_shared<SparseMatrix>()](Round t) -> const SparseMatrix& {
       if constexpr (std::is_reference_v<decltype(shared->mixing(t))>) {
         return shared->mixing(t);
@@ -453,10 +537,20 @@ class AnySequence {
   }
   Index num_nodes() const { return m_nodes; }
   const SparseMatrix& mixing(Round t) const { return m_mixing(t); }
+  /// The rows this process computes: those of the wrapped sequence if it is a
+  /// PartitionedSequence, all rows otherwise.
+  RowRange rows() const { return m_rows; }
+  /// out = W X: the wrapped sequence's partitioned product if it has one, the local one otherwise.
+  void mix(const SparseMatrix& w, const Iterates<double>& x, Iterates<double>& out) {
+    if (m_mix) m_mix(w, x, out);
+    else detail::mix(w, x, out);
+  }
 
  private:
   Index m_nodes = 0;
+  RowRange m_rows;
   std::function<const SparseMatrix&(Round)> m_mixing;
+  std::function<void(const SparseMatrix&, const Iterates<double>&, Iterates<double>&)> m_mix;
 };
 
 }  // namespace adonis

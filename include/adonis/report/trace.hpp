@@ -8,10 +8,12 @@
 ///   consensus_error     (1/n) Σ_i ||x_i − x̄||²
 ///   distance_to_opt     ||x̄ − x*||
 ///   worst_suboptimality max_i f(x_i) − f*   (the worst node's own iterate)
+///   wall_clock          seconds since the start (only with TraceOptions::wall_clock: MPI runs)
 /// Without a problem (pure averaging), suboptimality columns are NaN and distance_to_opt is
 /// ||x̄_t − x̄_0||, which exact averaging keeps at 0.
 #pragma once
 
+#include <chrono>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -30,6 +32,7 @@ struct TraceRow {
   double time = 0;
   std::int64_t gradients = 0, messages = 0, bytes = 0;
   double suboptimality = 0, consensus_error = 0, distance_to_opt = 0, worst_suboptimality = 0;
+  double wall_clock = 0;  ///< seconds since the run started (recorded with TraceOptions::wall_clock)
 };
 
 /// When to record, and an optional target that stops the run.
@@ -38,6 +41,7 @@ struct TraceOptions {
   bool log_spaced = false;  ///< record rounds at ratio ~1.05 instead (plus round 0 and the last)
   double target = 0;        ///< stop once f(x̄) − f* <= target (0: never; needs a problem)
   bool worst_node = true;   ///< compute max_i f(x_i) − f* (n extra objective evaluations per row)
+  bool wall_clock = false;  ///< add a last column wall_clock: seconds since on_start (real backends)
   void validate() const {
     if (every < 1) detail::fail("TraceOptions", "every must be >= 1 (got ", every, ")");
     if (!(target >= 0)) detail::fail("TraceOptions", "target must be >= 0 (got ", target, ")");
@@ -66,6 +70,7 @@ class TraceRecorder {
     m_rows.clear();
     m_next_log = 1;
     m_start_average = v.average();
+    m_started = std::chrono::steady_clock::now();
     record(v);
   }
   template <class A>
@@ -92,12 +97,15 @@ class TraceRecorder {
 
   /// Writes the CSV header and one line per recorded round (17 significant digits).
   void write_csv(std::ostream& out) const {
-    out << "round,time,gradients,messages,bytes,suboptimality,consensus_error,distance_to_opt,worst_suboptimality\n";
+    out << "round,time,gradients,messages,bytes,suboptimality,consensus_error,distance_to_opt,worst_suboptimality"
+        << (m_options.wall_clock ? ",wall_clock\n" : "\n");
     const auto old = out.precision(17);
-    for (const auto& r : m_rows)
+    for (const auto& r : m_rows) {
       out << r.round << ',' << r.time << ',' << r.gradients << ',' << r.messages << ',' << r.bytes << ','
-          << r.suboptimality << ',' << r.consensus_error << ',' << r.distance_to_opt << ',' << r.worst_suboptimality
-          << '\n';
+          << r.suboptimality << ',' << r.consensus_error << ',' << r.distance_to_opt << ',' << r.worst_suboptimality;
+      if (m_options.wall_clock) out << ',' << r.wall_clock;
+      out << '\n';
+    }
     out.precision(old);
   }
 
@@ -112,6 +120,8 @@ class TraceRecorder {
     r.gradients = c.gradients;
     r.messages = c.messages;
     r.bytes = c.bytes;
+    if (m_options.wall_clock)
+      r.wall_clock = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_started).count();
     r.consensus_error = v.consensus_error();
     if (m_objective) {
       r.suboptimality = m_objective(v.average()) - m_f_star;
@@ -137,6 +147,7 @@ class TraceRecorder {
   std::vector<TraceRow> m_rows;
   Round m_next_log = 1;
   Vector<double> m_start_average;
+  std::chrono::steady_clock::time_point m_started;
 };
 
 }  // namespace adonis

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/// `adonis run --backend mpi` under mpirun with 2 and 4 real processes, against the simulator.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "process.hpp"
+
+using adonis::test::run_cli;
+using adonis::test::slurp;
+using adonis::test::summary_value;
+
+namespace {
+
+/// `mpirun -np P` with the flags a shared 2-core test machine needs (more ranks than cores;
+/// root inside containers).
+std::string mpirun_prefix(int ranks) {
+  std::string cmd = std::string(ADONIS_MPIEXEC) + " -np " + std::to_string(ranks) + " --oversubscribe";
+  if (::geteuid() == 0) cmd += " --allow-run-as-root";
+  return cmd;
+}
+
+/// Runs `mpirun -np P adonis ARGS` through the shell.
+adonis::test::ProcessResult run_mpi(int ranks, const std::string& args) {
+  static int counter = 0;
+  const auto dir = std::filesystem::temp_directory_path();
+  const std::string tag = "mpi_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+  const auto out = dir / ("adonis_test_out_" + tag), err = dir / ("adonis_test_err_" + tag);
+  const std::string cmd = mpirun_prefix(ranks) + " " + ADONIS_CLI_PATH + " " + args + " >" + out.string() + " 2>" +
+                          err.string();
+  const int raw = std::system(cmd.c_str());
+  adonis::test::ProcessResult r{WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw), slurp(out), slurp(err)};
+  std::filesystem::remove(out);
+  std::filesystem::remove(err);
+  return r;
+}
+
+std::string mpi_csv_path(const std::string& name) {
+  return (std::filesystem::temp_directory_path() / ("adonis_mpi_" + std::to_string(::getpid()) + "_" + name)).string();
+}
+
+std::vector<std::vector<double>> mpi_csv_rows(const std::string& path) {
+  std::istringstream in(slurp(path));
+  std::string line;
+  std::getline(in, line);  // header
+  std::vector<std::vector<double>> rows;
+  while (std::getline(in, line)) {
+    std::vector<double> row;
+    std::istringstream fields(line);
+    std::string f;
+    while (std::getline(fields, f, ',')) row.push_back(std::stod(f));
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+/// The simulator's trace and the MPI trace of the same run agree row by row (issue 7, criterion
+/// 1): the counters exactly; suboptimality, consensus error and distance to x* to relative 1e-10
+/// until the suboptimality falls below 1e-12. The MPI trace has one more column, wall_clock.
+void require_same_trace(const std::string& sim_csv, const std::string& mpi_csv) {
+  const auto a = mpi_csv_rows(sim_csv), b = mpi_csv_rows(mpi_csv);
+  REQUIRE(a.size() > 2);
+  REQUIRE(a.size() == b.size());
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    INFO("row " << k);
+    REQUIRE(b[k].size() == a[k].size() + 1);
+    for (std::size_t c = 0; c < 5; ++c) REQUIRE(a[k][c] == b[k][c]);  // round, time, gradients, messages, bytes
+    const double sub = a[k][5];
+    if (std::isfinite(sub) && std::abs(sub) < 1e-12) break;
+    for (std::size_t c = 5; c < 8; ++c) {
+      INFO("column " << c << ": " << a[k][c] << " vs " << b[k][c]);
+      if (std::isnan(a[k][c])) {
+        REQUIRE(std::isnan(b[k][c]));
+        continue;
+      }
+      REQUIRE(std::abs(a[k][c] - b[k][c]) <= 1e-10 * std::abs(a[k][c]) + 1e-300);
+    }
+    REQUIRE(b[k].back() >= 0);  // wall_clock
+  }
+}
+
+}  // namespace
+
+TEST_CASE("mpi: synchronous runs match the simulator row by row", "[cli][mpi]") {
+  struct Case {
+    const char* args;
+    int ranks;
+  };
+  const std::string logistic = " --graph torus:8x8 --problem logistic:heart_scale:0.01";
+  const std::vector<Case> cases{
+      // the issue's command line (1000 rounds), 4 ranks
+      {"--algorithm gradient-tracking --graph torus:8x8 --problem logistic:heart_scale:0.01", 4},
+      {"--algorithm gradient-tracking --graph torus:8x8 --problem logistic:heart_scale:0.01 --iterations 150 "
+       "--every 7", 2},
+      {"--algorithm dgd --graph torus:8x8 --problem logistic:heart_scale:0.01 --iterations 150 --every 10", 2},
+      {"--algorithm dgd --graph torus:8x8 --problem logistic:heart_scale:0.01 --iterations 150 --every 10", 4},
+      {"--algorithm extra --graph torus:8x8 --problem logistic:heart_scale:0.01 --iterations 150 --every 10", 2},
+      {"--algorithm extra --graph torus:8x8 --problem logistic:heart_scale:0.01 --iterations 150 --every 10", 4},
+      {"--algorithm admm --graph torus:8x8 --problem logistic:heart_scale:0.01 --iterations 120 --every 10", 2},
+      {"--algorithm admm --graph torus:8x8 --problem logistic:heart_scale:0.01 --iterations 120 --every 10", 4},
+      // time-varying: every rank builds W_t from the seed and t
+      {"--algorithm gradient-tracking --graph torus:8x8 --problem logistic:heart_scale:0.01 --sequence "
+       "random-matching --seed 3 --iterations 150 --every 10", 4},
+      {"--algorithm dgd --graph torus:8x8 --problem logistic:heart_scale:0.01 --sequence b-connected:3 --seed 5 "
+       "--iterations 150 --every 10", 2},
+      {"--algorithm extra --graph ring:13 --problem quadratic:dim=5,L=10,mu=0.5,zeta=1 --sequence random-edge "
+       "--seed 2 --iterations 150 --every 10", 4},
+      // stochastic gradients: node i draws from (seed, i, t) whichever rank computes it
+      {"--algorithm dgd --graph ring:10 --problem logistic:heart_scale:0.01 --batch 4 --seed 9 --iterations 120 "
+       "--every 10", 4},
+      {"--algorithm dual-averaging --graph ring:10 --problem logistic:heart_scale:0.01 --iterations 120 --every 10", 4},
+      // averaging (no problem), n not divisible by the ranks
+      {"--algorithm gossip --graph ring:11 --iterations 120 --every 10", 4},
+  };
+  for (const auto& c : cases) {
+    INFO(c.ranks << " ranks: " << c.args);
+    const std::string sim = mpi_csv_path("sim.csv"), mpi = mpi_csv_path("mpi.csv");
+    const auto s = run_cli(std::string("run ") + c.args + " --csv " + sim);
+    INFO(s.err);
+    REQUIRE(s.status == 0);
+    const auto m = run_mpi(c.ranks, std::string("run --backend mpi ") + c.args + " --csv " + mpi);
+    INFO(m.out << m.err);
+    REQUIRE(m.status == 0);
+    // rank 0 alone prints the summary
+    REQUIRE(std::count(m.out.begin(), m.out.end(), '\n') == 1);
+    REQUIRE(summary_value(m.out, "rounds") == summary_value(s.out, "rounds"));
+    REQUIRE(summary_value(m.out, "messages") == summary_value(s.out, "messages"));
+    require_same_trace(sim, mpi);
+    std::filesystem::remove(sim);
+    std::filesystem::remove(mpi);
+  }
+}
+
+TEST_CASE("mpi: the target stops every rank in the simulator's round", "[cli][mpi]") {
+  const std::string args =
+      "run --algorithm gradient-tracking --graph torus:4x4 --problem logistic:heart_scale:0.01 --iterations 20000 "
+      "--target 1e-8 --every 100";
+  const auto s = run_cli(args);
+  const auto m = run_mpi(4, args + " --backend mpi");
+  INFO(s.out << s.err << m.out << m.err);
+  REQUIRE(s.status == 0);
+  REQUIRE(m.status == 0);
+  REQUIRE(s.out.find("status=stopped_by_observer") != std::string::npos);
+  REQUIRE(m.out.find("status=stopped_by_observer") != std::string::npos);
+  REQUIRE(summary_value(m.out, "rounds") == summary_value(s.out, "rounds"));
+  REQUIRE(summary_value(m.out, "suboptimality") <= 1e-8);
+}
+
+TEST_CASE("mpi: invalid backends and algorithms give one line and a non-zero exit", "[cli][mpi][errors]") {
+  for (const char* args : {"run --backend mpi --algorithm pairwise-gossip --graph ring:8",
+                           "run --backend mpi --algorithm msda --graph ring:8 --problem logistic:heart_scale:0.01",
+                           "run --backend gpu --algorithm gossip --graph ring:8"}) {
+    INFO(args);
+    const auto r = run_cli(args);
+    REQUIRE(r.status == 2);
+    REQUIRE(r.err.rfind("adonis: error: run: --backend", 0) == 0);
+    REQUIRE(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  }
+}
+
+TEST_CASE("mpi: a rank killed mid-run ends the job with an error, no hang", "[cli][mpi][errors]") {
+  // rank 1 is killed (SIGKILL) after 2 s of a run that would take minutes; the launcher must
+  // end the other rank and fail within a bounded time (timeout 60 s would report 124).
+  const std::string marker = mpi_csv_path("killed.csv");
+  const std::string launch = "timeout 60 " + mpirun_prefix(2) + " " + ADONIS_CLI_PATH +
+                             " run --backend mpi --algorithm gossip --graph ring:4000 --dim 200 --iterations 100000000 "
+                             "--every 1000000 --csv " + marker;
+  const std::string err = mpi_csv_path("killed.err");
+  // timeout's child is mpirun, whose children are the ranks: kill the newest one
+  const std::string script = "(" + launch + " >/dev/null 2>" + err + " & pid=$!; sleep 2; " +
+                             "victim=$(pgrep -P $(pgrep -P $pid) | tail -n 1); kill -9 $victim; wait $pid; exit $?)";
+  const auto start = std::chrono::steady_clock::now();
+  const int raw = std::system(("bash -c '" + script + "'").c_str());
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const int status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
+  const std::string text = slurp(err);
+  INFO("exit " << status << " after " << seconds << " s: " << text);
+  REQUIRE(status != 0);
+  REQUIRE(status != 124);  // not the timeout: the launcher noticed
+  REQUIRE(seconds < 45);
+  REQUIRE(!text.empty());
+  std::filesystem::remove(err);
+  std::filesystem::remove(marker);
+}
