@@ -34,6 +34,7 @@
 #include "adonis/graph/spec.hpp"
 #include "adonis/problem/reference.hpp"
 #include "adonis/problem/spec.hpp"
+#include "adonis/theory/bounds.hpp"
 #include "adonis/theory/fit.hpp"
 #include "adonis/theory/verdict.hpp"
 #include "cli/common.hpp"
@@ -168,10 +169,7 @@ inline std::vector<RateRow> dsgd_table(const DsgdTableSpec& spec, const std::fil
   using adonis::detail::short_number;
   const double nan = std::numeric_limits<double>::quiet_NaN();
   std::vector<RateRow> rows;
-  const RateRow base{.table = "dsgd",
-                     .algorithm = "dgd",
-                     .source = "Koloskova, Loizou, Boreiri, Jaggi & Stich 2020, Thm. 2 (theory-rates.md §4c)",
-                     .tag = Tag::REC};
+  const RateRow base{.table = "dsgd"};
   provenance["eps"] = spec.eps;
   provenance["p"] = "1 - ||W - J||^2 (Metropolis W, tau = 1)";
   // ---- (a) iid optimum, random start: slope in 1/p in [0, 1.25]
@@ -190,7 +188,7 @@ inline std::vector<RateRow> dsgd_table(const DsgdTableSpec& spec, const std::fil
         y.push_back(std::max(1.0, t.hits[0]));
       }
     }
-    RateRow r = base;
+    RateRow r = theorem_row(theorems::dsgd_linear_in_p(), base);
     r.graph = std::to_string(spec.graphs.size()) + " graphs (" + spec.graphs.front() + " … " + spec.graphs.back() + ")";
     r.problem = spec.iid;
     r.quantity = "log-log slope of the tuned rounds to e_t ≤ " + short_number(spec.iid_eps) +
@@ -216,6 +214,7 @@ inline std::vector<RateRow> dsgd_table(const DsgdTableSpec& spec, const std::fil
     log << " (" << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() << " s)\n";
   }
   std::vector<ScalingGroup> groups;
+  const Theorem eps_th = theorems::dsgd_bias_in_eps();
   for (std::size_t g = 0; g < spec.graphs.size(); ++g) {
     std::vector<double> x, y;
     for (std::size_t k = 0; k < spec.eps.size(); ++k)
@@ -223,7 +222,7 @@ inline std::vector<RateRow> dsgd_table(const DsgdTableSpec& spec, const std::fil
         x.push_back(1 / spec.eps[k]);
         y.push_back(tuned[g].hits[k]);
       }
-    RateRow r = base;
+    RateRow r = theorem_row(eps_th, base);
     r.graph = spec.graphs[g];
     r.problem = spec.heterogeneous;
     r.quantity = "log-log slope of the tuned rounds to e_t ≤ ε e_0 vs 1/ε, ε = " + short_number(spec.eps.front()) +
@@ -231,7 +230,7 @@ inline std::vector<RateRow> dsgd_table(const DsgdTableSpec& spec, const std::fil
     if (x.size() >= 2 && x.size() == spec.eps.size()) {
       const double slope = x.size() >= 3 ? fit_power_law(x, y).slope
                                          : (std::log(y[1]) - std::log(y[0])) / (std::log(x[1]) - std::log(x[0]));
-      r = judge_slope(r, 0.5, slope, 0.1);
+      r = judge_slope(r, eps_th.value, slope, 0.1);
       // the Õ hides log(1/ε) (the linear phase): the slope of T/ln(1/ε), reported alongside
       std::vector<double> y_log;
       for (std::size_t k = 0; k < y.size(); ++k) y_log.push_back(y[k] / std::log(x[k]));
@@ -243,19 +242,20 @@ inline std::vector<RateRow> dsgd_table(const DsgdTableSpec& spec, const std::fil
         steps += (k ? ", " : "") + short_number(tuned[g].hits[k]) + " at η = " + short_number(tuned[g].best_step[k]);
       adonis::detail::append_note(r, "T: " + steps);
     } else {
-      r = judge_slope(r, 0.5, nan, 0.1);
+      r = judge_slope(r, eps_th.value, nan, 0.1);
       adonis::detail::append_note(r, "a target was not reached");
     }
     rows.push_back(r);
   }
   {
-    ScalingGroup group{.label = "eps = " + short_number(spec.eps.back()), .predicted_slope = 1};
+    const Theorem p_th = theorems::dsgd_bias_in_p();
+    ScalingGroup group{.label = "eps = " + short_number(spec.eps.back()), .predicted_slope = p_th.value};
     for (std::size_t g = 0; g < spec.graphs.size(); ++g)
       if (tuned[g].hits.back() > 0) {
         group.x.push_back(1 / tuned[g].p);
         group.y.push_back(tuned[g].hits.back());
       }
-    RateRow r = base;
+    RateRow r = theorem_row(p_th, base);
     r.graph = std::to_string(spec.graphs.size()) + " graphs (" + spec.graphs.front() + " … " + spec.graphs.back() + ")";
     r.problem = spec.heterogeneous;
     r.quantity = "log-log slope of the tuned rounds to e_t ≤ " + short_number(spec.eps.back()) +
