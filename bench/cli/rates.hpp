@@ -112,7 +112,8 @@ inline const std::vector<std::pair<std::string, std::string>>& rate_tables() {
       {"compression",
        "CHOCO-Gossip (§10): slopes of the rounds to ε in 1/δ (top-k) and in 1/ρ, theorem's γ"},
       {"dsgd",
-       "Koloskova et al. 2020 (§4c): tuned rounds to ε of D-(S)GD vs 1/p and 1/ε, deterministic cases (a), (b)"},
+       "Koloskova et al. 2020 (§4c): tuned rounds to ε of D-(S)GD vs 1/p and 1/ε, deterministic cases (a), (b), "
+       "and D-SGD's linear speed-up in n, case (c)"},
   };
   return list;
 }
