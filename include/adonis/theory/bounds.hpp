@@ -47,7 +47,7 @@ struct Theorem {
   /// recalled exponents, `report` when nothing can be asserted (recalled constants, worst-case
   /// lower bounds). A table may still only report a row that measures something else.
   Check check = Check::slope;
-  double value = std::numeric_limits<double>::quiet_NaN();  ///< the rate, threshold or predicted exponent
+  double value = std::numeric_limits<double>::quiet_NaN();  ///< the rate, exact quantity or predicted exponent
   std::function<double(double)> envelope{};                 ///< B(t), for kind = envelope
 };
 
