@@ -25,6 +25,7 @@
 #include "adonis/graph/generators.hpp"
 #include "adonis/graph/quantities.hpp"
 #include "adonis/report/plot.hpp"
+#include "adonis/theory/bounds.hpp"
 #include "adonis/theory/json.hpp"
 #include "adonis/theory/verdict.hpp"
 #include "adonis/version.hpp"
@@ -111,7 +112,8 @@ inline const std::vector<std::pair<std::string, std::string>>& rate_tables() {
       {"compression",
        "CHOCO-Gossip (§10): slopes of the rounds to ε in 1/δ (top-k) and in 1/ρ, theorem's γ"},
       {"dsgd",
-       "Koloskova et al. 2020 (§4c): tuned rounds to ε of D-(S)GD vs 1/p and 1/ε, deterministic cases (a), (b)"},
+       "Koloskova et al. 2020 (§4c): tuned rounds to ε of D-(S)GD vs 1/p and 1/ε, deterministic cases (a), (b), "
+       "and D-SGD's linear speed-up in n, case (c)"},
   };
   return list;
 }
@@ -120,22 +122,17 @@ inline const std::vector<std::pair<std::string, std::string>>& rate_tables() {
 inline std::vector<RateRow> spectral_rows(const std::vector<SpectralRow>& table) {
   std::vector<RateRow> rows;
   for (const auto& r : table) {
-    const RateRow base{.table = "spectral", .algorithm = "none", .graph = r.spec, .problem = "none",
-                       .source = "theory-rates.md §11 (closed forms)", .tag = Tag::DER};
-    RateRow row = base;
-    row.quantity = "laplacian_lambda2";
-    rows.push_back(judge_equal(row, r.cf.laplacian_lambda2, r.q.laplacian_lambda2, 1e-8));
-    row.quantity = "chi1 (Λ = L/|E|)";
-    rows.push_back(judge_equal(row, r.cf.chi1, r.q.chi1, 1e-8));
-    if (r.cf.chi2) {
-      row.quantity = "chi2 (Λ = L/|E|)";
-      rows.push_back(judge_equal(row, *r.cf.chi2, r.q.chi2, 1e-8));
-    }
-    if (r.cf.mixing_slem) {
-      // compared through the gap 1 − ρ: ρ = 0 on complete graphs, where a relative check is void
-      row.quantity = "mixing spectral gap 1 − ρ (metropolis)";
-      rows.push_back(judge_equal(row, 1 - *r.cf.mixing_slem, 1 - r.q.mixing_slem, 1e-8));
-    }
+    auto check = [&](const std::string& quantity, double closed_form, double computed) {
+      const Theorem th = theorems::spectral_closed_form(closed_form);
+      rows.push_back(judge_equal(theorem_row(th, RateRow{.table = "spectral", .graph = r.spec, .problem = "none",
+                                                         .quantity = quantity}),
+                                 th.value, computed, 1e-8));
+    };
+    check("laplacian_lambda2", r.cf.laplacian_lambda2, r.q.laplacian_lambda2);
+    check("chi1 (Λ = L/|E|)", r.cf.chi1, r.q.chi1);
+    if (r.cf.chi2) check("chi2 (Λ = L/|E|)", *r.cf.chi2, r.q.chi2);
+    // compared through the gap 1 − ρ: ρ = 0 on complete graphs, where a relative check is void
+    if (r.cf.mixing_slem) check("mixing spectral gap 1 − ρ (metropolis)", 1 - *r.cf.mixing_slem, 1 - r.q.mixing_slem);
   }
   return rows;
 }

@@ -34,6 +34,7 @@
 #include "adonis/graph/spec.hpp"
 #include "adonis/graph/spectral.hpp"
 #include "adonis/problem/random.hpp"
+#include "adonis/theory/bounds.hpp"
 #include "adonis/theory/fit.hpp"
 #include "adonis/theory/measure.hpp"
 #include "adonis/theory/verdict.hpp"
@@ -167,14 +168,10 @@ inline std::vector<RateRow> compression_table(const CompressionTableSpec& spec, 
         << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() << " s)\n";
     return p;
   };
-  const RateRow base{.table = "compression",
-                     .algorithm = "choco-gossip",
-                     .problem = "none (X_0 iid N(0, I_" + std::to_string(spec.dim) + "))",
-                     .source = "Koloskova, Lin, Stich & Jaggi, ICLR 2020: rate ρ²δ/82 with the theorem's γ "
-                               "(theory-rates.md §10)",
-                     .tag = Tag::SRC};
+  const RateRow base{.table = "compression", .problem = "none (X_0 iid N(0, I_" + std::to_string(spec.dim) + "))"};
   std::vector<RateRow> rows;
-  auto slope_row = [&](RateRow row, const std::vector<Point>& points, bool by_delta, double limit,
+  // `th` predicts the exponent (an upper bound: the slope is checked ≤ limit)
+  auto slope_row = [&](const Theorem& th, RateRow row, const std::vector<Point>& points, bool by_delta, double limit,
                        ScalingGroup& group) {
     std::string missing;
     for (const auto& p : points) {
@@ -188,8 +185,8 @@ inline std::vector<RateRow> compression_table(const CompressionTableSpec& spec, 
     if (group.x.size() >= 3) {
       group.fit = fit_power_law(group.x, group.y);
       row = judge_slope_at_most(row, limit, group.fit.slope);
-      adonis::detail::append_note(row, describe_fit(group.fit) + "; the theorem's exponent " +
-                                           short_number(by_delta ? 1.0 : 2.0) + " is an upper bound");
+      adonis::detail::append_note(row, describe_fit(group.fit) + "; the theorem's exponent " + short_number(th.value) +
+                                           " is an upper bound");
     } else {
       row = judge_slope_at_most(row, limit, std::numeric_limits<double>::quiet_NaN());
     }
@@ -204,35 +201,37 @@ inline std::vector<RateRow> compression_table(const CompressionTableSpec& spec, 
   for (Index k : spec.ks) by_delta.push_back(point(spec.delta_graph, k));
   for (const auto& graph_spec : spec.gap_graphs) by_gap.push_back(point(graph_spec, spec.gap_k));
 
-  ScalingGroup delta_group{.label = spec.delta_graph, .predicted_slope = 1};
+  const Theorem delta_th = theorems::choco_gossip_rounds_delta(), gap_th = theorems::choco_gossip_rounds_gap();
+  ScalingGroup delta_group{.label = spec.delta_graph, .predicted_slope = delta_th.value};
   {
-    RateRow row = base;
+    RateRow row = theorem_row(delta_th, base);
     row.graph = spec.delta_graph;
     row.quantity = "log-log slope of the rounds to e_t ≤ " + short_number(spec.eps) +
                    " e_0 vs 1/δ (top-k, δ = k/d, k = " + std::to_string(spec.ks.front()) + "–" +
                    std::to_string(spec.ks.back()) + " of d = " + std::to_string(spec.dim) + ")";
-    slope_row(row, by_delta, true, spec.delta_limit, delta_group);
+    slope_row(delta_th, row, by_delta, true, spec.delta_limit, delta_group);
   }
-  ScalingGroup gap_group{.label = "top-k:" + std::to_string(spec.gap_k), .predicted_slope = 2};
+  ScalingGroup gap_group{.label = "top-k:" + std::to_string(spec.gap_k), .predicted_slope = gap_th.value};
   {
-    RateRow row = base;
+    RateRow row = theorem_row(gap_th, base);
     row.graph = std::to_string(spec.gap_graphs.size()) + " graphs (" + spec.gap_graphs.front() + " … " +
                 spec.gap_graphs.back() + ")";
     row.quantity = "log-log slope of the rounds to e_t ≤ " + short_number(spec.eps) +
                    " e_0 vs 1/ρ, ρ = 1 − ||W − J|| (top-k:" + std::to_string(spec.gap_k) + ", δ = " +
                    short_number(static_cast<double>(spec.gap_k) / static_cast<double>(spec.dim)) + ")";
-    slope_row(row, by_gap, false, spec.gap_limit, gap_group);
+    slope_row(gap_th, row, by_gap, false, spec.gap_limit, gap_group);
   }
   // the theorem's rate itself, per graph of the ρ regression: the tail contraction of e_t
   for (const auto& p : by_gap) {
-    RateRow row = base;
+    const Theorem th = theorems::choco_gossip(p.gap, p.delta);
+    RateRow row = theorem_row(th, base);
     row.graph = p.where.substr(0, p.where.find(' '));
     row.quantity = "contraction of e_t per round, fit of the second half of the run to e_t ≤ " + short_number(spec.eps) +
                    " e_0 (top-k:" + std::to_string(spec.gap_k) + "), bound 1 − ρ²δ/82";
     row.command = p.command;
-    row = judge_bound(row, 1 - choco_consensus_rate(p.gap, p.delta), p.tail);
+    row = judge_bound(row, th.value, p.tail);
     adonis::detail::append_note(row, "decay per round: measured " + short_number(1 - p.tail.rate) + ", theorem " +
-                                         short_number(choco_consensus_rate(p.gap, p.delta)) + " (ρ = " +
+                                         short_number(1 - th.value) + " (ρ = " +
                                          short_number(p.gap) + ", δ = " + short_number(p.delta) + ")");
     rows.push_back(row);
   }
@@ -245,13 +244,14 @@ inline std::vector<RateRow> compression_table(const CompressionTableSpec& spec, 
     const LaplacianEnds ends = laplacian_ends(sparse_identity(num_nodes(g)) - w);
     const double gap = 1 - adonis::detail::mixing_spectrum(w).slem, gamma = choco_theory_gamma(w, 1.0);
     const double slow = std::max(std::abs(1 - gamma * ends.lambda2), std::abs(1 - gamma * ends.lambda_max));
-    RateRow row = base;
+    const Theorem th = theorems::choco_gossip(gap, 1.0);
+    RateRow row = theorem_row(th, base);
     row.graph = graph_spec;
     row.quantity = "exact asymptotic contraction of e_t per round, identity compression (δ = 1, theorem's γ = " +
                    short_number(gamma) + "): max_k (1 − γ(1 − λ_k(W)))², bound 1 − ρ²δ/82";
-    row = judge_bound(row, 1 - choco_consensus_rate(gap, 1.0), slow * slow, 0.0);
+    row = judge_bound(row, th.value, slow * slow, 0.0);
     adonis::detail::append_note(row, "decay per round: exact " + short_number(1 - slow * slow) + ", theorem " +
-                                         short_number(choco_consensus_rate(gap, 1.0)) + " (ρ = " + short_number(gap) +
+                                         short_number(1 - th.value) + " (ρ = " + short_number(gap) +
                                          "; the exact decay ≈ 2γρ with γ = O(ρ²) is O(ρ³))");
     rows.push_back(row);
   }

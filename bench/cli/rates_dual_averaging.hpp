@@ -42,6 +42,7 @@
 #include "adonis/problem/median.hpp"
 #include "adonis/problem/partition.hpp"
 #include "adonis/problem/reference.hpp"
+#include "adonis/theory/bounds.hpp"
 #include "adonis/theory/fit.hpp"
 #include "adonis/theory/verdict.hpp"
 #include "cli/common.hpp"
@@ -225,10 +226,8 @@ inline std::vector<RateRow> dual_averaging_table(const DualAveragingTableSpec& s
   std::vector<RateRow> rows;
   std::vector<ScalingGroup> groups;
   const RateRow base{.table = "dual-averaging",
-                     .algorithm = "dual-averaging",
-                     .problem = "median:line (m = " + std::to_string(spec.samples) + ", sorted)",
-                     .source = "Duchi, Agarwal & Wainwright 2012, Thm. 2 and abstract (theory-rates.md §8)",
-                     .tag = Tag::REC};
+                     .problem = "median:line (m = " + std::to_string(spec.samples) + ", sorted)"};
+  const Theorem gap_th = theorems::dual_averaging(), expander_th = theorems::dual_averaging_expanders();
   for (const double c : spec.multipliers) {
     // ---- slope of T(ε) against 1/(1 − σ2) over rings, tori and 4-regular graphs
     ScalingGroup group{.label = "c = " + c_label(c)};
@@ -257,7 +256,7 @@ inline std::vector<RateRow> dual_averaging_table(const DualAveragingTableSpec& s
       }
       add(aggregate(inv_gap).mean, aggregate(hits).mean);
     }
-    RateRow r = base;
+    RateRow r = theorem_row(gap_th, base);
     r.graph = "rings " + std::to_string(spec.rings.front()) + "–" + std::to_string(spec.rings.back()) + ", tori " +
               std::to_string(spec.tori.front()) + "²–" + std::to_string(spec.tori.back()) + "², 4-regular " +
               std::to_string(spec.regular.front()) + "–" + std::to_string(spec.regular.back()) + " (" +
@@ -270,7 +269,8 @@ inline std::vector<RateRow> dual_averaging_table(const DualAveragingTableSpec& s
     } else {
       group.fit = fit_power_law(group.x, group.y);
       r = judge_slope_at_most(r, spec.slope_limit, group.fit.slope);
-      adonis::detail::append_note(r, describe_fit(group.fit) + "; expected ≈ 1 (the abstract: sharp)");
+      adonis::detail::append_note(r, describe_fit(group.fit) + "; expected ≈ " +
+                                         adonis::detail::short_number(gap_th.value) + " (the abstract: sharp)");
     }
     rows.push_back(r);
     groups.push_back(std::move(group));
@@ -288,7 +288,7 @@ inline std::vector<RateRow> dual_averaging_table(const DualAveragingTableSpec& s
       means.push_back(aggregate(hits).mean);
       sizes.push_back(static_cast<double>(n));
     }
-    RateRow s = base;
+    RateRow s = theorem_row(expander_th, base);
     s.graph = "4-regular n = " + std::to_string(spec.sanity.front()) + "–" + std::to_string(spec.sanity.back()) + " (" +
               std::to_string(spec.seeds.size()) + " seeds)";
     s.quantity = "max/min over n of the mean T(ε = " + adonis::detail::short_number(spec.eps) + "), step c = " +

@@ -48,6 +48,7 @@
 #include "adonis/problem/constants.hpp"
 #include "adonis/problem/reference.hpp"
 #include "adonis/problem/spec.hpp"
+#include "adonis/theory/bounds.hpp"
 #include "adonis/theory/checks.hpp"
 #include "adonis/theory/fit.hpp"
 #include "adonis/theory/linearized.hpp"
@@ -83,20 +84,6 @@ struct LinearRatesTableSpec {
   }
 };
 
-/// Thm. 10 of Nedić, Olshevsky & Shi (theory-rates.md §6a, [REC; transcript]) for a static W
-/// (B = 1, δ = ρ(W)): with κ̄ = L/μ̄ and J₁ = 3κ̄(1 + 4√n √κ̄), a step α < 1.5(1 − δ)²/(μ̄J₁)
-/// gives ||x(k) − 1x*ᵀ|| ≤ C λ^k with
-///   λ = (1 − αμ̄/1.5)^{1/2}              if α ≤ 1.5(√(J₁² + (1 − δ²)J₁) − δJ₁)²/(μ̄J₁(J₁ + 1)²),
-///   λ = √(αμ̄J₁/1.5) + δ                 otherwise.
-inline double diging_theorem_rate(double alpha, double delta, double l_max, double mu_mean, Index n) {
-  const double kappa = l_max / mu_mean;
-  const double j1 = 3 * kappa * (1 + 4 * std::sqrt(static_cast<double>(n)) * std::sqrt(kappa));
-  const double root = std::sqrt(j1 * j1 + (1 - delta * delta) * j1) - delta * j1;
-  const double branch = 1.5 * root * root / (mu_mean * j1 * (j1 + 1) * (j1 + 1));
-  if (alpha <= branch) return std::sqrt(1 - alpha * mu_mean / 1.5);
-  return std::sqrt(alpha * mu_mean * j1 / 1.5) + delta;
-}
-
 /// Runs the linear-rates table (progress on `log`). Single-run rows carry their command.
 inline std::vector<RateRow> linear_rates_table(const LinearRatesTableSpec& spec, nlohmann::ordered_json& provenance,
                                                std::ostream& log) {
@@ -112,14 +99,14 @@ inline std::vector<RateRow> linear_rates_table(const LinearRatesTableSpec& spec,
     provenance["graphs"][graph_spec] = {{"nodes", n}, {"edges", num_edges(g)}, {"lambda_min", ms.lambda_min},
                                         {"slem", ms.slem}};
 
-    // measures one run and checks its exponent against the Jacobian's (theory.r1, r2)
-    auto exact_row = [&](const std::string& algorithm, const std::string& problem_spec, const Measurements& m,
-                         SpectralRates theory, const std::string& source, const std::string& quantity,
-                         const std::string& extra) {
-      RateRow r{.table = "linear-rates", .algorithm = algorithm, .graph = graph_spec, .problem = problem_spec,
-                .quantity = quantity, .source = source, .tag = Tag::DER};
+    // measures one run and checks its exponent against the Jacobian's (theory.r1, r2); `th` names
+    // the theorem (the linearization, or DGD's stability threshold on either side of which it runs)
+    auto exact_row = [&](const Theorem& th, const std::string& problem_spec, const Measurements& m,
+                         SpectralRates theory, const std::string& quantity, const std::string& extra) {
+      RateRow r = theorem_row(th, RateRow{.table = "linear-rates", .graph = graph_spec, .problem = problem_spec,
+                                          .quantity = quantity});
       const Round rounds = static_cast<Round>(m.step_norm.size()) - 1;
-      r.command = run_command(algorithm, graph_spec, problem_spec, rounds, extra + "--start random");
+      r.command = run_command(r.algorithm, graph_spec, problem_spec, rounds, extra + "--start random");
       // resolved (the second-slowest mode weighs ≤ 1e-3 where the fit starts): equality within
       // rel_tol; otherwise the bracket of the two slowest modes within the default table's 3%
       const double t0 = static_cast<double>(fit_step_rate(m).first + 1);
@@ -146,9 +133,8 @@ inline std::vector<RateRow> linear_rates_table(const LinearRatesTableSpec& spec,
           Measurements m;
           Iterates<double> x = random_start(n, p.dim(), 0);
           alg.run(x, opt, MeasureObserver<>(m, spec.stop_below));
-          exact_row("dgd", spec.quadratic, m, spectral_rates(dgd_jacobian(w, h, alpha)),
-                    "Yuan, Ling & Yin 2016; derived Jacobian W − αH (theory-rates.md §4b)",
-                    q + ", α = " + short_number(alpha) + at, "--step " + fmt(alpha, 17) + " ");
+          const SpectralRates rates = spectral_rates(dgd_jacobian(w, h, alpha));
+          exact_row(theorems::linearized("dgd", rates.r1), spec.quadratic, m, rates, q + ", α = " + short_number(alpha) + at, "--step " + fmt(alpha, 17) + " ");
         }
         {
           const double alpha =
@@ -157,9 +143,8 @@ inline std::vector<RateRow> linear_rates_table(const LinearRatesTableSpec& spec,
           Measurements m;
           Iterates<double> x = random_start(n, p.dim(), 0);
           alg.run(x, opt, MeasureObserver<>(m, spec.stop_below));
-          exact_row("gradient-tracking", spec.quadratic, m, spectral_rates(diging_jacobian(w, h, alpha)),
-                    "Nedić, Olshevsky & Shi 2017; derived block Jacobian (theory-rates.md §6a)",
-                    q + ", α = " + short_number(alpha) + at, "--step " + fmt(alpha, 17) + " ");
+          const SpectralRates rates = spectral_rates(diging_jacobian(w, h, alpha));
+          exact_row(theorems::linearized("gradient-tracking", rates.r1), spec.quadratic, m, rates, q + ", α = " + short_number(alpha) + at, "--step " + fmt(alpha, 17) + " ");
         }
         {
           const double alpha = s * Extra(p, StaticSequence{w}, ExtraOptions{.smoothness = c.L_max}).step_size();
@@ -167,9 +152,8 @@ inline std::vector<RateRow> linear_rates_table(const LinearRatesTableSpec& spec,
           Measurements m;
           Iterates<double> x = random_start(n, p.dim(), 0);
           alg.run(x, opt, MeasureObserver<>(m, spec.stop_below));
-          exact_row("extra", spec.quadratic, m, spectral_rates(extra_jacobian(w, h, alpha)),
-                    "Shi, Ling, Wu & Yin 2015; derived block Jacobian (theory-rates.md §6b)",
-                    q + ", α = " + short_number(alpha) + at, "--step " + fmt(alpha, 17) + " ");
+          const SpectralRates rates = spectral_rates(extra_jacobian(w, h, alpha));
+          exact_row(theorems::linearized("extra", rates.r1), spec.quadratic, m, rates, q + ", α = " + short_number(alpha) + at, "--step " + fmt(alpha, 17) + " ");
         }
         {
           const double penalty = s * AdmmOptions{}.penalty;
@@ -177,9 +161,8 @@ inline std::vector<RateRow> linear_rates_table(const LinearRatesTableSpec& spec,
           Measurements m;
           Iterates<double> x = random_start(n, p.dim(), 0);
           alg.run(x, opt, MeasureObserver<>(m, spec.stop_below));
-          exact_row("admm", spec.quadratic, m, spectral_rates(admm_jacobian(adjacency_matrix(g), h, penalty)),
-                    "Shi, Ling, Yuan, Wu & Yin 2014; derived Jacobian of (X, α) (theory-rates.md §7a)",
-                    q + ", c = " + short_number(penalty) + at, "--rho " + fmt(penalty, 17) + " ");
+          const SpectralRates rates = spectral_rates(admm_jacobian(adjacency_matrix(g), h, penalty));
+          exact_row(theorems::linearized("admm", rates.r1), spec.quadratic, m, rates, q + ", c = " + short_number(penalty) + at, "--rho " + fmt(penalty, 17) + " ");
         }
       }
     }
@@ -189,7 +172,8 @@ inline std::vector<RateRow> linear_rates_table(const LinearRatesTableSpec& spec,
       const ProblemInstance inst = make_problem(spec.identical, n);
       const auto& p = std::get<QuadraticProblem>(inst.problem);
       const ProblemConstants c = problem_constants(p, reference_solution(p).x);
-      const double threshold = (1 + ms.lambda_min) / c.L_max;
+      const Theorem stability = theorems::dgd_stability_threshold(ms.lambda_min, c.L_max);
+      const double threshold = stability.value;
       const Matrix<double> h = stacked_hessian(p, Iterates<double>::Zero(n, p.dim()));
       for (double s : {0.99, 1.01}) {
         const double alpha = s * threshold;
@@ -199,8 +183,9 @@ inline std::vector<RateRow> linear_rates_table(const LinearRatesTableSpec& spec,
         // a diverging run stops at ||X|| > 1e10 max(||X_0||, 1): its steps grow by 1e10 first
         alg.run(x, RunOptions{.max_rounds = spec.max_rounds, .divergence_factor = 1e10},
                 MeasureObserver<>(m, spec.stop_below));
-        exact_row("dgd", spec.identical, m, spectral_rates(dgd_jacobian(w, h, alpha)),
-                  "Yuan, Ling & Yin 2016; derived: W − αL·I diverges iff α > (1 + λn(W))/L (theory-rates.md §4b(b))",
+        const SpectralRates rates = spectral_rates(dgd_jacobian(w, h, alpha));
+        // the theorem gives the threshold; the row checks the Jacobian's rate on either side of it
+        exact_row(stability, spec.identical, m, rates,
                   "-ln(rate) per round at α = " + short_number(s) + " x (1 + λn(W))/L = " + short_number(alpha) +
                       (s < 1 ? " (converges)" : " (diverges)"),
                   "--step " + fmt(alpha, 17) + " ");
@@ -220,26 +205,25 @@ inline std::vector<RateRow> linear_rates_table(const LinearRatesTableSpec& spec,
       for (double mu : c.mu_i) mu_mean += mu / static_cast<double>(n);
       {
         const double alpha = diging_theory_step(ms.slem, 1, c.L_max, mu_mean, n);
-        const double lambda = diging_theorem_rate(alpha, ms.slem, c.L_max, mu_mean, n);
+        const Theorem th = theorems::diging_rate(alpha, ms.slem, c.L_max, mu_mean, n);
+        const double lambda = th.value;
         const double linearized = spectral_rates(diging_jacobian(w, h_star, alpha)).r1;
-        RateRow r{.table = "linear-rates", .algorithm = "gradient-tracking", .graph = graph_spec,
-                  .problem = spec.logistic,
-                  .quantity = "rounds per e-fold −1/ln r at Thm. 10's step α = " + short_number(alpha) +
-                              " (r: spectral radius of the linearized iteration at x*), bound −1/ln λ of Thm. 10",
-                  .source = "Nedić, Olshevsky & Shi 2017, Thm. 10 [transcript] (theory-rates.md §6a)",
-                  .tag = Tag::REC};
+        RateRow r = theorem_row(
+            th, RateRow{.table = "linear-rates", .graph = graph_spec, .problem = spec.logistic,
+                        .quantity = "rounds per e-fold −1/ln r at Thm. 10's step α = " + short_number(alpha) +
+                                    " (r: spectral radius of the linearized iteration at x*), bound −1/ln λ of Thm. 10"});
         // rates this close to 1 are compared through −1/ln r (≈ 1/(1 − r)): r ≤ λ iff −1/ln r ≤ −1/ln λ
         r = judge_bound(r, -1 / std::log(lambda), -1 / std::log(linearized), 0.0);
         adonis::detail::append_note(r, "λ = 1 − " + short_number(1 - lambda) + ", r = 1 − " +
                                            short_number(1 - linearized));
         rows.push_back(r);
       }
-      auto report_row = [&](const std::string& algorithm, const Measurements& m, double reference,
-                            const std::string& source, const std::string& reason, const std::string& extra) {
-        RateRow r{.table = "linear-rates", .algorithm = algorithm, .graph = graph_spec, .problem = spec.logistic,
-                  .quantity = "measured rate per round (default parameter; tail fit of ||X_t − X_{t−1}||)",
-                  .source = source, .tag = Tag::REC};
-        r.command = run_command(algorithm, graph_spec, spec.logistic, static_cast<Round>(m.step_norm.size()) - 1,
+      auto report_row = [&](const Theorem& th, const Measurements& m, double reference, const std::string& reason,
+                            const std::string& extra) {
+        RateRow r = theorem_row(th, RateRow{.table = "linear-rates", .graph = graph_spec, .problem = spec.logistic,
+                                            .quantity = "measured rate per round (default parameter; tail fit of "
+                                                        "||X_t − X_{t−1}||)"});
+        r.command = run_command(r.algorithm, graph_spec, spec.logistic, static_cast<Round>(m.step_norm.size()) - 1,
                                 extra + "--start random");
         rows.push_back(report_only(r, fit_step_rate(m).rate,
                                    reason + "; reference value: the linearized rate at the fixed point", reference));
@@ -249,8 +233,8 @@ inline std::vector<RateRow> linear_rates_table(const LinearRatesTableSpec& spec,
         Measurements m;
         Iterates<double> x = random_start(n, p.dim(), 0);
         alg.run(x, opt, MeasureObserver<>(m, spec.stop_below));
-        report_row("dgd", m, spectral_rates(dgd_jacobian(w, stacked_hessian(p, m.last), alg.step_size())).r1,
-                   "Yuan, Ling & Yin 2016, Cor. 1 [transcript] (theory-rates.md §4b)",
+        report_row(theorems::dgd_corollary1(),
+                   m, spectral_rates(dgd_jacobian(w, stacked_hessian(p, m.last), alg.step_size())).r1,
                    "Cor. 1's rate √(1 − αc2/2) needs the constants of Lemma 3, not available", "");
       }
       {
@@ -258,12 +242,10 @@ inline std::vector<RateRow> linear_rates_table(const LinearRatesTableSpec& spec,
         Measurements m;
         Iterates<double> x = random_start(n, p.dim(), 0);
         alg.run(x, opt, MeasureObserver<>(m, spec.stop_below));
-        report_row("gradient-tracking", m, spectral_rates(diging_jacobian(w, h_star, alg.step_size())).r1,
-                   "Nedić, Olshevsky & Shi 2017, Thm. 10 [transcript] (theory-rates.md §6a)",
-                   "the default step exceeds Thm. 10's bound " +
-                       short_number(2 * diging_theory_step(ms.slem, 1, c.L_max, mu_mean, n)) + " (" +
-                       short_number(alg.step_size() / (2 * diging_theory_step(ms.slem, 1, c.L_max, mu_mean, n))) +
-                       "x): no rate is guaranteed",
+        const Theorem bound = theorems::diging_step_bound(ms.slem, c.L_max, mu_mean, n);
+        report_row(bound, m, spectral_rates(diging_jacobian(w, h_star, alg.step_size())).r1,
+                   "the default step exceeds Thm. 10's bound " + short_number(bound.value) + " (" +
+                       short_number(alg.step_size() / bound.value) + "x): no rate is guaranteed",
                    "");
       }
       {
@@ -271,8 +253,7 @@ inline std::vector<RateRow> linear_rates_table(const LinearRatesTableSpec& spec,
         Measurements m;
         Iterates<double> x = random_start(n, p.dim(), 0);
         alg.run(x, opt, MeasureObserver<>(m, spec.stop_below));
-        report_row("extra", m, spectral_rates(extra_jacobian(w, h_star, alg.step_size())).r1,
-                   "Shi, Ling, Wu & Yin 2015, Thm. 3.7 [transcript of the proof] (theory-rates.md §6b)",
+        report_row(theorems::extra_linear(), m, spectral_rates(extra_jacobian(w, h_star, alg.step_size())).r1,
                    "Thm. 3.7's δ needs μ_g, the restricted strong convexity of an auxiliary function that was not "
                    "transcribed",
                    "");
@@ -282,9 +263,8 @@ inline std::vector<RateRow> linear_rates_table(const LinearRatesTableSpec& spec,
         Measurements m;
         Iterates<double> x = random_start(n, p.dim(), 0);
         alg.run(x, opt, MeasureObserver<>(m, spec.stop_below));
-        report_row("admm", m, spectral_rates(admm_jacobian(adjacency_matrix(g), h_star, alg.penalty())).r1,
-                   "Shi, Ling, Yuan, Wu & Yin 2014 (theory-rates.md §7a)",
-                   "the rate δ of the paper is [REC] and unverified (its exact expression is not confirmed)", "");
+        report_row(theorems::admm_linear(), m,
+                   spectral_rates(admm_jacobian(adjacency_matrix(g), h_star, alg.penalty())).r1, "the rate δ of the paper is [REC] and unverified (its exact expression is not confirmed)", "");
       }
     }
     log << "rates: linear-rates " << graph_spec << " ("

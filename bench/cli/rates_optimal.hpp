@@ -39,6 +39,7 @@
 #include "adonis/graph/spec.hpp"
 #include "adonis/problem/reference.hpp"
 #include "adonis/problem/spec.hpp"
+#include "adonis/theory/bounds.hpp"
 #include "adonis/theory/fit.hpp"
 #include "adonis/theory/verdict.hpp"
 #include "cli/common.hpp"
@@ -186,11 +187,9 @@ inline std::vector<RateRow> optimal_table(const OptimalTableSpec& spec, const st
     adonis::detail::append_note(row, not_reached);
   };
   std::vector<RateRow> rows;
-  const RateRow base{.table = "optimal",
-                     .algorithm = "msda",
-                     .source = "Scaman, Bach, Bubeck, Lee & Massoulié 2017, abstract: O(√κ_l (1 + τ/√γ) ln(1/ε)) "
-                               "(theory-rates.md §9a)",
-                     .tag = Tag::SRC};
+  const RateRow base{.table = "optimal"};
+  const Theorem pooled_th = theorems::msda_complexity(), steps_th = theorems::msda_gradient_steps(),
+                rounds_th = theorems::msda_communication_rounds();
   const std::string eps_text = short_number(spec.eps);
 
   // ---- pooled: time vs √κ_l (1 + 1/√γ)
@@ -201,7 +200,7 @@ inline std::vector<RateRow> optimal_table(const OptimalTableSpec& spec, const st
       pooled.y.push_back(r.time());
     }
   {
-    RateRow row = base;
+    RateRow row = theorem_row(pooled_th, base);
     row.graph = std::to_string(spec.graphs.size()) + " graphs (" + spec.graphs.front() + " … " + spec.graphs.back() + ")";
     row.problem = "quadratic:dim=5,L=κ,mu=1,zeta=1, κ = " + short_number(spec.kappas.front()) + "–" +
                   short_number(spec.kappas.back());
@@ -209,7 +208,7 @@ inline std::vector<RateRow> optimal_table(const OptimalTableSpec& spec, const st
                    " ((1 + K)·steps, τ = 1) vs √κ_l (1 + 1/√γ)";
     pooled.fit = fit_power_law(pooled.x, pooled.y);
     row = judge_slope_at_most(row, spec.pooled_limit, pooled.fit.slope);
-    adonis::detail::append_note(row, describe_fit(pooled.fit) + "; expected ≈ 1");
+    adonis::detail::append_note(row, describe_fit(pooled.fit) + "; expected ≈ " + short_number(pooled_th.value));
     flag(row, !missing.empty());
     rows.push_back(row);
   }
@@ -222,16 +221,16 @@ inline std::vector<RateRow> optimal_table(const OptimalTableSpec& spec, const st
         x.push_back(r.kappa);
         y.push_back(static_cast<double>(r.steps));
       }
-    RateRow row = base;
+    RateRow row = theorem_row(steps_th, base);
     row.graph = graph_spec;
     row.problem = "quadratic:dim=5,L=κ,mu=1,zeta=1";
     row.quantity = "log-log slope of the gradient steps to ε = " + eps_text + " vs κ_l = " +
                    short_number(spec.kappas.front()) + "–" + short_number(spec.kappas.back());
     if (x.size() < 3) {  // too few condition numbers reached ε for a fit
-      row = judge_slope(row, 0.5, std::numeric_limits<double>::quiet_NaN(), spec.slope_tol);
+      row = judge_slope(row, steps_th.value, std::numeric_limits<double>::quiet_NaN(), spec.slope_tol);
     } else {
       const PowerLawFit f = fit_power_law(x, y);
-      row = judge_slope(row, 0.5, f.slope, spec.slope_tol);
+      row = judge_slope(row, steps_th.value, f.slope, spec.slope_tol);
       adonis::detail::append_note(row, describe_fit(f));
     }
     flag(row, x.size() != spec.kappas.size());
@@ -250,15 +249,15 @@ inline std::vector<RateRow> optimal_table(const OptimalTableSpec& spec, const st
           x.push_back(1 / r.gamma);
           y.push_back(r.rounds());
         }
-      RateRow row = base;
+      RateRow row = theorem_row(rounds_th, base);
       row.graph = rings.front() + " … " + rings.back();
       row.problem = optimal_problem_spec(kappa);
       row.quantity = "log-log slope of the communication rounds (K·steps) to ε = " + eps_text + " vs 1/γ";
       if (x.size() < 3) {  // too few rings reached ε for a fit
-        row = judge_slope(row, 0.5, std::numeric_limits<double>::quiet_NaN(), spec.slope_tol);
+        row = judge_slope(row, rounds_th.value, std::numeric_limits<double>::quiet_NaN(), spec.slope_tol);
       } else {
         const PowerLawFit f = fit_power_law(x, y);
-        row = judge_slope(row, 0.5, f.slope, spec.slope_tol);
+        row = judge_slope(row, rounds_th.value, f.slope, spec.slope_tol);
         adonis::detail::append_note(row, describe_fit(f) + " (−0.5 in γ)");
       }
       flag(row, x.size() != rings.size());
@@ -281,12 +280,10 @@ inline std::vector<RateRow> optimal_table(const OptimalTableSpec& spec, const st
         at_hi = r.graph + ", κ = " + short_number(r.kappa);
       }
     }
-    RateRow row = base;
+    RateRow row = theorem_row(theorems::decentralized_lower_bound(), base);
     row.graph = "all";
     row.problem = "quadratic:dim=5,L=κ,mu=1,zeta=1";
     row.quantity = "min over runs of time / (√κ_l (1 + 1/√γ) ln(1/ε))";
-    row.source = "Scaman et al. 2017, Thm. 2 (lower bound Ω(√κ_l (1 + τ/√γ) ln(1/ε))) (theory-rates.md §9a)";
-    row.tag = Tag::REC;
     rows.push_back(report_only(row, lo,
                                "the lower bound is worst-case over instances and its constant is [REC]: not "
                                "asserted (range " + short_number(lo) + " at " + at_lo + " to " + short_number(hi) +

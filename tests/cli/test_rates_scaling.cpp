@@ -246,25 +246,38 @@ TEST_CASE("rates: the compression table (quick): CHOCO-Gossip against the ICLR'2
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("rates: the dsgd table (quick): tuned D-(S)GD scales as 1/p; the ε-slope carries the Õ's log",
+TEST_CASE("rates: the dsgd table (quick): tuned D-(S)GD scales as 1/p; the ε-slope carries the Õ's log; "
+          "D-SGD speeds up linearly in n",
           "[cli][rates]") {
   // Finding, encoded on purpose: with the step tuned per target, the rounds to ε grow like
   // ε^−0.69 over ε = 1e-3…1e-4 on every graph, not ε^−0.5 ± 0.1 (theory-rates.md §4c(b)): the Õ
   // of Thm. 2 hides log(1/ε) (T/ln(1/ε) has slope ≈ 0.56) and the linear-phase term
-  // (L/(μp)) log(1/ε) still matters at these ε. Those rows are VIOLATED; the 1/p rows pass.
+  // (L/(μp)) log(1/ε) still matters at these ε. Those rows are VIOLATED; the 1/p rows pass, and
+  // so do case (c)'s: with gradient noise the rounds grow like 1/ε and fall like 1/n.
   const auto dir = std::filesystem::temp_directory_path() / ("adonis_rates_dsgd_" + std::to_string(::getpid()));
   int status = -1;
   std::string out;
   const auto json = rates_scaling_quick_json("dsgd", dir, status, out);
   INFO(out.substr(0, 3000));
   CHECK(status == 1);
-  int in_p = 0, in_eps = 0;
+  int in_p = 0, in_eps = 0, noise_eps = 0, noise_n = 0;
   for (const auto& row : json["rows"]) {
     CHECK(row["tag"] == "REC");
     CHECK(row["check"] == "slope");
     const std::string q = row["quantity"];
     const double s = row["measured"].get<double>();
-    if (q.find("vs 1/p") != std::string::npos) {
+    if (q.find("E f(x̄_t)") != std::string::npos) {  // (c): stochastic gradients, complete graphs
+      CHECK(row["verdict"] == "ok");
+      if (q.find("vs n") != std::string::npos) {
+        ++noise_n;
+        CHECK(row["theory"].get<double>() == -1.0);
+        CHECK(s == Approx(-1).margin(0.15));
+      } else {
+        ++noise_eps;
+        CHECK(q.find("vs 1/ε") != std::string::npos);
+        CHECK(s == Approx(1).margin(0.15));
+      }
+    } else if (q.find("vs 1/p") != std::string::npos) {
       ++in_p;
       CHECK(row["verdict"] == "ok");
       CHECK(s <= 1.25);
@@ -279,6 +292,9 @@ TEST_CASE("rates: the dsgd table (quick): tuned D-(S)GD scales as 1/p; the ε-sl
   }
   CHECK(in_p == 2);
   CHECK(in_eps == 4);
+  CHECK(noise_eps == 1);
+  CHECK(noise_n == 1);
   CHECK(slurp(dir / "dsgd_scaling.svg").find("<svg") != std::string::npos);
+  CHECK(slurp(dir / "dsgd_speedup.svg").find("<svg") != std::string::npos);
   std::filesystem::remove_all(dir);
 }

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /// @file bounds.hpp
-/// @brief The theorems as code: one function per algorithm that returns what its theorem
-///        guarantees (a per-round rate, an envelope B(t), or a predicted scaling exponent),
-///        with the spectral quantity it uses, that quantity's normalization, the source
-///        (paper, theorem, theory-rates.md section) and the confidence tag.
+/// @brief The theorems as code: one function per theorem (or per statement of a theorem) that
+///        returns what it guarantees (a per-round rate, an envelope B(t), a critical parameter,
+///        or a predicted scaling exponent), with the spectral quantity it uses, that quantity's
+///        normalization, the source (paper, theorem, theory-rates.md section), the confidence
+///        tag and the check a measurement of it gets.
 ///
 /// The tags follow theory-rates.md: [DER] derived and checked (tested for equality or as an
 /// exact inequality), [SRC] confirmed from the paper (a bound with constants is tested as ≤, a
@@ -19,33 +20,44 @@
 #include <utility>
 
 #include "adonis/core/error.hpp"
+#include "adonis/core/types.hpp"
 #include "adonis/theory/verdict.hpp"
 
 namespace adonis {
 
 /// What a theorem provides.
 enum class TheoremKind {
-  rate,      ///< a per-round (or per-event) contraction factor r: error_t ≤ C r^t (or = for [DER] exact rates)
-  envelope,  ///< an explicit bound B(t) on the error at round/time t
-  exponent,  ///< a predicted scaling exponent (big-O or recalled statements: slopes only)
+  rate,       ///< a per-round (or per-event) contraction factor r: error_t ≤ C r^t (or = for [DER] exact rates)
+  envelope,   ///< an explicit bound B(t) on the error at round/time t
+  exponent,   ///< a predicted scaling exponent (big-O or recalled statements: slopes only)
+  quantity,   ///< an exact value: a closed form, or a critical parameter (e.g. the largest stable step)
 };
 
 /// A theorem's guarantee, as code.
 struct Theorem {
-  std::string algorithm;           ///< algorithm NAME (as `adonis run` spells it)
-  std::string statement;           ///< what is guaranteed, in words
-  std::string spectral_quantity;   ///< the graph quantity it depends on, e.g. "ρ = ||W − J||₂"
-  std::string normalization;       ///< how that quantity is normalized (e.g. "Λ = L/|E|")
-  std::string source;              ///< paper, theorem, theory-rates.md section
+  std::string algorithm{};          ///< algorithm NAME (as `adonis run` spells it)
+  std::string statement{};          ///< what is guaranteed, in words
+  std::string spectral_quantity{};  ///< the graph quantity it depends on, e.g. "ρ = ||W − J||₂"
+  std::string normalization{};      ///< how that quantity is normalized (e.g. "Λ = L/|E|")
+  std::string source{};             ///< paper, theorem, theory-rates.md section
   Tag tag = Tag::REC;
   TheoremKind kind = TheoremKind::exponent;
-  double value = std::numeric_limits<double>::quiet_NaN();  ///< the rate or the predicted exponent
+  /// How a row that measures the theorem's own quantity is checked (theory-rates §12): `equal`
+  /// for [DER] exact quantities only, `bound` for proven inequalities, `slope` for big-O and
+  /// recalled exponents, `report` when nothing can be asserted (recalled constants, worst-case
+  /// lower bounds). A table may still only report a row that measures something else.
+  Check check = Check::slope;
+  double value = std::numeric_limits<double>::quiet_NaN();  ///< the rate, exact quantity or predicted exponent
   std::function<double(double)> envelope{};                 ///< B(t), for kind = envelope
 };
 
-/// A rate row pre-filled from a theorem: source ("paper; spectral quantity (normalization)")
-/// and tag; the caller's quantity text comes first.
+/// A rate row pre-filled from a theorem: source ("paper; governed by spectral quantity
+/// (normalization)") and tag; the algorithm too, unless the caller gave one.
+/// Throws InvalidArgument for a theorem that claims an equality check without the [DER] tag.
 inline RateRow theorem_row(const Theorem& th, RateRow base) {
+  if (th.check == Check::equal && th.tag != Tag::DER)
+    detail::fail("theorem_row", "theorem '", th.statement, "' (", th.source, ") is ", to_string(th.tag),
+                 ": only [DER] statements are checked for equality");
   base.algorithm = base.algorithm.empty() ? th.algorithm : base.algorithm;
   base.source = th.source;
   if (!th.spectral_quantity.empty())
@@ -56,133 +68,489 @@ inline RateRow theorem_row(const Theorem& th, RateRow base) {
 
 namespace theorems {
 
-/// Synchronous gossip X_{t+1} = W X_t: the consensus error contracts by at most ρ per round,
-/// exactly ρ along the slowest eigenvector of a symmetric W [DER] (theory-rates §1).
-inline Theorem gossip(double slem) {
-  return {"gossip", "||e_{t+1}|| ≤ ρ ||e_t||, equality on the slowest eigenvector", "ρ = ||W − J||₂",
-          "W doubly stochastic", "derived (theory-rates.md §1)", Tag::DER, TheoremKind::rate, slem, {}};
+// ---------------------------------------------------------------- spectral quantities (§11)
+
+/// A spectral quantity of a graph family (λ2(L), χ1, χ2 with Λ = L/|E|, 1 − ||W − J|| of the
+/// Metropolis W) equals its closed form `closed_form` [DER] (theory-rates §11).
+inline Theorem spectral_closed_form(double closed_form) {
+  return {.algorithm = "none",
+          .statement = "the spectral quantity equals its closed form",
+          .source = "theory-rates.md §11 (closed forms)",
+          .tag = Tag::DER,
+          .kind = TheoremKind::quantity,
+          .check = Check::equal,
+          .value = closed_form};
 }
 
-/// Chebyshev gossip: 1/T_K(c2) per outer step of K rounds, c2 = (1 + γ)/(1 − γ) [DER]
-/// (Scaman et al. 2017, Alg. 2; theory-rates §3a).
+// ---------------------------------------------------------------- gossip (§1, §2, §3)
+
+/// Synchronous gossip X_{t+1} = W X_t: ||e_{t+1}|| ≤ ρ ||e_t||, ρ = ||W − J||₂, with equality
+/// on the slowest eigenvector of a symmetric W [DER] (theory-rates §1).
+inline Theorem gossip(double slem) {
+  return {.algorithm = "gossip",
+          .statement = "||e_{t+1}|| ≤ ρ ||e_t||, equality on the slowest eigenvector",
+          .spectral_quantity = "ρ = ||W − J||₂",
+          .normalization = "W doubly stochastic",
+          .source = "derived (theory-rates.md §1)",
+          .tag = Tag::DER,
+          .kind = TheoremKind::rate,
+          .check = Check::bound,
+          .value = slem};
+}
+
+/// Chebyshev gossip: ||(I − P_K(W))(I − J)|| = 1/T_K(c2) per outer step of K rounds,
+/// c2 = (1 + γ)/(1 − γ), γ = λ2⁺(M)/λmax(M) [DER] (Scaman et al. 2017, Alg. 2; theory-rates
+/// §3a). 0 when γ > 1 − 1e-12 (one round averages exactly, as ChebyshevGossip).
 inline Theorem chebyshev_gossip(double gamma, double rounds_per_step) {
   const double c2 = (1 + gamma) / (1 - gamma);
-  return {"chebyshev-gossip", "||e|| contracts by at most 1/T_K(c2) per outer step", "γ = λ2⁺(M)/λmax(M)",
-          "M = I − W", "Scaman et al. 2017, Alg. 2; derived bound (theory-rates.md §3a)", Tag::DER, TheoremKind::rate,
-          gamma >= 1 ? 0.0 : 1 / std::cosh(rounds_per_step * std::acosh(c2)), {}};
-}
-
-/// DGD, gradient tracking, EXTRA, ADMM on a quadratic (or linearized at the fixed point): the
-/// asymptotic rate is the spectral rate of one round's Jacobian [DER] (theory-rates §4b, §6a,
-/// §6b, §7a; theory/linearized.hpp computes it).
-inline Theorem linearized(const std::string& algorithm, double spectral_rate) {
-  std::string source = algorithm == "dgd"                 ? "Yuan, Ling & Yin 2016"
-                       : algorithm == "gradient-tracking" ? "Nedić, Olshevsky & Shi 2017 (DIGing)"
-                       : algorithm == "extra"             ? "Shi, Ling, Wu & Yin 2015"
-                       : algorithm == "admm"              ? "Shi, Ling, Yuan, Wu & Yin 2014"
-                                                          : "";
-  if (source.empty()) detail::fail("theorems::linearized", "unknown algorithm '", algorithm, "'");
-  return {algorithm, "asymptotic rate = spectral rate of the round's Jacobian at the fixed point",
-          "spectrum of the block iteration matrix", "W (Metropolis) and the stacked Hessian at x*",
-          source + "; derived linearization (theory-rates.md §4b, §6, §7a)", Tag::DER, TheoremKind::rate, spectral_rate,
-          {}};
-}
-
-/// MSDA: Nesterov on the dual, every mode contracts by at most 1 − 1/√κ_d per dual step [DER]
-/// on quadratics (Scaman et al. 2017; theory-rates §9a).
-inline Theorem msda(double dual_condition) {
-  return {"msda", "rate ≤ 1 − 1/√κ_d per dual step (K Chebyshev rounds each)", "κ_d = κ_l (1 + c1^K)²/(1 − c1^K)²",
-          "c1 = (1 − √γ)/(1 + √γ), γ of M = I − W",
-          "Scaman, Bach, Bubeck, Lee & Massoulié 2017, Alg. 2 (theory-rates.md §9a)", Tag::DER, TheoremKind::rate,
-          1 - 1 / std::sqrt(dual_condition), {}};
-}
-
-/// MSDA's optimal complexity: time to ε ∝ √κ_l (1 + 1/√γ) log(1/ε) (upper bound matching the
-/// lower bound up to constants) [SRC, big-O: slope only] (theory-rates §9a).
-inline Theorem msda_complexity() {
-  return {"msda", "rounds to ε = O(√κ_l (1 + 1/√γ) log(1/ε))", "γ = λ2⁺(M)/λmax(M)", "M = I − W",
-          "Scaman et al. 2017, Thm. 2 and Cor. (theory-rates.md §9a)", Tag::SRC, TheoremKind::exponent, 1.0, {}};
-}
-
-/// CHOCO-Gossip with the ICLR'20 γ: the Lyapunov error contracts by at most 1 − ρ²δ/82 per
-/// round [SRC] (Koloskova, Lin, Stich & Jaggi, ICLR 2020; theory-rates §10).
-inline Theorem choco_gossip(double spectral_gap, double delta) {
-  return {"choco-gossip", "E[||X − X̄||² + ||X − X̂||²] contracts by 1 − ρ²δ/82 per round",
-          "ρ = 1 − ||W − J||₂ (spectral gap), δ (compression quality)", "W doubly stochastic",
-          "Koloskova, Lin, Stich & Jaggi, ICLR 2020, Thm. 1 (theory-rates.md §10)", Tag::SRC, TheoremKind::rate,
-          1 - spectral_gap * spectral_gap * delta / 82, {}};
-}
-
-/// Distributed dual averaging: T(ε) = Õ(R²G²/(ε²(1 − σ2))): iterations to ε scale like
-/// 1/(1 − σ2(P)) [REC: slope only] (Duchi, Agarwal & Wainwright 2012, Thm. 2, Cor. 2; §8).
-inline Theorem dual_averaging() {
-  return {"dual-averaging", "iterations to ε ∝ 1/(1 − σ2(P)) (up to logs)", "1 − σ2(P)", "P = I − L/(d_max + 1)",
-          "Duchi, Agarwal & Wainwright 2012, Thm. 2 and Cor. 2 (theory-rates.md §8)", Tag::REC, TheoremKind::exponent,
-          1.0, {}};
+  return {.algorithm = "chebyshev-gossip",
+          .statement = "||e|| contracts by at most 1/T_K(c2) per outer step",
+          .spectral_quantity = "γ = λ2⁺(M)/λmax(M)",
+          .normalization = "M = I − W",
+          .source = "Scaman et al. 2017, Alg. 2; derived bound 1/T_K(c2) (theory-rates.md §3a)",
+          .tag = Tag::DER,
+          .kind = TheoremKind::rate,
+          .check = Check::bound,
+          .value = gamma > 1 - 1e-12 ? 0.0 : 1 / std::cosh(rounds_per_step * std::acosh(c2))};
 }
 
 /// Randomized pairwise gossip, per communication tick: E||e_k||² ≤ λ2(W̄)^k ||e_0||² [DER]
 /// (Boyd, Ghosh, Prabhakar & Shah 2006; theory-rates §2).
 inline Theorem pairwise_gossip(double gossip_lambda2) {
-  return {"pairwise-gossip", "E||e_k||² ≤ λ2(W̄)^k ||e_0||²", "λ2(W̄)", "W̄ = I − Λ/(2R) per tick",
-          "Boyd, Ghosh, Prabhakar & Shah 2006 (theory-rates.md §2)", Tag::DER, TheoremKind::rate, gossip_lambda2, {}};
+  return {.algorithm = "pairwise-gossip",
+          .statement = "E||e_k||² ≤ λ2(W̄)^k ||e_0||²",
+          .spectral_quantity = "λ2(W̄)",
+          .normalization = "W̄ = I − Λ/(2R) per tick",
+          .source = "Boyd, Ghosh, Prabhakar & Shah 2006 (theory-rates.md §2)",
+          .tag = Tag::DER,
+          .kind = TheoremKind::rate,
+          .check = Check::bound,
+          .value = gossip_lambda2};
 }
 
 /// Randomized pairwise gossip in simulated time with edge clocks: E||e(t)||² ≤ exp(−t/(2χ1)) ||e_0||²
 /// [DER] (theory-rates §2).
 inline Theorem pairwise_gossip_time(double chi1) {
-  return {"pairwise-gossip",
-          "E||e(t)||² ≤ exp(−t/(2χ1)) ||e_0||²",
-          "χ1 = 1/λ2⁺(Λ)",
-          "Λ = Σ_e λ_e (e_i − e_j)(e_i − e_j)ᵀ",
-          "derived (theory-rates.md §2, continuous time)",
-          Tag::DER,
-          TheoremKind::envelope,
-          std::numeric_limits<double>::quiet_NaN(),
-          [chi1](double t) { return std::exp(-t / (2 * chi1)); }};
+  return {.algorithm = "pairwise-gossip",
+          .statement = "E||e(t)||² ≤ exp(−t/(2χ1)) ||e_0||²",
+          .spectral_quantity = "χ1 = 1/λ2⁺(Λ)",
+          .normalization = "Λ = Σ_e λ_e (e_i − e_j)(e_i − e_j)ᵀ",
+          .source = "derived (theory-rates.md §2, continuous time)",
+          .tag = Tag::DER,
+          .kind = TheoremKind::envelope,
+          .check = Check::bound,
+          .envelope = [chi1](double t) { return std::exp(-t / (2 * chi1)); }};
 }
 
 /// Randomized pairwise gossip, node clocks: ticks to ε ∝ 1/(1 − λ2(W̄)) (times log(1/ε)), whose
 /// exponent in n is 3 on rings, 2 on m×m tori and 1 on complete graphs [DER, from §11's closed
 /// forms] (Boyd et al. 2006; theory-rates §2).
 inline Theorem pairwise_gossip_ticks_scaling(double exponent) {
-  return {"pairwise-gossip", "ticks to ε ∝ 1/(1 − λ2(W̄)) ∝ n^" + detail::format_number(exponent, 3), "1 − λ2(W̄)",
-          "W̄ = I − L_P/(2n), node clocks", "Boyd et al. 2006; exponents from §11's closed forms (theory-rates.md §2)",
-          Tag::DER, TheoremKind::exponent, exponent, {}};
+  return {.algorithm = "pairwise-gossip",
+          .statement = "ticks to ε ∝ 1/(1 − λ2(W̄)) ∝ n^" + detail::format_number(exponent, 3),
+          .spectral_quantity = "1 − λ2(W̄)",
+          .normalization = "W̄ = I − L_P/(2n), node clocks",
+          .source = "Boyd et al. 2006; exponents from §11's closed forms (theory-rates.md §2)",
+          .tag = Tag::DER,
+          .kind = TheoremKind::exponent,
+          .check = Check::slope,
+          .value = exponent};
 }
 
 /// Plain asynchronous gossip on rings with Λ = L/|E|: time to ε ∝ χ1 ∝ n³ [DER, from §11's
 /// closed forms] (theory-rates §3b).
 inline Theorem plain_gossip_ring_scaling() {
-  return {"pairwise-gossip", "time to ε ∝ χ1 ∝ n³ on rings", "χ1", "Λ = L/|E|",
-          "derived: 1/λ2(L/n) ∝ n³ (theory-rates.md §3b)", Tag::DER, TheoremKind::exponent, 3.0, {}};
+  return {.algorithm = "pairwise-gossip",
+          .statement = "time to ε ∝ χ1 ∝ n³ on rings",
+          .spectral_quantity = "χ1",
+          .normalization = "Λ = L/|E|",
+          .source = "derived: 1/λ2(L/n) ∝ n³ (theory-rates.md §3b)",
+          .tag = Tag::DER,
+          .kind = TheoremKind::exponent,
+          .check = Check::slope,
+          .value = 3.0};
 }
 
 /// Continuized accelerated gossip: exponent ∝ 1/√(χ1χ2), ≈ n² on rings [REC: slope only]
 /// (Even et al. 2021; theory-rates §3b).
 inline Theorem continuized_gossip_ring_scaling() {
-  return {"continuized-gossip", "time to ε ∝ √(χ1χ2) ≈ n² on rings (accelerated)", "√(χ1χ2)", "Λ = L/|E|",
-          "Even, Berthier, Bach, Flammarion, Hendrikx, Gaillard, Massoulié & Taylor 2021 (theory-rates.md §3b)",
-          Tag::REC, TheoremKind::exponent, 2.0, {}};
+  return {.algorithm = "continuized-gossip",
+          .statement = "time to ε ∝ √(χ1χ2) ≈ n² on rings (accelerated)",
+          .spectral_quantity = "√(χ1χ2)",
+          .normalization = "Λ = L/|E|",
+          .source = "Even, Berthier, Bach, Flammarion, Hendrikx, Gaillard, Massoulié & Taylor 2021 (theory-rates.md §3b)",
+          .tag = Tag::REC,
+          .kind = TheoremKind::exponent,
+          .check = Check::slope,
+          .value = 2.0};
 }
+
+// ---------------------------------------------------------------- DGD, DIGing, EXTRA, ADMM (§4b, §6, §7a)
+
+/// DGD, gradient tracking, EXTRA, ADMM on a quadratic (or linearized at the fixed point): the
+/// asymptotic rate is the spectral rate r(J) of one round's Jacobian J [DER]: DGD J = W − αH
+/// (§4b), DIGing and EXTRA block Jacobians (§6a, §6b), ADMM on (X, α) (§7a); linearized.hpp.
+inline Theorem linearized(const std::string& algorithm, double spectral_rate) {
+  const std::string source =
+      algorithm == "dgd"                 ? "Yuan, Ling & Yin 2016; derived Jacobian W − αH (theory-rates.md §4b)"
+      : algorithm == "gradient-tracking" ? "Nedić, Olshevsky & Shi 2017; derived block Jacobian (theory-rates.md §6a)"
+      : algorithm == "extra"             ? "Shi, Ling, Wu & Yin 2015; derived block Jacobian (theory-rates.md §6b)"
+      : algorithm == "admm" ? "Shi, Ling, Yuan, Wu & Yin 2014; derived Jacobian of (X, α) (theory-rates.md §7a)"
+                            : "";
+  if (source.empty()) detail::fail("theorems::linearized", "unknown algorithm '", algorithm, "'");
+  return {.algorithm = algorithm,
+          .statement = "asymptotic rate = spectral rate of the round's Jacobian at the fixed point",
+          .spectral_quantity = "r(J), J the round's Jacobian",
+          .normalization = "from W and the stacked Hessian at x*",
+          .source = source,
+          .tag = Tag::DER,
+          .kind = TheoremKind::rate,
+          .check = Check::equal,
+          .value = spectral_rate};
+}
+
+/// DGD on identical quadratics f_i = (L/2)||x − b||²: the iteration matrix is W − αL·I, so DGD
+/// diverges iff α > (1 + λn(W))/L [DER] (Yuan, Ling & Yin 2016; theory-rates §4b(b)).
+inline Theorem dgd_stability_threshold(double lambda_min, double smoothness) {
+  return {.algorithm = "dgd",
+          .statement = "W − αL·I diverges iff α > (1 + λn(W))/L",
+          .spectral_quantity = "λn(W)",
+          .normalization = "smallest eigenvalue of W",
+          .source = "Yuan, Ling & Yin 2016; derived stability threshold (theory-rates.md §4b(b))",
+          .tag = Tag::DER,
+          .kind = TheoremKind::quantity,
+          .check = Check::equal,
+          .value = (1 + lambda_min) / smoothness};
+}
+
+/// DGD, Cor. 1 of Yuan, Ling & Yin: linear rate √(1 − αc2/2) to an O(α/(1 − β)) neighbourhood,
+/// β = ||W − J||₂; c2 comes from their Lemma 3 and is not available, so nothing is asserted
+/// [REC; transcript] (theory-rates §4b).
+inline Theorem dgd_corollary1() {
+  return {.algorithm = "dgd",
+          .statement = "||x_i(k) − x*|| ≤ c3^k ||x*|| + O(α/(1 − β)), c3 = √(1 − αc2/2)",
+          .spectral_quantity = "β = ||W − J||₂",
+          .normalization = "W symmetric doubly stochastic",
+          .source = "Yuan, Ling & Yin 2016, Cor. 1 [transcript] (theory-rates.md §4b)",
+          .tag = Tag::REC,
+          .kind = TheoremKind::rate,
+          .check = Check::report};
+}
+
+/// DIGing, Thm. 10 (static W: B = 1, δ = ||W − J||₂), κ̄ = L/μ̄, J₁ = 3κ̄(1 + 4√n √κ̄): for
+/// α < 1.5(1 − δ)²/(μ̄J₁), ||x(k) − 1x*ᵀ|| ≤ C λ^k with
+///   λ = √(1 − αμ̄/1.5)        if α ≤ 1.5(√(J₁² + (1 − δ²)J₁) − δJ₁)²/(μ̄J₁(J₁ + 1)²),
+///   λ = √(αμ̄J₁/1.5) + δ      otherwise
+/// [REC; transcript] (Nedić, Olshevsky & Shi 2017; theory-rates §6a).
+inline Theorem diging_rate(double alpha, double delta, double l_max, double mu_mean, Index n) {
+  const double kappa = l_max / mu_mean;
+  const double j1 = 3 * kappa * (1 + 4 * std::sqrt(static_cast<double>(n)) * std::sqrt(kappa));
+  const double root = std::sqrt(j1 * j1 + (1 - delta * delta) * j1) - delta * j1;
+  const double branch = 1.5 * root * root / (mu_mean * j1 * (j1 + 1) * (j1 + 1));
+  return {.algorithm = "gradient-tracking",
+          .statement = "||x(k) − 1x*ᵀ|| ≤ C λ^k below the step bound",
+          .spectral_quantity = "δ = ||W − J||₂",
+          .normalization = "static W: B = 1",
+          .source = "Nedić, Olshevsky & Shi 2017, Thm. 10 [transcript] (theory-rates.md §6a)",
+          .tag = Tag::REC,
+          .kind = TheoremKind::rate,
+          .check = Check::bound,
+          .value = alpha <= branch ? std::sqrt(1 - alpha * mu_mean / 1.5) : std::sqrt(alpha * mu_mean * j1 / 1.5) + delta};
+}
+
+/// DIGing, Thm. 10's step condition α < 1.5(1 − δ)²/(μ̄J₁) (static W, B = 1; J₁ as in
+/// diging_rate) [REC; transcript] (Nedić, Olshevsky & Shi 2017; theory-rates §6a).
+inline Theorem diging_step_bound(double delta, double l_max, double mu_mean, Index n) {
+  const double kappa = l_max / mu_mean;
+  const double j1 = 3 * kappa * (1 + 4 * std::sqrt(static_cast<double>(n)) * std::sqrt(kappa));
+  return {.algorithm = "gradient-tracking",
+          .statement = "a linear rate is guaranteed for α < 1.5(1 − δ)²/(μ̄J₁)",
+          .spectral_quantity = "δ = ||W − J||₂",
+          .normalization = "static W: B = 1",
+          .source = "Nedić, Olshevsky & Shi 2017, Thm. 10 [transcript] (theory-rates.md §6a)",
+          .tag = Tag::REC,
+          .kind = TheoremKind::quantity,
+          .check = Check::bound,
+          .value = 1.5 * (1 - delta) * (1 - delta) / (mu_mean * j1)};
+}
+
+/// EXTRA, Thm. 3.7: Q-linear ||z^k − z*||²_G ≥ (1 + δ)||z^{k+1} − z*||²_G; δ needs μ_g of an
+/// auxiliary function that was not transcribed, so nothing is asserted [REC; transcript of the
+/// proof] (Shi, Ling, Wu & Yin 2015; theory-rates §6b).
+inline Theorem extra_linear() {
+  return {.algorithm = "extra",
+          .statement = "||z^k − z*||²_G ≥ (1 + δ) ||z^{k+1} − z*||²_G",
+          .spectral_quantity = "λ_min(W̃), λ̃_min(W̃ − W)",
+          .normalization = "W̃ = (I + W)/2",
+          .source = "Shi, Ling, Wu & Yin 2015, Thm. 3.7 [transcript of the proof] (theory-rates.md §6b)",
+          .tag = Tag::REC,
+          .kind = TheoremKind::rate,
+          .check = Check::report};
+}
+
+/// Decentralized ADMM: ||u^k − u*||²_G ≥ (1 + δ)||u^{k+1} − u*||²_G with δ depending on κ_f and
+/// κ_G = √(λmax(D + A)/λ2(D − A)); the expression of δ is unverified [REC] (Shi, Ling, Yuan, Wu &
+/// Yin 2014; theory-rates §7a).
+inline Theorem admm_linear() {
+  return {.algorithm = "admm",
+          .statement = "||u^k − u*||²_G ≥ (1 + δ) ||u^{k+1} − u*||²_G",
+          .spectral_quantity = "κ_G = √(λmax(D + A)/λ2(D − A))",
+          .normalization = "unweighted graph",
+          .source = "Shi, Ling, Yuan, Wu & Yin 2014 (theory-rates.md §7a)",
+          .tag = Tag::REC,
+          .kind = TheoremKind::rate,
+          .check = Check::report};
+}
+
+// ---------------------------------------------------------------- D-SGD (§4c)
+
+namespace impl {
+inline Theorem dsgd(std::string statement, double exponent) {
+  return {.algorithm = "dgd",
+          .statement = std::move(statement),
+          .spectral_quantity = "p = 1 − ||W − J||₂²",
+          .normalization = "fixed symmetric W, τ = 1",
+          .source = "Koloskova, Loizou, Boreiri, Jaggi & Stich 2020, Thm. 2 (theory-rates.md §4c)",
+          .tag = Tag::REC,
+          .kind = TheoremKind::exponent,
+          .check = Check::slope,
+          .value = exponent};
+}
+}  // namespace impl
+
+/// D-SGD, μ-strongly convex, tuned constant step (Koloskova et al. 2020, Thm. 2 [REC]):
+///   T(ε) = Õ(σ̄²/(μnε) + √L(ζ̄ + σ̄√p)/(μp√ε) + (L/(μp)) log(1/ε))   (τ = 1).
+/// Case (a), ζ̄ = σ̄ = 0: T ≲ (L/(μp)) log(1/ε), exponent at most 1 in 1/p (theory-rates §4c(a)).
+inline Theorem dsgd_linear_in_p() { return impl::dsgd("ζ̄ = σ̄ = 0: rounds to ε ≲ (L/(μp)) log(1/ε)", 1.0); }
+
+/// Case (b), σ̄ = 0, bias-dominated: T ≈ √L ζ̄/(μp√ε), exponent 1/2 in 1/ε (theory-rates §4c(b)).
+inline Theorem dsgd_bias_in_eps() { return impl::dsgd("σ̄ = 0, bias-dominated: rounds to ε ∝ ζ̄/(p√ε)", 0.5); }
+
+/// Case (b): the same term, exponent 1 in 1/p (theory-rates §4c(b)).
+inline Theorem dsgd_bias_in_p() { return impl::dsgd("σ̄ = 0, bias-dominated: rounds to ε ∝ ζ̄/(p√ε)", 1.0); }
+
+/// Case (c), ζ̄ = 0, small ε: T ≈ σ̄²/(μnε), exponent 1 in 1/ε (theory-rates §4c(c)).
+inline Theorem dsgd_noise_in_eps() { return impl::dsgd("ζ̄ = 0, noise-dominated: rounds to ε ∝ σ̄²/(μnε)", 1.0); }
+
+/// Case (c): linear speed-up, exponent −1 in n (theory-rates §4c(c)).
+inline Theorem dsgd_noise_in_n() { return impl::dsgd("ζ̄ = 0, noise-dominated: rounds to ε ∝ σ̄²/(μnε)", -1.0); }
+
+// ---------------------------------------------------------------- dual averaging (§8)
+
+/// Distributed dual averaging: T(ε) = Õ(R²G²/(ε²(1 − σ2))): iterations to ε scale like
+/// 1/(1 − σ2(P)) [REC: slope only] (Duchi, Agarwal & Wainwright 2012, Thm. 2, Cor. 2; §8).
+inline Theorem dual_averaging() {
+  return {.algorithm = "dual-averaging",
+          .statement = "iterations to ε ∝ 1/(1 − σ2(P)) (up to logs)",
+          .spectral_quantity = "1 − σ2(P)",
+          .normalization = "P = I − L/(d_max + 1)",
+          .source = "Duchi, Agarwal & Wainwright 2012, Thm. 2 and Cor. 2 (theory-rates.md §8)",
+          .tag = Tag::REC,
+          .kind = TheoremKind::exponent,
+          .check = Check::slope,
+          .value = 1.0};
+}
+
+/// Dual averaging on bounded-degree expanders (1 − σ2 = Θ(1)): T(ε) stays bounded as n grows,
+/// exponent 0 in n [REC] (Duchi, Agarwal & Wainwright 2012, Cor. 2; theory-rates §8).
+inline Theorem dual_averaging_expanders() {
+  return {.algorithm = "dual-averaging",
+          .statement = "iterations to ε = O(1) in n on bounded-degree expanders",
+          .spectral_quantity = "1 − σ2(P) = Θ(1)",
+          .normalization = "P = I − L/(d_max + 1)",
+          .source = "Duchi, Agarwal & Wainwright 2012, Cor. 2 (theory-rates.md §8)",
+          .tag = Tag::REC,
+          .kind = TheoremKind::exponent,
+          .check = Check::bound,
+          .value = 0.0};
+}
+
+/// Dual averaging, Thm. 2 with α(t) = R√(1 − σ2)/(4G√t):
+///   B(T) = 8 (RG/√T) log(T√n)/√(1 − σ2(P))  bounds f(x̂_i(T)) − f*;
+/// its constants 8 and 1/4 are [REC], so B is a reference value only (Duchi, Agarwal &
+/// Wainwright 2012; theory-rates §8).
+inline Theorem dual_averaging_envelope(double r, double g, Index n, double sigma2) {
+  const double nodes = static_cast<double>(n);
+  return {.algorithm = "dual-averaging",
+          .statement = "f(x̂_i(T)) − f* ≤ 8 (RG/√T) log(T√n)/√(1 − σ2(P))",
+          .spectral_quantity = "1 − σ2(P)",
+          .normalization = "σ2(P) = ||P − J||₂",
+          .source = "Duchi, Agarwal & Wainwright 2012, Thm. 2 (theory-rates.md §8)",
+          .tag = Tag::REC,
+          .kind = TheoremKind::envelope,
+          .check = Check::report,
+          .envelope = [r, g, nodes, sigma2](double t) {
+            return 8 * r * g / std::sqrt(t) * std::log(t * std::sqrt(nodes)) / std::sqrt(1 - sigma2);
+          }};
+}
+
+// ---------------------------------------------------------------- MSDA and optimal rates (§9a)
+
+/// MSDA on quadratics: every mode contracts by at most 1 − 1/√κ_d per dual step [DER],
+/// κ_d = κ_l (1 + c1^K)²/(1 − c1^K)² (Scaman et al. 2017; theory-rates §9a).
+inline Theorem msda(double dual_condition) {
+  return {.algorithm = "msda",
+          .statement = "rate ≤ 1 − 1/√κ_d per dual step (K Chebyshev rounds each)",
+          .spectral_quantity = "κ_d = κ_l (1 + c1^K)²/(1 − c1^K)²",
+          .normalization = "c1 = (1 − √γ)/(1 + √γ), γ of M = I − W",
+          .source = "Scaman, Bach, Bubeck, Lee & Massoulié 2017, Alg. 2 (theory-rates.md §9a)",
+          .tag = Tag::DER,
+          .kind = TheoremKind::rate,
+          .check = Check::bound,
+          .value = 1 - 1 / std::sqrt(dual_condition)};
+}
+
+/// MSDA in general: Nesterov's rate 1 − 1/√κ_d bounds the dual suboptimality per dual step
+/// [SRC] (Scaman et al. 2017; theory-rates §9a).
+inline Theorem msda_dual(double dual_condition) {
+  return {.algorithm = "msda",
+          .statement = "dual suboptimality ≤ C (1 − 1/√κ_d)^t (Nesterov on the dual)",
+          .spectral_quantity = "κ_d = κ_l (1 + c1^K)²/(1 − c1^K)²",
+          .normalization = "c1 = (1 − √γ)/(1 + √γ), γ of M = I − W",
+          .source = "Scaman, Bach, Bubeck, Lee & Massoulié 2017, Alg. 2; Nesterov on the dual (theory-rates.md §9a)",
+          .tag = Tag::SRC,
+          .kind = TheoremKind::rate,
+          .check = Check::bound,
+          .value = 1 - 1 / std::sqrt(dual_condition)};
+}
+
+namespace impl {
+inline Theorem msda_scaling(std::string statement, std::string quantity, double exponent) {
+  return {.algorithm = "msda",
+          .statement = std::move(statement),
+          .spectral_quantity = std::move(quantity),
+          .normalization = "M = I − W",
+          .source = "Scaman, Bach, Bubeck, Lee & Massoulié 2017, abstract: O(√κ_l (1 + τ/√γ) ln(1/ε)) "
+                    "(theory-rates.md §9a)",
+          .tag = Tag::SRC,
+          .kind = TheoremKind::exponent,
+          .check = Check::slope,
+          .value = exponent};
+}
+}  // namespace impl
+
+/// MSDA's optimal complexity: time to ε = O(√κ_l (1 + τ/√γ) ln(1/ε)), exponent 1 in
+/// √κ_l (1 + 1/√γ) at τ = 1 [SRC, big-O: slope only] (Scaman et al. 2017, abstract; §9a).
+inline Theorem msda_complexity() {
+  return impl::msda_scaling("time to ε = O(√κ_l (1 + τ/√γ) ln(1/ε))", "γ = λ2⁺(M)/λmax(M)", 1.0);
+}
+
+/// The same bound: gradient (dual) steps to ε ∝ √κ_l, exponent 1/2 in κ_l [SRC] (§9a).
+inline Theorem msda_gradient_steps() {
+  return impl::msda_scaling("gradient steps to ε = O(√κ_l ln(1/ε))", "γ = λ2⁺(M)/λmax(M), κ_l", 0.5);
+}
+
+/// The same bound: communication rounds to ε ∝ √κ_l/√γ, exponent 1/2 in 1/γ [SRC] (§9a).
+inline Theorem msda_communication_rounds() {
+  return impl::msda_scaling("communication rounds to ε = O(√(κ_l/γ) ln(1/ε))", "γ = λ2⁺(M)/λmax(M)", 0.5);
+}
+
+/// The decentralized lower bound Ω(√κ_l (1 + τ/√γ) ln(1/ε)), worst-case over instances with a
+/// [REC] constant: never asserted (Scaman et al. 2017, Thm. 2; theory-rates §9a).
+inline Theorem decentralized_lower_bound() {
+  return {.algorithm = "msda",
+          .statement = "time to ε = Ω(√κ_l (1 + τ/√γ) ln(1/ε)) on a worst-case instance",
+          .spectral_quantity = "γ = λ2⁺(M)/λmax(M)",
+          .normalization = "M = I − W",
+          .source = "Scaman et al. 2017, Thm. 2 (lower bound Ω(√κ_l (1 + τ/√γ) ln(1/ε))) (theory-rates.md §9a)",
+          .tag = Tag::REC,
+          .kind = TheoremKind::exponent,
+          .check = Check::report,
+          .value = 1.0};
+}
+
+// ---------------------------------------------------------------- compression (§10)
+
+/// CHOCO-Gossip with the ICLR'20 γ: the Lyapunov error E[||X − X̄||² + ||X − X̂||²] contracts by
+/// at most 1 − ρ²δ/82 per round, ρ = 1 − ||W − J||₂ [SRC] (Koloskova, Lin, Stich & Jaggi, ICLR
+/// 2020; theory-rates §10).
+inline Theorem choco_gossip(double spectral_gap, double delta) {
+  return {.algorithm = "choco-gossip",
+          .statement = "E[||X − X̄||² + ||X − X̂||²] contracts by 1 − ρ²δ/82 per round",
+          .spectral_quantity = "ρ = 1 − ||W − J||₂ (spectral gap), δ (compression quality)",
+          .normalization = "W doubly stochastic",
+          .source = "Koloskova, Lin, Stich & Jaggi, ICLR 2020: rate ρ²δ/82 with the theorem's γ (theory-rates.md §10)",
+          .tag = Tag::SRC,
+          .kind = TheoremKind::rate,
+          .check = Check::bound,
+          .value = 1 - spectral_gap * spectral_gap * delta / 82};
+}
+
+namespace impl {
+inline Theorem choco_rounds(std::string statement, double exponent) {
+  Theorem th = choco_gossip(std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN());
+  th.statement = std::move(statement);
+  th.kind = TheoremKind::exponent;
+  th.check = Check::slope;
+  th.value = exponent;
+  return th;
+}
+}  // namespace impl
+
+/// CHOCO-Gossip: rounds to ε = O(log(1/ε)/(ρ²δ)), exponent (at most) 1 in 1/δ [SRC, upper
+/// bound: slope ≤] (theory-rates §10(b)).
+inline Theorem choco_gossip_rounds_delta() {
+  return impl::choco_rounds("rounds to ε = O(log(1/ε)/(ρ²δ)): exponent 1 in 1/δ", 1.0);
+}
+
+/// CHOCO-Gossip: rounds to ε = O(log(1/ε)/(ρ²δ)), exponent (at most) 2 in 1/ρ [SRC] (§10(b)).
+inline Theorem choco_gossip_rounds_gap() {
+  return impl::choco_rounds("rounds to ε = O(log(1/ε)/(ρ²δ)): exponent 2 in 1/ρ", 2.0);
+}
+
+/// CHOCO-SGD, strongly convex, decreasing steps: f(x̄_T) − f* = O(1/(nT) + 1/(Tδ²ω)²), δ the
+/// eigengap, ω the compression quality (ICML'19 notation); exponent −1 in T [SRC, big-O]
+/// (Koloskova, Stich & Jaggi, ICML 2019, abstract; theory-rates §10).
+inline Theorem choco_sgd() {
+  return {.algorithm = "choco-sgd",
+          .statement = "f(x̄_T) − f* = O(1/(nT) + 1/(T δ² ω)²) with decreasing steps",
+          .spectral_quantity = "δ = 1 − ||W − J||₂ (eigengap), ω (compression quality)",
+          .normalization = "ICML'19 notation",
+          .source = "Koloskova, Stich & Jaggi, ICML 2019 (theory-rates.md §10)",
+          .tag = Tag::SRC,
+          .kind = TheoremKind::exponent,
+          .check = Check::slope,
+          .value = -1.0};
+}
+
+// ---------------------------------------------------------------- asynchronous optimization (§9c, §9d)
 
 /// DADAO: O(n √(χ1χ2) √(L/μ) log(1/ε)) communications and O(n √(L/μ) log(1/ε)) gradients [SRC,
 /// big-O: slopes only] (Nabli & Oyallon 2023; theory-rates §9c).
 inline Theorem dadao_communications() {
-  return {"dadao", "communications to ε = O(n √(χ1χ2) √κ log(1/ε))", "√(χ1χ2)", "Λ = L/|E|",
-          "Nabli & Oyallon, ICML 2023 (theory-rates.md §9c)", Tag::SRC, TheoremKind::exponent, 1.0, {}};
+  return {.algorithm = "dadao",
+          .statement = "communications to ε = O(n √(χ1χ2) √κ log(1/ε))",
+          .spectral_quantity = "√(χ1χ2)",
+          .normalization = "Λ = L/|E|",
+          .source = "Nabli & Oyallon, ICML 2023 (theory-rates.md §9c)",
+          .tag = Tag::SRC,
+          .kind = TheoremKind::exponent,
+          .check = Check::slope,
+          .value = 1.0};
 }
 inline Theorem dadao_gradients() {
-  return {"dadao", "gradients to ε = O(n √κ log(1/ε))", "κ = L/μ", "",
-          "Nabli & Oyallon, ICML 2023 (theory-rates.md §9c)", Tag::SRC, TheoremKind::exponent, 0.5, {}};
+  return {.algorithm = "dadao",
+          .statement = "gradients to ε = O(n √κ log(1/ε))",
+          .spectral_quantity = "κ = L/μ",
+          .source = "Nabli & Oyallon, ICML 2023 (theory-rates.md §9c)",
+          .tag = Tag::SRC,
+          .kind = TheoremKind::exponent,
+          .check = Check::slope,
+          .value = 0.5};
 }
 
 /// A²CiD²: the momentum improves the graph factor from χ1 to √(χ1χ2): the speed-up over plain
 /// asynchronous gossip grows like √(χ1/χ2) (∝ n on rings) [REC: slope only] (§9d).
 inline Theorem a2cid2_speedup() {
-  return {"a2cid2", "speed-up over plain asynchronous gossip ∝ √(χ1/χ2) (∝ n on rings)", "√(χ1/χ2)",
-          "Λ = L/|E| (ACiD's code uses Λ = r(I − D⁻¹A))",
-          "Nabli, Belilovsky & Oyallon, NeurIPS 2023 (theory-rates.md §9d)", Tag::REC, TheoremKind::exponent, 1.0, {}};
+  return {.algorithm = "a2cid2",
+          .statement = "speed-up over plain asynchronous gossip ∝ √(χ1/χ2) (∝ n on rings)",
+          .spectral_quantity = "√(χ1/χ2)",
+          .normalization = "Λ = L/|E| (ACiD's code uses Λ = r(I − D⁻¹A))",
+          .source = "Nabli, Belilovsky & Oyallon, NeurIPS 2023 (theory-rates.md §9d)",
+          .tag = Tag::REC,
+          .kind = TheoremKind::exponent,
+          .check = Check::slope,
+          .value = 1.0};
 }
 
 }  // namespace theorems
