@@ -125,24 +125,50 @@ struct DsgdTuned {
   double p = 0;
 };
 
+/// What both tunings start from: the graph with Metropolis W and its spectrum, the quadratic
+/// `problem_spec` on its nodes, its solution and constants.
+struct DsgdSetup {
+  Graph g;
+  Index n;
+  SparseMatrix w;
+  adonis::detail::MixingSpectrum ms;
+  ProblemInstance inst;
+  ReferenceSolution ref;
+  ProblemConstants c;
+  DsgdSetup(const std::string& graph_spec, const std::string& problem_spec)
+      : g(make_graph(graph_spec)),
+        n(num_nodes(g)),
+        w(metropolis_weights(g)),
+        ms(adonis::detail::mixing_spectrum(w)),
+        inst(make_problem(problem_spec, n)),
+        ref(reference_solution(problem())),
+        c(problem_constants(problem(), ref.x)) {}
+  const QuadraticProblem& problem() const { return std::get<QuadraticProblem>(inst.problem); }
+  /// No target reached yet; p = 1 − ρ².
+  DsgdTuned untuned(std::size_t targets) const {
+    DsgdTuned t;
+    t.p = 1 - ms.slem * ms.slem;
+    t.hits.assign(targets, -1);
+    t.best_step.assign(targets, 0);
+    return t;
+  }
+  /// The largest step of the grid, (1 + λmin(W)) / (2 L_max).
+  double first_step() const { return (1 + ms.lambda_min) / (2 * c.L_max); }
+};
+
 /// Tunes DGD's constant step on `problem_spec` over `graph_spec` (Metropolis W) for every
 /// relative target in `eps`; `random_start` draws X_0 as `adonis run --start random --seed 0`.
 inline DsgdTuned dsgd_tuned(const std::string& graph_spec, const std::string& problem_spec,
                             const std::vector<double>& eps, bool random, int steps, Round max_rounds,
                             nlohmann::ordered_json& provenance) {
-  const Graph g = make_graph(graph_spec);
-  const Index n = num_nodes(g);
-  const SparseMatrix w = metropolis_weights(g);
-  const adonis::detail::MixingSpectrum ms = adonis::detail::mixing_spectrum(w);
-  const ProblemInstance inst = make_problem(problem_spec, n);
-  const auto& p = std::get<QuadraticProblem>(inst.problem);
-  const ReferenceSolution ref = reference_solution(p);
-  const ProblemConstants c = problem_constants(p, ref.x);
-  DsgdTuned out;
-  out.p = 1 - ms.slem * ms.slem;
-  out.hits.assign(eps.size(), -1);
-  out.best_step.assign(eps.size(), 0);
-  const double eta0 = (1 + ms.lambda_min) / (2 * c.L_max);
+  const DsgdSetup setup(graph_spec, problem_spec);
+  const Index n = setup.n;
+  const SparseMatrix& w = setup.w;
+  const QuadraticProblem& p = setup.problem();
+  const ReferenceSolution& ref = setup.ref;
+  const ProblemConstants& c = setup.c;
+  DsgdTuned out = setup.untuned(eps.size());
+  const double eta0 = setup.first_step();
   const double smallest = *std::min_element(eps.begin(), eps.end());
   for (int j = 0; j <= steps; ++j) {
     const double eta = eta0 * std::pow(2.0, -0.25 * j);
@@ -188,21 +214,16 @@ inline DsgdTuned dsgd_tuned(const std::string& graph_spec, const std::string& pr
 inline DsgdTuned dsgd_tuned_stochastic(const std::string& graph_spec, const std::string& problem_spec,
                                        const std::vector<double>& eps, int seeds, int steps, Round max_rounds,
                                        nlohmann::ordered_json& provenance) {
-  const Graph g = make_graph(graph_spec);
-  const Index n = num_nodes(g);
-  const SparseMatrix w = metropolis_weights(g);
-  const adonis::detail::MixingSpectrum ms = adonis::detail::mixing_spectrum(w);
-  const ProblemInstance inst = make_problem(problem_spec, n);
-  const auto& p = std::get<QuadraticProblem>(inst.problem);
-  const ReferenceSolution ref = reference_solution(p);
-  const ProblemConstants c = problem_constants(p, ref.x);
+  const DsgdSetup setup(graph_spec, problem_spec);
+  const Index n = setup.n;
+  const SparseMatrix& w = setup.w;
+  const QuadraticProblem& p = setup.problem();
+  const ReferenceSolution& ref = setup.ref;
+  const ProblemConstants& c = setup.c;
   auto error = [&](const Iterates<double>& x) { return global_value(p, x.colwise().mean().transpose()) - ref.f; };
-  DsgdTuned out;
-  out.p = 1 - ms.slem * ms.slem;
-  out.hits.assign(eps.size(), -1);
-  out.best_step.assign(eps.size(), 0);
+  DsgdTuned out = setup.untuned(eps.size());
   const double e0 = error(Iterates<double>::Zero(n, p.dim()));
-  const double eta0 = (1 + ms.lambda_min) / (2 * c.L_max);
+  const double eta0 = setup.first_step();
   const double smallest = *std::min_element(eps.begin(), eps.end());
   for (int j = 0; j <= steps; ++j) {
     const double eta = eta0 * std::pow(2.0, -0.25 * j);
