@@ -163,22 +163,20 @@ inline DsgdTuned dsgd_tuned(const std::string& graph_spec, const std::string& pr
                             nlohmann::ordered_json& provenance) {
   const DsgdSetup setup(graph_spec, problem_spec);
   const Index n = setup.n;
-  const SparseMatrix& w = setup.w;
   const QuadraticProblem& p = setup.problem();
-  const ReferenceSolution& ref = setup.ref;
-  const ProblemConstants& c = setup.c;
   DsgdTuned out = setup.untuned(eps.size());
   const double eta0 = setup.first_step();
   const double smallest = *std::min_element(eps.begin(), eps.end());
   for (int j = 0; j <= steps; ++j) {
     const double eta = eta0 * std::pow(2.0, -0.25 * j);
-    Dgd alg(p, StaticSequence{w}, DgdOptions{.step_size = eta});
+    Dgd alg(p, StaticSequence{setup.w}, DgdOptions{.step_size = eta});
     Iterates<double> x = random ? random_start(n, p.dim(), 0) : Iterates<double>::Zero(n, p.dim());
     std::vector<double> e;
     double e0 = 0;  // e_0 at X_0, for the observer's relative stop
     for (Index i = 0; i < n; ++i) e0 += global_value(p, x.row(i).transpose());
-    e0 = e0 / static_cast<double>(n) - ref.f;
-    alg.run(x, RunOptions{.max_rounds = max_rounds}, LocalErrorObserver<QuadraticProblem>(e, p, ref.f, smallest * e0));
+    e0 = e0 / static_cast<double>(n) - setup.ref.f;
+    alg.run(x, RunOptions{.max_rounds = max_rounds},
+            LocalErrorObserver<QuadraticProblem>(e, p, setup.ref.f, smallest * e0));
     bool improved = false;
     for (std::size_t k = 0; k < eps.size(); ++k) {
       Round hit = -1;
@@ -216,11 +214,8 @@ inline DsgdTuned dsgd_tuned_stochastic(const std::string& graph_spec, const std:
                                        nlohmann::ordered_json& provenance) {
   const DsgdSetup setup(graph_spec, problem_spec);
   const Index n = setup.n;
-  const SparseMatrix& w = setup.w;
   const QuadraticProblem& p = setup.problem();
-  const ReferenceSolution& ref = setup.ref;
-  const ProblemConstants& c = setup.c;
-  auto error = [&](const Iterates<double>& x) { return global_value(p, x.colwise().mean().transpose()) - ref.f; };
+  auto error = [&](const Iterates<double>& x) { return global_value(p, x.colwise().mean().transpose()) - setup.ref.f; };
   DsgdTuned out = setup.untuned(eps.size());
   const double e0 = error(Iterates<double>::Zero(n, p.dim()));
   const double eta0 = setup.first_step();
@@ -229,10 +224,11 @@ inline DsgdTuned dsgd_tuned_stochastic(const std::string& graph_spec, const std:
     const double eta = eta0 * std::pow(2.0, -0.25 * j);
     std::vector<Dgd<QuadraticProblem, StaticSequence>> runs;
     for (int s = 0; s < seeds; ++s)
-      runs.emplace_back(p, StaticSequence{w},
+      runs.emplace_back(p, StaticSequence{setup.w},
                         DgdOptions{.step_size = eta, .stochastic = true, .seed = static_cast<std::uint64_t>(s)});
     for (auto& r : runs) r.init(Iterates<double>::Zero(n, p.dim()));
-    const Round cap = std::min(max_rounds, static_cast<Round>(std::ceil(std::log(1 / smallest) / (eta * c.mu))) + 10);
+    const Round cap =
+        std::min(max_rounds, static_cast<Round>(std::ceil(std::log(1 / smallest) / (eta * setup.c.mu))) + 10);
     std::vector<double> hits(eps.size(), -1);
     Round t = 0;
     double mean = e0;
