@@ -120,7 +120,7 @@ TEST_CASE("Dual averaging on the median: error * sqrt(T) / log(T sqrt n) stays b
   CHECK((da.iterates() == da.averages()));  // report_averages defaults to true
 }
 
-TEST_CASE("ADMM and dual averaging are deterministic; options are validated", "[algorithm][admm][dual-averaging]") {
+TEST_CASE("ADMM and dual averaging are deterministic, options are validated", "[algorithm][admm][dual-averaging]") {
   const Index n = 8;
   const ProblemInstance inst = make_problem("median:heart_scale", n);
   const auto& p = std::get<MedianProblem>(inst.problem);

@@ -329,7 +329,7 @@ TEST_CASE("Asynchronous algorithms reject bad options and inputs, naming the fie
   CHECK_THROWS_AS(ContinuizedGossip(graph_from_edges(4, {{0, 1}, {2, 3}}), o), InvalidTopology);
 }
 
-TEST_CASE("Ring scaling of the time to E||e||² <= 1e-6 ||e0||²: continuized n^2, pairwise n^3; A2CiD2 speed-up",
+TEST_CASE("Ring scaling of the time to E||e||² <= 1e-6 ||e0||²: continuized n^2, pairwise n^3, A2CiD2 speed-up",
           "[async][continuized][a2cid2][scaling]") {
   const auto start = std::chrono::steady_clock::now();
   const int seeds = 50;  // theory-rates §3b; about 20 s at -O2 on the shared 2-core machine
@@ -439,7 +439,7 @@ TEST_CASE("Async gossip SGD applies the gradient of the model read at the node's
 
 // Hidden ([.]) measurements behind the tables of docs/algorithms/{continuized-gossip,async-sgd,
 // a2cid2}.md: `adonis_tests "[async_a_tables]"` prints them (a few seconds at -O2).
-TEST_CASE("Tables: logistic floors over seeds and steps; latency tolerance; graphs with unequal resistances",
+TEST_CASE("Tables: logistic floors over seeds and steps, latency tolerance, graphs with unequal resistances",
           "[.][async_a_tables]") {
   {
     const AsyncaLogistic s("torus:4x4");

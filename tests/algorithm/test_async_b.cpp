@@ -188,7 +188,7 @@ TEST_CASE("async-admm converges on a strongly convex quadratic (10 seeds, 1e5 ac
   WARN("async-admm quadratic ring:16, 1e5 activations: worst error over 10 seeds " << worst);
 }
 
-TEST_CASE("DADAO: same seed bit-identical, different seeds differ; observing does not change the run",
+TEST_CASE("DADAO: same seed bit-identical, different seeds differ, observing does not change the run",
           "[algorithm][dadao][async_admm][determinism]") {
   const Graph g = make_graph("ring:8");
   const QuadraticProblem p(8, QuadraticOptions{.dim = 3, .L = 5, .mu = 0.5, .zeta = 1, .seed = 3});
@@ -300,7 +300,7 @@ TEST_CASE("DADAO: communications to eps grow like sqrt(chi1 chi2), gradients lik
   }
 }
 
-TEST_CASE("DADAO over a time-varying edge set (AnySequence) converges; explicit chi1 skips the spectra",
+TEST_CASE("DADAO over a time-varying edge set (AnySequence) converges, explicit chi1 skips the spectra",
           "[algorithm][dadao]") {
   const Graph g = make_graph("ring:8");
   const QuadraticProblem p(8, QuadraticOptions{.dim = 3, .L = 5, .mu = 0.5, .zeta = 1, .seed = 3});

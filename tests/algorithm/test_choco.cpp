@@ -224,7 +224,7 @@ TEST_CASE("compressors: top-k keeps the k largest magnitudes", "[algorithm][choc
   REQUIRE(q == want);
 }
 
-TEST_CASE("compressors: random-k keeps k coordinates; the unbiased variant and QSGD have mean x",
+TEST_CASE("compressors: random-k keeps k coordinates, the unbiased variant and QSGD have mean x",
           "[algorithm][choco]") {
   const Index d = 10;
   const int draws = 40000;

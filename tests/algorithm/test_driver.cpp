@@ -25,7 +25,7 @@ struct Counter {
 };
 }  // namespace
 
-TEST_CASE("observers see every round; returning true stops; counters follow the message model", "[algorithm][driver]") {
+TEST_CASE("observers see every round, returning true stops, counters follow the message model", "[algorithm][driver]") {
   const Graph g = torus_graph(3, 4);
   Gossip gossip(StaticSequence{metropolis_weights(g)});
   Iterates<double> x = Iterates<double>::Random(12, 5);
@@ -90,7 +90,7 @@ TEST_CASE("the trace recorder: columns, schedule, target, consensus-only mode", 
   REQUIRE(avg.rows().back().consensus_error < avg.rows().front().consensus_error);
 }
 
-TEST_CASE("same seed, same trace, bit for bit; another seed, another trace", "[algorithm][determinism]") {
+TEST_CASE("same seed, same trace, bit for bit, another seed, another trace", "[algorithm][determinism]") {
   const auto inst = make_problem("quadratic:dim=4,L=2,mu=0.5,zeta=1,noise=0.5", 10);
   const auto& q = std::get<QuadraticProblem>(inst.problem);
   auto trace_of = [&](std::uint64_t seed, std::uint64_t graph_seed) {

@@ -74,7 +74,7 @@ TEST_CASE("gossip contracts by exactly rho per round along the slowest eigenvect
   }
 }
 
-TEST_CASE("gossip never contracts slower than rho from random starts; the average is kept", "[algorithm][gossip]") {
+TEST_CASE("gossip never contracts slower than rho from random starts, the average is kept", "[algorithm][gossip]") {
   for (const auto& f : gossip_fixtures) {
     INFO(f.spec);
     const Graph g = make_graph(f.spec);

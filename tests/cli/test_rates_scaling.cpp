@@ -246,7 +246,7 @@ TEST_CASE("rates: the compression table (quick): CHOCO-Gossip against the ICLR'2
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("rates: the dsgd table (quick): tuned D-(S)GD scales as 1/p; the ε-slope carries the Õ's log; "
+TEST_CASE("rates: the dsgd table (quick): tuned D-(S)GD scales as 1/p, the ε-slope carries the Õ's log, "
           "D-SGD speeds up linearly in n",
           "[cli][rates]") {
   // Finding, encoded on purpose: with the step tuned per target, the rounds to ε grow like

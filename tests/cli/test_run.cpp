@@ -31,7 +31,7 @@ TEST_CASE("run: gossip writes the trace columns of architecture.md", "[cli][run]
   std::filesystem::remove(csv);
 }
 
-TEST_CASE("run: gradient tracking and EXTRA reach 1e-10 on heart_scale logistic; DGD does not", "[cli][run]") {
+TEST_CASE("run: gradient tracking and EXTRA reach 1e-10 on heart_scale logistic, DGD does not", "[cli][run]") {
   for (const char* graph : {"ring:10", "torus:3x4"})
     for (const char* alg : {"gradient-tracking", "extra"}) {
       INFO(alg << " on " << graph);
@@ -49,7 +49,7 @@ TEST_CASE("run: gradient tracking and EXTRA reach 1e-10 on heart_scale logistic;
   CHECK(summary_value(d.out, "suboptimality") > 1e-8);  // the constant-step bias
 }
 
-TEST_CASE("run: same seed, same CSV; time-varying sequences", "[cli][run][determinism]") {
+TEST_CASE("run: same seed, same CSV, time-varying sequences", "[cli][run][determinism]") {
   const std::string a = temp_csv("a.csv"), b = temp_csv("b.csv"), c = temp_csv("c.csv");
   const std::string cmd = "run --algorithm dgd --graph torus:3x4 --sequence random-matching "
                           "--problem logistic:heart_scale:0.01 --partition dirichlet:0.5 --iterations 300 --csv ";
@@ -237,7 +237,7 @@ TEST_CASE("run: D-SGD with --batch draws minibatches from the seed", "[cli][run]
   CHECK(run_cli("run --algorithm extra --graph ring:8 --problem logistic:heart_scale:0.01 --batch 4").status == 2);
 }
 
-TEST_CASE("run: pairwise-gossip on the event engine; engine options", "[cli][run][async]") {
+TEST_CASE("run: pairwise-gossip on the event engine, engine options", "[cli][run][async]") {
   const std::string csv = temp_csv("pairwise.csv"), csv2 = temp_csv("pairwise2.csv");
   const std::string cmd = "run --algorithm pairwise-gossip --graph torus:4x4 --iterations 20000 --latency exp:0.5 "
                           "--drop 0.1 --churn 0.05:2 --seed 3 --csv ";

@@ -25,7 +25,7 @@ TEST_CASE("every mixing rule is doubly stochastic and symmetric on every family"
   REQUIRE_NOTHROW(check_mixing_matrix(expected_gossip_matrix(star_graph(6)), "test"));
 }
 
-TEST_CASE("Metropolis weights match their definition; regular graphs give I - L/(d+1)", "[graph][mixing]") {
+TEST_CASE("Metropolis weights match their definition, regular graphs give I - L/(d+1)", "[graph][mixing]") {
   const Graph g = star_graph(5);
   const SparseMatrix w = metropolis_weights(g);
   REQUIRE(w.coeff(0, 1) == Approx(1.0 / 5));

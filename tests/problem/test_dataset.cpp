@@ -87,7 +87,7 @@ TEST_CASE("labels outside {-1, +1} are rejected with file and line", "[problem][
   expect_error<ParseError>([&] { map_01_labels(copy); }, {"line 2", "0 or 1"});
 }
 
-TEST_CASE("standardize gives zero-mean unit-variance columns; intercept prepends ones", "[problem][dataset]") {
+TEST_CASE("standardize gives zero-mean unit-variance columns, intercept prepends ones", "[problem][dataset]") {
   Dataset ds = adonis::test::random_dataset(50, 4, false, 3);
   ds.A.col(2).setConstant(7.0);
   const Dataset raw = ds;

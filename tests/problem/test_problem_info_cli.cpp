@@ -51,7 +51,7 @@ TEST_CASE("problem-info: JSON keys and values agree with the library", "[problem
   CHECK(j1.at("sigma2").get<double>() == Approx(4 * j.at("sigma2").get<double>()).epsilon(1e-12));
 }
 
-TEST_CASE("problem-info on every problem family; human-readable output", "[problem][cli]") {
+TEST_CASE("problem-info on every problem family, human-readable output", "[problem][cli]") {
   const auto q = problem_info("--problem 'quadratic:dim=20,L=10,mu=0.1,zeta=1' --nodes 8 --seed 3");
   CHECK(q.at("features").get<int>() == 20);
   CHECK(q.at("L").get<double>() == Approx(10).epsilon(1e-12));

@@ -319,7 +319,7 @@ TEST_CASE("Time-varying edge sets: exchanges use only the edges of the current s
   CHECK(segments.size() > 50);
 }
 
-TEST_CASE("Same seed, same trace bit for bit; another seed, another trace", "[sim][engine]") {
+TEST_CASE("Same seed, same trace bit for bit, another seed, another trace", "[sim][engine]") {
   const Graph g = torus_graph(4, 4);
   Iterates<double> x0(16, 4);
   for (Index i = 0; i < 16; ++i)

@@ -57,7 +57,29 @@ struct RowRange {
   bool operator==(const RowRange&) const = default;
 };
 
+/// The block of worker (rank) r of p over n nodes: contiguous rows, the first n mod p workers
+/// one more (the `contiguous` partition's rule). Used by the MPI and threads backends.
+/// @throws InvalidArgument unless 0 <= r < p.
+inline RowRange block_rows(Index n, int ranks, int rank) {
+  if (ranks < 1 || rank < 0 || rank >= ranks)
+    detail::fail("block_rows", "rank must lie in [0, ", ranks, ") (got ", rank, ")");
+  const Index base = n / ranks, extra = n % ranks, r = rank;
+  const Index begin = r * base + std::min(r, extra);
+  return RowRange{begin, begin + base + (r < extra ? 1 : 0)};
+}
+
 namespace detail {
+
+/// x_i, x_j ← (x_i + x_j)/2 on two contiguous rows of length d: the product W_k X with
+/// W_k = I − ½(e_i − e_j)(e_i − e_j)ᵀ of randomized pairwise gossip (Boyd et al. 2006). The
+/// simulator (sim/async.hpp) and the threads backend (runtime/threads.hpp) share it.
+inline void pairwise_average(double* xi, double* xj, Index d) noexcept {
+  for (Index c = 0; c < d; ++c) {  // a plain loop over contiguous rows vectorizes best
+    const double mid = 0.5 * (xi[c] + xj[c]);
+    xi[c] = mid;
+    xj[c] = mid;
+  }
+}
 
 /// Rows `rows` of out = W X, row i being Σ_j W_ij x_j with x_j = source(j), summed in W's
 /// storage order (the first term assigned, the others added): a contiguous vectorized axpy per

@@ -98,15 +98,7 @@ inline void abort_job(int code) {
   if (mpi_active()) MPI_Abort(MPI_COMM_WORLD, code);
 }
 
-/// The block of rank r of p over n nodes: contiguous rows, the first n mod p ranks one more
-/// (the `contiguous` partition's rule).
-inline RowRange block_rows(Index n, int ranks, int rank) {
-  if (ranks < 1 || rank < 0 || rank >= ranks)
-    detail::fail("runtime::block_rows", "rank must lie in [0, ", ranks, ") (got ", rank, ")");
-  const Index base = n / ranks, extra = n % ranks, r = rank;
-  const Index begin = r * base + std::min(r, extra);
-  return RowRange{begin, begin + base + (r < extra ? 1 : 0)};
-}
+using adonis::block_rows;
 
 /// What one rank's exchanges cost so far (this rank's side only).
 struct ExchangeStats {

@@ -171,15 +171,9 @@ namespace detail {
 /// Δ = (x_j − x_i)/2 is computed now from the current values, posted, and applied at delivery
 /// by deliver_pairwise (both ends apply ±Δ: the network average is preserved exactly).
 inline void pairwise_exchange(Iterates<double>& x, const sim::Event& e, sim::EventEngine& engine, PayloadPool& pool) {
-  if (!engine.delayed()) {  // rows are contiguous (row-major): a plain loop vectorizes best
+  if (!engine.delayed()) {  // rows are contiguous (row-major)
     const Index d = x.cols();
-    double* xi = x.data() + e.i * d;
-    double* xj = x.data() + e.j * d;
-    for (Index c = 0; c < d; ++c) {
-      const double mid = 0.5 * (xi[c] + xj[c]);
-      xi[c] = mid;
-      xj[c] = mid;
-    }
+    pairwise_average(x.data() + e.i * d, x.data() + e.j * d, d);
     return;
   }
   const std::uint32_t token = pool.acquire();

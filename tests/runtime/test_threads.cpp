@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/// Tests of the threads backend (runtime/threads.hpp), issue 7 criterion 2 on threads. They are
+/// built twice: in adonis_tsan_tests under ThreadSanitizer (release preset, criterion 5) and in
+/// adonis_tests under ASan + UBSan (asan preset). The clocks are paced in wall time (time_unit
+/// 5e-4 s: 2000 ticks per second per unit rate, far below what an instrumented build sustains),
+/// so a run's statistics do not depend on how the machine schedules the threads.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <sstream>
+
+#include "adonis/graph/generators.hpp"
+#include "adonis/problem/constants.hpp"
+#include "adonis/problem/reference.hpp"
+#include "adonis/problem/spec.hpp"
+#include "adonis/runtime/threads.hpp"
+
+using namespace adonis;
+
+namespace {
+
+/// Network average and (1/n) Σ ||x_i − x̄||².
+struct Spread {
+  explicit Spread(const Iterates<double>& x)
+      : mean(x.colwise().mean().transpose()),
+        consensus((x.rowwise() - mean.transpose()).squaredNorm() / static_cast<double>(x.rows())) {}
+  Vector<double> mean;
+  double consensus;
+};
+
+/// x0_{ik} = sin(0.37 (i d + k)): a start with every mode excited.
+Iterates<double> sine_start(Index n, Index d) {
+  Iterates<double> x(n, d);
+  for (Index k = 0; k < x.size(); ++k) x.data()[k] = std::sin(0.37 * static_cast<double>(k));
+  return x;
+}
+
+runtime::RealAsyncOptions paced(std::int64_t events, double comm_rate, std::uint64_t seed) {
+  runtime::RealAsyncOptions o;
+  o.max_events = events;
+  o.comm_rate = comm_rate;
+  o.time_unit = 5e-4;
+  o.seed = seed;
+  return o;
+}
+
+/// logistic regression on heart_scale (λ = 0.01) split iid over 16 nodes, its solution and constants.
+struct HeartScale {
+  HeartScale()
+      : graph(torus_graph(4, 4)),
+        instance(make_problem("logistic:heart_scale:0.01", 16)),
+        problem(std::get<LogisticProblem>(instance.problem)),
+        ref(reference_solution(problem)),
+        constants(problem_constants(problem, ref.x)) {}
+  double gap(const Iterates<double>& x) const { return global_value(problem, x.colwise().mean().transpose()) - ref.f; }
+  Graph graph;
+  ProblemInstance instance;
+  const LogisticProblem& problem;
+  ReferenceSolution ref;
+  ProblemConstants constants;
+};
+
+}  // namespace
+
+TEST_CASE("threads: pairwise gossip keeps the average to 1e-12 and reaches consensus 1e-10", "[runtime][threads]") {
+  const Graph g = torus_graph(4, 4);
+  for (int workers : {2, 4}) {
+    Iterates<double> x = sine_start(16, 3);
+    const Spread before(x);
+    // 16 nodes at rate 1 each: 40000 ticks in 2500 time units (1.25 s)
+    const runtime::RealAsyncResult r = runtime::threads_run(runtime::GossipRule{}, g, x, paced(40000, 16, 7), workers);
+    const Spread after(x);
+    INFO(workers << " workers, " << r.run.counters.rounds << " events, consensus " << after.consensus);
+    CHECK(r.run.status == Status::max_rounds);
+    REQUIRE(r.workers.size() == static_cast<std::size_t>(workers));
+    CHECK((after.mean - before.mean).cwiseAbs().maxCoeff() <= 1e-12);
+    CHECK(after.consensus <= 1e-10);
+    CHECK(before.consensus > 0.1);
+    // the horizon is 40000 ticks on average: Poisson, so within 5 %
+    CHECK(std::abs(static_cast<double>(r.run.counters.rounds) - 40000) <= 2000);
+    CHECK(r.run.counters.messages == 2 * r.run.counters.rounds);
+    CHECK(r.run.counters.gradients == 0);
+  }
+}
+
+TEST_CASE("threads: asynchronous gossip SGD reduces f(x̄) − f* on heart_scale by 10³", "[runtime][threads]") {
+  const HeartScale s;
+  Iterates<double> x = Iterates<double>::Zero(16, s.problem.dim());
+  const double gap0 = s.gap(x);
+  // each node computes at rate 1 and wakes to exchange at rate 1: 150000 ticks (2.3 s)
+  const runtime::SgdRule rule(s.problem, AsyncGossipSgdOptions{.smoothness = s.constants.L_max}, 3);
+  const runtime::RealAsyncResult r = runtime::threads_run(rule, s.graph, x, paced(150000, 16, 3), 2);
+  const double gap = s.gap(x);
+  WARN("threads async SGD: f(x̄) − f* " << gap0 << " -> " << gap << " after " << r.run.counters.gradients
+                                        << " gradients, " << r.run.counters.time << " s");
+  CHECK(r.run.status == Status::max_rounds);
+  CHECK(gap <= 1e-3 * gap0);
+  CHECK(r.run.counters.gradients > 0.4 * static_cast<double>(r.run.counters.rounds));
+}
+
+TEST_CASE("threads: a worker slowed 5x does not hold the others back, and the run still converges",
+          "[runtime][threads]") {
+  const Graph g = torus_graph(4, 4);
+  runtime::RealAsyncOptions o = paced(40000, 16, 11);
+  o.slow_worker = 1;
+  o.slowdown = 5;
+  Iterates<double> x = sine_start(16, 3);
+  const Spread before(x);
+  const runtime::RealAsyncResult r = runtime::threads_run(runtime::GossipRule{}, g, x, o, 4);
+  const Spread after(x);
+  std::ostringstream counts;
+  for (const auto& w : r.workers) counts << ' ' << w.events;
+  WARN("gossip, 4 workers, worker 1 slowed 5x: events per worker" << counts.str() << ", consensus " << after.consensus);
+  CHECK((after.mean - before.mean).cwiseAbs().maxCoeff() <= 1e-12);
+  CHECK(after.consensus <= 1e-10);
+  // every worker reached the same horizon in simulated time, so the fast ones ticked as often as
+  // without a straggler: ~4/(3 + 1/5) of 40000/4 each, the slow one ~1/5 of that
+  const double horizon = o.horizon(16, false);
+  for (std::size_t w = 0; w < r.workers.size(); ++w) {
+    INFO("worker " << w);
+    CHECK(r.workers[w].clock_time >= horizon);
+    if (w != 1) CHECK(static_cast<double>(r.workers[w].events) >= 3.0 * static_cast<double>(r.workers[1].events));
+    if (w != 1) CHECK(std::abs(static_cast<double>(r.workers[w].events) - 10000) <= 600);
+  }
+  // The same with gradients. The slow worker's nodes compute 5x less often: uncompensated,
+  // asynchronous SGD drifts towards the minimizer of the rate-weighted objective Σ_i r_i f_i
+  // (reported); with the default compensation (their steps scaled by 5) it converges as fast.
+  const HeartScale s;
+  const runtime::SgdRule rule(s.problem, AsyncGossipSgdOptions{.smoothness = s.constants.L_max}, 3);
+  for (bool compensate : {false, true}) {
+    Iterates<double> y = Iterates<double>::Zero(16, s.problem.dim());
+    const double gap0 = s.gap(y);
+    runtime::RealAsyncOptions so = paced(150000, 16, 3);
+    so.slow_worker = 1;
+    so.slowdown = 5;
+    so.compensate_rates = compensate;
+    const runtime::RealAsyncResult rs = runtime::threads_run(rule, s.graph, y, so, 2);
+    const double gap = s.gap(y);
+    WARN("async SGD, worker 1 of 2 slowed 5x, " << (compensate ? "compensated" : "uncompensated") << ": events "
+                                                << rs.workers[0].events << " / " << rs.workers[1].events
+                                                << ", f(x̄) − f* " << gap0 << " -> " << gap);
+    CHECK(rs.workers[0].events >= 3 * rs.workers[1].events);
+    CHECK(std::isfinite(gap));
+    if (compensate) CHECK(gap <= 1e-3 * gap0);
+  }
+}
+
+TEST_CASE("threads: observers see snapshots and can stop the run, bad input is rejected", "[runtime][threads]") {
+  const Graph g = torus_graph(4, 4);
+  struct Stopper {
+    int calls = 0;
+    double last_time = 0;
+    bool on_round(const RoundView<runtime::SnapshotState>& v) {
+      ++calls;
+      last_time = v.counters().time;
+      return v.consensus_error() < 1e-6;
+    }
+  } stopper;
+  Iterates<double> x = sine_start(16, 2);
+  runtime::RealAsyncOptions o = paced(0, 16, 5);
+  o.duration = 30;  // the observer stops it long before
+  o.record_period = 0.01;
+  const runtime::RealAsyncResult r = runtime::threads_run(runtime::GossipRule{}, g, x, o, 2, stopper);
+  CHECK(r.run.status == Status::stopped_by_observer);
+  CHECK(stopper.calls >= 1);
+  CHECK(stopper.last_time < 10);
+  CHECK(Spread(x).consensus < 1e-5);
+
+  Iterates<double> bad = sine_start(8, 2);
+  CHECK_THROWS_AS(runtime::threads_run(runtime::GossipRule{}, g, bad, paced(100, 16, 1), 2), DimensionMismatch);
+  Iterates<double> y = sine_start(16, 2);
+  runtime::RealAsyncOptions none = paced(0, 16, 1);
+  CHECK_THROWS_WITH(runtime::threads_run(runtime::GossipRule{}, g, y, none, 2),
+                    Catch::Contains("max_events or duration"));
+  runtime::RealAsyncOptions slow = paced(100, 16, 1);
+  slow.slow_worker = 4;
+  CHECK_THROWS_WITH(runtime::threads_run(runtime::GossipRule{}, g, y, slow, 2), Catch::Contains("slow_worker"));
+  y(3, 1) = std::nan("");
+  CHECK_THROWS_WITH(runtime::threads_run(runtime::GossipRule{}, g, y, paced(100, 16, 1), 2),
+                    Catch::Contains("non-finite"));
+}
