@@ -35,13 +35,15 @@ int main(int argc, char** argv) {
   } catch (const CLI::Success& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "adonis: error: " << e.what() << " (see adonis --help)\n";
+    if (adonis::cli::launcher_rank() == 0) std::cerr << "adonis: error: " << e.what() << " (see adonis --help)\n";
     return 2;
-  } catch (const std::invalid_argument& e) {
-    std::cerr << "adonis: error: " << e.what() << '\n';
+  } catch (const std::invalid_argument& e) {  // bad input: the same on every rank under mpirun
+    if (adonis::cli::launcher_rank() == 0) std::cerr << "adonis: error: " << e.what() << '\n';
     return adonis::cli::error_exit(2);
-  } catch (const std::exception& e) {
-    std::cerr << "adonis: error: " << e.what() << '\n';
+  } catch (const std::exception& e) {  // may be one rank's own failure: every rank reports
+    const int rank = adonis::cli::launcher_rank();
+    std::cerr << "adonis: error: " << (rank > 0 ? "rank " + std::to_string(rank) + ": " : std::string()) << e.what()
+              << '\n';
     return adonis::cli::error_exit(3);
   }
   return exit_code;

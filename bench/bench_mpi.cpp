@@ -6,8 +6,9 @@
 ///
 /// One round of X <- W X, W Metropolis on the 32x32 torus (n = 1024), X n x d, d in {10, 1000},
 /// nodes in contiguous blocks of rows per rank:
-/// - halo_round_dD/library: runtime::MpiSequence::mix, which derives the row lists from W in
-///   every call, exchanges them with non-blocking messages, and computes the owned rows;
+/// - halo_round_dD/library: runtime::MpiSequence::mix, which checks W's pattern against the one
+///   it planned for (the row lists are derived once for a static W), exchanges the rows with
+///   non-blocking messages, and computes the owned rows;
 /// - halo_round_dD/hand: the row lists computed once, then per round: pack, one MPI_Sendrecv per
 ///   neighbouring rank, and the owned rows of W X from a CSR copy of W.
 /// Both sides exchange the same rows and compute the same rows; `max_abs_diff` (rank 0, after
@@ -16,6 +17,7 @@
 /// repetitions are not interleaved at random (their order must be the same on every rank); rank
 /// 0 reports, the other ranks run silently.
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <map>
 #include <string>
@@ -30,6 +32,7 @@
 #include "adonis/graph/mixing.hpp"
 #include "adonis/graph/sequence.hpp"
 #include "adonis/runtime/mpi.hpp"
+#include "adonis/runtime/mpi_async.hpp"
 #include "support/paired.hpp"
 
 namespace {
@@ -172,6 +175,41 @@ BENCHMARK(halo_library)->Name("halo_round_d10/library")->Arg(10)->Iterations(200
 BENCHMARK(halo_hand)->Name("halo_round_d10/hand")->Arg(10)->Iterations(2000)->UseRealTime();
 BENCHMARK(halo_library)->Name("halo_round_d1000/library")->Arg(1000)->Iterations(200)->UseRealTime();
 BENCHMARK(halo_hand)->Name("halo_round_d1000/hand")->Arg(1000)->Iterations(200)->UseRealTime();
+
+/// Asynchronous pairwise gossip over one-sided windows (runtime/mpi_async.hpp) on the 32x32
+/// torus, d = range(0), unpaced (time_unit 1e-12: the clocks never wait), 20000 ticks of the
+/// whole network per iteration; reports exchanges per second per rank (each exchange: two
+/// MPI_Get_accumulate, two MPI_Accumulate and their flushes). range(1) = 1 for the shared-memory
+/// window (one node), 0 for MPI_Win_allocate (the path between nodes).
+void async_exchanges(benchmark::State& state) {
+  const Index d = state.range(0);
+  const Graph g = torus_graph(32, 32);
+  runtime::RealAsyncOptions o;
+  o.comm_rate = 1024;
+  o.max_events = 20000;
+  o.time_unit = 1e-12;
+  o.shared_memory_window = state.range(1) == 1;
+  const Iterates<double> x0 = halo_iterates(1024, d);
+  double exchanges = 0, seconds = 0, drift = 0;
+  int ranks = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+  for (auto _ : state) {
+    Iterates<double> x = x0;
+    const auto t0 = std::chrono::steady_clock::now();
+    const runtime::RealAsyncResult r = runtime::mpi_async_run(runtime::GossipRule{}, g, x, o, MPI_COMM_WORLD);
+    seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    exchanges += static_cast<double>(r.run.counters.messages) / 2;
+    drift = std::max(drift, (x.colwise().mean() - x0.colwise().mean()).cwiseAbs().maxCoeff());
+    ++o.seed;
+  }
+  state.counters["exchanges_per_s_per_rank"] = exchanges / seconds / ranks;
+  state.counters["average_drift"] = drift;  // rank 0: the network average after the run
+  state.counters["ranks"] = ranks;
+}
+BENCHMARK(async_exchanges)->Name("async_gossip_d10/shared_window")->Args({10, 1})->Iterations(5)->UseRealTime();
+BENCHMARK(async_exchanges)->Name("async_gossip_d10/allocated_window")->Args({10, 0})->Iterations(5)->UseRealTime();
+BENCHMARK(async_exchanges)->Name("async_gossip_d1000/shared_window")->Args({1000, 1})->Iterations(5)->UseRealTime();
+BENCHMARK(async_exchanges)->Name("async_gossip_d1000/allocated_window")->Args({1000, 0})->Iterations(5)->UseRealTime();
 
 /// Reports nothing: the ranks other than 0 run the benchmarks in lockstep, silently.
 class SilentReporter : public benchmark::BenchmarkReporter {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <limits>
@@ -38,8 +39,10 @@
 #include "adonis/theory/fit.hpp"
 #include "adonis/theory/measure.hpp"
 #include "cli/common.hpp"
+#include "adonis/runtime/threads.hpp"
 #ifdef ADONIS_HAVE_MPI
 #include "adonis/runtime/mpi.hpp"
+#include "adonis/runtime/mpi_async.hpp"
 #endif
 
 namespace adonis::cli {
@@ -95,6 +98,51 @@ inline bool mpi_capable(const std::string& name) {
          name == "dual-averaging";
 }
 
+/// The asynchronous algorithms the real backends (`--backend threads`, and `mpi` with one-sided
+/// communication) run.
+inline bool real_async_capable(const std::string& name) { return name == "pairwise-gossip" || name == "async-sgd"; }
+
+/// The options of the real asynchronous backends (threads, mpi).
+struct RealArgs {
+  int workers = 0;
+  double duration = 0, time_unit = 1e-4, record_period = 0;
+  std::string slowdown;
+  /// The runtime options; `events` is the event budget (0: --duration only).
+  runtime::RealAsyncOptions options(const EngineArgs& engine, std::int64_t events, std::uint64_t seed) const {
+    runtime::RealAsyncOptions o;
+    o.compute_rate = engine.compute_rate;
+    o.comm_rate = engine.comm_rate;
+    o.max_events = events;
+    o.duration = duration;
+    o.time_unit = time_unit;
+    o.record_period = record_period;
+    o.seed = seed;
+    if (!slowdown.empty()) o.parse_slowdown(slowdown);
+    o.validate();
+    return o;
+  }
+  /// " workers=P worker_events=a,b,... worker_gradients=... worker_seconds=..." for the summary.
+  static std::string summary(const runtime::RealAsyncResult& r) {
+    std::string events, gradients, seconds;
+    for (const auto& w : r.workers) {
+      const char* sep = events.empty() ? "" : ",";
+      events += sep + std::to_string(w.events);
+      gradients += sep + std::to_string(w.gradients);
+      seconds += sep + fmt(w.seconds, 4);
+    }
+    return " workers=" + std::to_string(r.workers.size()) + " worker_events=" + events +
+           " worker_gradients=" + gradients + " worker_seconds=" + seconds;
+  }
+};
+
+/// The rank an MPI launcher gave this process (Open MPI, PMIx, PMI), 0 without a launcher. It is
+/// known before MPI_Init: input errors, which every rank detects alike, are printed by rank 0 only.
+inline int launcher_rank() {
+  for (const char* name : {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK"})
+    if (const char* r = std::getenv(name); r != nullptr && *r != '\0') return std::atoi(r);
+  return 0;
+}
+
 /// Ends the program after an error: under MPI, the whole job (a rank that leaves alone would
 /// leave the others waiting), else a plain return of `code`.
 inline int error_exit(int code) {
@@ -142,6 +190,7 @@ inline void add_run(CLI::App& app) {
     Index dim = 10, batch = 0;
     double target = 0, rho = 1;
     EngineArgs engine;
+    RealArgs real;
   };
   auto args = std::make_shared<Args>();
   auto* sub = app.add_subcommand("run", "Run one algorithm and record its trace");
@@ -155,8 +204,11 @@ inline void add_run(CLI::App& app) {
                   "static | random-matching | random-edge | b-connected:B | markov:FAIL:RECOVER | one-peer-exponential")
       ->capture_default_str();
   sub->add_option("--partition", args->partition, "iid | contiguous | sorted | dirichlet:ALPHA")->capture_default_str();
-  sub->add_option("--iterations", args->iterations, "rounds (synchronous) or events (asynchronous)")
-      ->capture_default_str();
+  auto* iterations_option =
+      sub->add_option("--iterations", args->iterations,
+                      "rounds (synchronous) or events (asynchronous; with --backend threads|mpi the clocks stop at "
+                      "the horizon N / total rate)")
+          ->capture_default_str();
   sub->add_option("--seed", args->seed, "seed of X_0, the partition and random sequences")->capture_default_str();
   sub->add_option("--dim", args->dim, "dimension of the averaged vectors (averaging algorithms)")->capture_default_str();
   sub->add_option("--step", args->step,
@@ -206,11 +258,26 @@ inline void add_run(CLI::App& app) {
   sub->add_option("--target", args->target, "stop once f(x̄) − f* <= target");
   sub->add_option("--csv", args->csv, "write the trace to FILE");
   sub->add_option("--backend", args->backend,
-                  "sim (one process) | mpi (under mpirun: each rank owns a block of nodes; gossip, dgd, "
-                  "gradient-tracking, extra, admm, dual-averaging; rank 0 writes the summary and the trace, with a "
-                  "wall_clock column)")
+                  "sim (one process, simulated time) | threads (pairwise-gossip, async-sgd: one thread per worker) | "
+                  "mpi (under mpirun, each rank owns a block of nodes: gossip, dgd, gradient-tracking, extra, admm, "
+                  "dual-averaging synchronously; pairwise-gossip, async-sgd with one-sided communication); rank 0 "
+                  "writes the summary and the trace, with a wall_clock column")
       ->capture_default_str();
-  sub->callback([args, rho_option, compressor_option, engine_options, every_option] {
+  std::vector<CLI::Option*> real_options{
+      sub->add_option("--workers", args->real.workers, "threads backend: number of workers (default: one per core)"),
+      sub->add_option("--duration", args->real.duration,
+                      "threads/mpi asynchronous runs: wall-clock budget in seconds (without --iterations, the only "
+                      "budget)"),
+      sub->add_option("--time-unit", args->real.time_unit,
+                      "threads/mpi asynchronous runs: wall seconds per unit of simulated time (clocks of rate 1 tick "
+                      "1/UNIT times per second)")
+          ->capture_default_str(),
+      sub->add_option("--slowdown", args->real.slowdown,
+                      "threads/mpi asynchronous runs: RANK:FACTOR, worker (rank) RANK's clocks tick FACTOR times "
+                      "slower (a straggler; its gradient steps are scaled by FACTOR)"),
+      sub->add_option("--record-period", args->real.record_period,
+                      "threads/mpi asynchronous runs: seconds between two trace snapshots (default: 1/50 of the run)")};
+  sub->callback([args, rho_option, compressor_option, engine_options, every_option, iterations_option, real_options] {
     auto& a = *args;
     const bool async = is_async_algorithm(a.algorithm);
     const bool comm_rate_given = engine_options[1]->count() > 0;
@@ -243,12 +310,36 @@ inline void add_run(CLI::App& app) {
       if (!(gamma > 0 && gamma <= 1)) throw InvalidArgument("run: --gamma must lie in (0, 1] (got " + a.gamma + ")");
     }
     const bool theory = a.step == "theory";
-    if (a.backend != "sim" && a.backend != "mpi")
-      throw InvalidArgument("run: --backend must be sim or mpi (got '" + a.backend + "')");
+    if (a.backend != "sim" && a.backend != "mpi" && a.backend != "threads")
+      throw InvalidArgument("run: --backend must be sim, threads or mpi (got '" + a.backend + "')");
     const bool mpi = a.backend == "mpi";
-    if (mpi && !mpi_capable(a.algorithm))
-      throw InvalidArgument("run: --backend mpi runs gossip, dgd, gradient-tracking, extra, admm and dual-averaging "
-                            "(got '" + a.algorithm + "')");
+    // pairwise-gossip and async-sgd on real threads or ranks (runtime/threads.hpp, mpi_async.hpp)
+    const bool real = a.backend != "sim" && real_async_capable(a.algorithm);
+    if (a.backend == "threads" && !real)
+      throw InvalidArgument("run: --backend threads runs pairwise-gossip and async-sgd (got '" + a.algorithm + "')");
+    if (mpi && !real && !mpi_capable(a.algorithm))
+      throw InvalidArgument("run: --backend mpi runs gossip, dgd, gradient-tracking, extra, admm, dual-averaging, "
+                            "pairwise-gossip and async-sgd (got '" + a.algorithm + "')");
+    for (const CLI::Option* o : real_options)
+      if (o->count() > 0 && !real)
+        throw InvalidArgument("run: " + o->get_name() + " is an option of pairwise-gossip and async-sgd under --backend "
+                              "threads or mpi");
+    if (real_options[0]->count() > 0 && mpi)
+      throw InvalidArgument("run: --workers is an option of --backend threads (under MPI, the ranks are the workers)");
+    if (real) {
+      for (std::size_t k = 2; k < engine_options.size(); ++k)  // --clock, --latency, --drop, --churn, --segment
+        if (engine_options[k]->count() > 0)
+          throw InvalidArgument("run: " + engine_options[k]->get_name() + " is an option of the simulator, not of --backend " +
+                                a.backend + " (its latencies and failures are real)");
+      if (a.sequence != "static")
+        throw InvalidArgument("run: --backend " + a.backend + " runs " + a.algorithm + " over a static graph (got --sequence '" +
+                              a.sequence + "')");
+      if (every_option->count() > 0)
+        throw InvalidArgument("run: --every is an option of the simulator; --backend " + a.backend +
+                              " records a snapshot every --record-period seconds");
+      if (a.real.workers < 0)
+        throw InvalidArgument("run: --workers must be >= 0 (got " + std::to_string(a.real.workers) + ")");
+    }
 #ifdef ADONIS_HAVE_MPI
     std::optional<runtime::MpiSession> session;
     if (mpi) session.emplace();
@@ -273,11 +364,26 @@ inline void add_run(CLI::App& app) {
     }
     const Graph g = make_graph(a.graph);
     const Index n = num_nodes(g);
-    if (async && every_option->count() == 0) a.every = std::max<Round>(1, n);
+    if (async && every_option->count() == 0) a.every = real ? 1 : std::max<Round>(1, n);
     const sim::EngineOptions engine = a.engine.options(a.seed);
     const RunOptions run_options{.max_rounds = a.iterations};
     RunResult result;
-    TraceOptions trace_options{.every = a.every, .target = a.target, .wall_clock = mpi};
+    TraceOptions trace_options{.every = a.every, .target = a.target, .wall_clock = mpi || real};
+    // the real backends' event budget: --iterations, unless only --duration was given
+    const std::int64_t real_events = a.real.duration > 0 && iterations_option->count() == 0 ? 0 : a.iterations;
+    std::string worker_summary;  // per-worker counts of the real backends
+    // adonis::runtime::threads_run or mpi_async_run, for pairwise-gossip and async-sgd
+    auto execute_real = [&](const auto& rule, Iterates<double>& x, auto&... observers) -> RunResult {
+      const runtime::RealAsyncOptions o = a.real.options(a.engine, real_events, a.seed);
+      runtime::RealAsyncResult r;
+#ifdef ADONIS_HAVE_MPI
+      if (mpi) r = runtime::mpi_async_run(rule, g, x, o, MPI_COMM_WORLD, observers...);
+      else
+#endif
+      r = runtime::threads_run(rule, g, x, o, a.real.workers, observers...);
+      worker_summary = RealArgs::summary(r);
+      return r.run;
+    };
     Measurements meas;          // always recorded (cheap); printed with --measure
     std::string measured;       // " key=value" pairs of --measure
     auto measure_rate = [&] {  // the linearly convergent optimizers (only for --measure)
@@ -316,7 +422,7 @@ inline void add_run(CLI::App& app) {
                 << " gradients=" << result.counters.gradients << " messages=" << result.counters.messages
                 << " bytes=" << result.counters.bytes << " suboptimality=" << fmt(last.suboptimality)
                 << " consensus_error=" << fmt(last.consensus_error) << " distance_to_opt=" << fmt(last.distance_to_opt)
-                << (a.measure ? measured : std::string()) << '\n';
+                << (a.measure ? measured : std::string()) << worker_summary << '\n';
       if (!a.csv.empty()) {
         std::ofstream out(a.csv);
         if (!out) throw InvalidArgument("run: cannot write --csv file '" + a.csv + "'");
@@ -364,7 +470,9 @@ inline void add_run(CLI::App& app) {
           result = run(alg, x, run_options, trace);
         }
       } else if (a.algorithm == "pairwise-gossip") {
-        if (a.sequence == "static") {
+        if (real) {
+          result = execute_real(runtime::GossipRule{}, x, trace);
+        } else if (a.sequence == "static") {
           PairwiseGossip alg(g, engine);
           result = run(alg, x, run_options, trace);
         } else {
@@ -469,7 +577,9 @@ inline void add_run(CLI::App& app) {
           } else if (a.algorithm == "async-sgd") {
             if (step == 0) need_smooth();
             const AsyncGossipSgdOptions o{.step_size = step, .smoothness = smoothness, .stochastic = a.batch > 0};
-            if (a.sequence == "static") {
+            if (real) {
+              result = execute_real(runtime::SgdRule(p, o, a.seed), x, trace);
+            } else if (a.sequence == "static") {
               AsyncGossipSgd alg(p, g, engine, o);
               result = run(alg, x, run_options, trace);
             } else {

@@ -159,7 +159,7 @@ TEST_CASE("mpi: the target stops every rank in the simulator's round", "[cli][mp
 }
 
 TEST_CASE("mpi: invalid backends and algorithms give one line and a non-zero exit", "[cli][mpi][errors]") {
-  for (const char* args : {"run --backend mpi --algorithm pairwise-gossip --graph ring:8",
+  for (const char* args : {"run --backend mpi --algorithm continuized-gossip --graph ring:8",
                            "run --backend mpi --algorithm msda --graph ring:8 --problem logistic:heart_scale:0.01",
                            "run --backend gpu --algorithm gossip --graph ring:8"}) {
     INFO(args);
@@ -170,13 +170,100 @@ TEST_CASE("mpi: invalid backends and algorithms give one line and a non-zero exi
   }
 }
 
+namespace {
+/// The comma-separated per-worker counts of the summary ("worker_events=a,b,c").
+std::vector<double> summary_list(const std::string& out, const std::string& key) {
+  std::vector<double> values;
+  const auto pos = out.find(" " + key + "=");
+  if (pos == std::string::npos) return values;
+  std::istringstream in(out.substr(pos + key.size() + 2));
+  std::string token;
+  std::getline(in, token, ' ');
+  std::istringstream items(token);
+  while (std::getline(items, token, ',')) values.push_back(std::stod(token));
+  return values;
+}
+/// The paced clocks of the asynchronous tests: each of the 16 nodes of torus:4x4 wakes to
+/// exchange at rate 1 (--comm-rate 16), 2000 times per second per unit rate (--time-unit 5e-4,
+/// far below what a rank sustains under ASan).
+const std::string kPaced = " --graph torus:4x4 --comm-rate 16 --time-unit 5e-4 --seed 7";
+}  // namespace
+
+TEST_CASE("mpi: asynchronous pairwise gossip over one-sided windows keeps the average and reaches consensus",
+          "[cli][mpi][async]") {
+  for (int ranks : {2, 4}) {
+    INFO(ranks << " ranks");
+    const auto m = run_mpi(ranks, "run --backend mpi --algorithm pairwise-gossip --dim 3 --iterations 40000" + kPaced);
+    INFO(m.out << m.err);
+    REQUIRE(m.status == 0);
+    CHECK(summary_value(m.out, "distance_to_opt") <= 1e-12);  // ||x̄_T − x̄_0||: exchanges cancel exactly
+    CHECK(summary_value(m.out, "consensus_error") <= 1e-10);
+    CHECK(summary_value(m.out, "messages") == 2 * summary_value(m.out, "rounds"));
+    CHECK(summary_list(m.out, "worker_events").size() == static_cast<std::size_t>(ranks));
+    CHECK(std::abs(summary_value(m.out, "rounds") - 40000) <= 2000);  // the horizon: 40000 ticks on average
+  }
+}
+
+TEST_CASE("mpi: asynchronous gossip SGD on heart_scale reduces f(x̄) − f* by 10³, also with a rank slowed 5x",
+          "[cli][mpi][async]") {
+  const std::string csv = mpi_csv_path("async_sgd.csv");
+  const std::string args = "run --backend mpi --algorithm async-sgd --problem logistic:heart_scale:0.01 "
+                           "--iterations 150000 --csv " + csv + kPaced;
+  for (const std::string extra : {"", " --slowdown 1:5"}) {
+    INFO(extra);
+    const auto m = run_mpi(2, args + extra);
+    INFO(m.out << m.err);
+    REQUIRE(m.status == 0);
+    const auto rows = mpi_csv_rows(csv);
+    REQUIRE(rows.size() >= 3);
+    const double gap0 = rows.front()[5], gap = summary_value(m.out, "suboptimality");
+    WARN("mpi async SGD" << extra << ": f(x̄) − f* " << gap0 << " -> " << gap << ", events per rank "
+                         << summary_list(m.out, "worker_events")[0] << " / " << summary_list(m.out, "worker_events")[1]);
+    CHECK(gap <= 1e-3 * gap0);
+    CHECK(rows.front().size() == 10);  // the trace's nine columns and wall_clock
+    CHECK(rows.back()[9] >= rows.front()[9]);
+    const auto events = summary_list(m.out, "worker_events");
+    REQUIRE(events.size() == 2);
+    // the slowed rank ticks 5x less often, the other as often as without it: it did not wait
+    if (!extra.empty()) CHECK(events[0] >= 3 * events[1]);
+    else CHECK(events[0] <= 1.2 * events[1]);
+  }
+  std::filesystem::remove(csv);
+}
+
+TEST_CASE("mpi: with a rank slowed 5x, pairwise gossip still converges and the others do not wait",
+          "[cli][mpi][async]") {
+  const auto m = run_mpi(4, "run --backend mpi --algorithm pairwise-gossip --dim 3 --iterations 40000 --slowdown 1:5" + kPaced);
+  INFO(m.out << m.err);
+  REQUIRE(m.status == 0);
+  const auto events = summary_list(m.out, "worker_events");
+  REQUIRE(events.size() == 4);
+  WARN("mpi pairwise gossip, rank 1 of 4 slowed 5x: events per rank " << events[0] << ' ' << events[1] << ' '
+                                                                       << events[2] << ' ' << events[3]);
+  CHECK(summary_value(m.out, "distance_to_opt") <= 1e-12);
+  CHECK(summary_value(m.out, "consensus_error") <= 1e-10);
+  // every rank reaches the same horizon: the fast ones tick 10000 times on average, as without
+  // a straggler (Poisson: ±3 %), the slow one a fifth of that
+  for (int r : {0, 2, 3}) {
+    CHECK(std::abs(events[static_cast<std::size_t>(r)] - 10000) <= 600);
+    CHECK(events[static_cast<std::size_t>(r)] >= 3 * events[1]);
+  }
+}
+
 TEST_CASE("mpi: a rank killed mid-run ends the job with an error, no hang", "[cli][mpi][errors]") {
   // one rank is killed (SIGKILL) after 2 s of a run that would take minutes; the launcher must
   // end the other rank and fail within a bounded time (timeout 60 s would report 124).
+  // Both kinds of run: synchronous rounds (two-sided messages) and asynchronous pairwise gossip
+  // (one-sided windows, where the survivor keeps accessing the dead rank's window).
+  const bool async = GENERATE(false, true);
+  INFO((async ? "asynchronous pairwise gossip" : "synchronous gossip"));
   const std::string marker = mpi_csv_path("killed.csv");
+  const std::string run_args = async ? " run --backend mpi --algorithm pairwise-gossip --graph ring:400 --dim 20 "
+                                       "--comm-rate 400 --duration 600 --csv "
+                                     : " run --backend mpi --algorithm gossip --graph ring:4000 --dim 200 "
+                                       "--iterations 100000000 --every 1000000 --csv ";
   const std::string launch = std::string(kRankEnvironment) + "timeout 60 " + mpirun_prefix(2) + " " + ADONIS_CLI_PATH +
-                             " run --backend mpi --algorithm gossip --graph ring:4000 --dim 200 --iterations 100000000 "
-                             "--every 1000000 --csv " + marker;
+                             run_args + marker;
   const std::string err = mpi_csv_path("killed.err");
   // timeout's child is mpirun, whose children are the ranks: kill the newest one
   const std::string script = "(" + launch + " >/dev/null 2>" + err + " & pid=$!; sleep 2; " +

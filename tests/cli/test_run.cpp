@@ -2,6 +2,7 @@
 /// `adonis run`, through the built program.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <sstream>
 
@@ -305,4 +306,47 @@ TEST_CASE("run: the asynchronous optimizers on heart_scale logistic", "[cli][run
   }
   CHECK(run_cli("run --algorithm async-admm --graph ring:8 --problem logistic:heart_scale:0.01 --step 1").status != 0);
   CHECK(run_cli("run --algorithm async-sgd --graph ring:8 --problem logistic:heart_scale:0.01 --step theory").status != 0);
+}
+
+TEST_CASE("run --backend threads: pairwise gossip and async SGD on real threads, paced clocks", "[cli][run][threads]") {
+  const std::string paced = " --graph torus:4x4 --comm-rate 16 --time-unit 5e-4 --seed 7 --workers 2";
+  const std::string csv = temp_csv("threads.csv");
+  const auto g = run_cli("run --backend threads --algorithm pairwise-gossip --dim 3 --iterations 40000 --csv " + csv + paced);
+  INFO(g.out << g.err);
+  REQUIRE(g.status == 0);
+  CHECK(summary_value(g.out, "distance_to_opt") <= 1e-12);  // ||x̄_T − x̄_0||
+  CHECK(summary_value(g.out, "consensus_error") <= 1e-10);
+  CHECK(g.out.find(" workers=2 worker_events=") != std::string::npos);
+  // time is wall time: 40000 ticks at total rate 16 and 5e-4 s per unit take about 1.25 s
+  CHECK(summary_value(g.out, "time") >= 1.2);
+  const std::string text = slurp(csv);
+  CHECK(text.rfind("round,time,gradients,messages,bytes,suboptimality,consensus_error,distance_to_opt,"
+                   "worst_suboptimality,wall_clock\n", 0) == 0);
+  CHECK(std::count(text.begin(), text.end(), '\n') >= 10);  // a snapshot every 1/50 of the run
+  std::filesystem::remove(csv);
+  const auto s = run_cli("run --backend threads --algorithm async-sgd --problem logistic:heart_scale:0.01 "
+                         "--iterations 150000 --slowdown 1:5" + paced);
+  INFO(s.out << s.err);
+  REQUIRE(s.status == 0);
+  CHECK(s.out.find("status=max_rounds") != std::string::npos);
+  CHECK(summary_value(s.out, "suboptimality") <= 1e-3 * 0.31);  // f(0) − f* = 0.3137 (heart_scale, λ = 0.01, --seed 7)
+  // --duration alone is a wall-clock budget
+  const auto d = run_cli("run --backend threads --algorithm pairwise-gossip --duration 0.5" + paced);
+  REQUIRE(d.status == 0);
+  CHECK(summary_value(d.out, "time") == Approx(0.5).margin(0.2));
+  // errors name the option and the value
+  for (const char* args : {"run --backend threads --algorithm gossip --graph ring:8",
+                           "run --backend threads --algorithm pairwise-gossip --graph ring:8 --latency 1",
+                           "run --backend threads --algorithm pairwise-gossip --graph ring:8 --sequence random-matching",
+                           "run --backend threads --algorithm pairwise-gossip --graph ring:8 --slowdown 1",
+                           "run --backend threads --algorithm pairwise-gossip --graph ring:8 --slowdown 9:2",
+                           "run --backend threads --algorithm pairwise-gossip --graph ring:8 --time-unit 0",
+                           "run --backend threads --algorithm pairwise-gossip --graph ring:8 --every 4",
+                           "run --algorithm pairwise-gossip --graph ring:8 --workers 2"}) {
+    INFO(args);
+    const auto r = run_cli(args);
+    CHECK(r.status == 2);
+    CHECK(r.err.rfind("adonis: error: ", 0) == 0);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  }
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/// Tests of the threads backend (runtime/threads.hpp), issue 7 criterion 2 on threads. They are
-/// built twice: in adonis_tsan_tests under ThreadSanitizer (release preset, criterion 5) and in
-/// adonis_tests under ASan + UBSan (asan preset). The clocks are paced in wall time (time_unit
+/// Tests of the threads backend (runtime/threads.hpp), issue 7 criterion 2 on threads, built
+/// into adonis_tsan_tests under ThreadSanitizer (plain builds; criterion 5). The CLI's threads
+/// tests (tests/cli/test_run.cpp) run in both presets. The clocks are paced in wall time (time_unit
 /// 5e-4 s: 2000 ticks per second per unit rate, far below what an instrumented build sustains),
 /// so a run's statistics do not depend on how the machine schedules the threads.
 #include <catch2/catch.hpp>

@@ -8,7 +8,7 @@
 ///   consensus_error     (1/n) Σ_i ||x_i − x̄||²
 ///   distance_to_opt     ||x̄ − x*||
 ///   worst_suboptimality max_i f(x_i) − f*   (the worst node's own iterate)
-///   wall_clock          seconds since the start (only with TraceOptions::wall_clock: MPI runs)
+///   wall_clock          seconds since the start (only with TraceOptions::wall_clock: MPI, threads)
 /// Without a problem (pure averaging), suboptimality columns are NaN and distance_to_opt is
 /// ||x̄_t − x̄_0||, which exact averaging keeps at 0.
 #pragma once

@@ -106,6 +106,7 @@ struct ExchangeStats {
   std::int64_t messages_sent = 0;  ///< point-to-point messages sent
   std::int64_t rows_sent = 0;      ///< rows x_j sent
   std::int64_t bytes_sent = 0;     ///< 8 d bytes per row
+  std::int64_t plans = 0;          ///< row lists derived from W (once per distinct sparsity pattern)
 };
 
 /// A GraphSequence partitioned over the ranks of a communicator (a PartitionedSequence).
@@ -212,6 +213,7 @@ class MpiSequence {
     std::vector<Peer> send, recv;      // per peer rank
     std::vector<MPI_Request> requests;
     std::vector<const double*> where;
+    std::vector<SparseMatrix::StorageIndex> planned_outer, planned_inner;  // pattern of the last plan
     ExchangeStats stats;
     State() = default;
     State(const State&) = delete;
@@ -237,8 +239,24 @@ class MpiSequence {
     std::sort(nodes.begin(), nodes.end());
   }
   // Both sides derive the same lists from W: what my rows need from r, what r's rows need from me.
+  // The lists depend only on W's sparsity pattern: they are rebuilt only when the pattern
+  // differs from the previous product's (a static W plans once; comparing the index arrays
+  // costs O(nnz) integer compares, far less than planning).
   void plan(const SparseMatrix& w) {
     State& s = *m_state;
+    const auto nnz = static_cast<std::size_t>(w.nonZeros());
+    const auto outer = static_cast<std::size_t>(w.outerSize()) + 1;
+    if (w.isCompressed() && s.planned_inner.size() == nnz && s.planned_outer.size() == outer &&
+        std::equal(w.outerIndexPtr(), w.outerIndexPtr() + outer, s.planned_outer.begin()) &&
+        std::equal(w.innerIndexPtr(), w.innerIndexPtr() + nnz, s.planned_inner.begin()))
+      return;
+    s.planned_outer.clear();
+    s.planned_inner.clear();
+    if (w.isCompressed()) {
+      s.planned_outer.assign(w.outerIndexPtr(), w.outerIndexPtr() + outer);
+      s.planned_inner.assign(w.innerIndexPtr(), w.innerIndexPtr() + nnz);
+    }
+    ++s.stats.plans;
     for (int r = 0; r < s.size; ++r) {
       if (r == s.rank) {
         s.recv[static_cast<std::size_t>(r)].nodes.clear();
