@@ -404,10 +404,7 @@ inline void add_run(CLI::App& app) {
     auto execute = [&](auto& alg, Iterates<double>& x, auto&&... observers) -> RunResult {
 #ifdef ADONIS_HAVE_MPI
       if (mpi) {
-        int size = 1, rank = 0;
-        MPI_Comm_size(MPI_COMM_WORLD, &size);
-        MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-        return runtime::mpi_run(alg, x, run_options, MPI_COMM_WORLD, runtime::block_rows(n, size, rank),
+        return runtime::mpi_run(alg, x, run_options, MPI_COMM_WORLD, block_rows(n, session->size(), session->rank()),
                                 a.target > 0 || a.measure ? 1 : a.every, observers...);
       }
 #endif

@@ -4,8 +4,8 @@
 ///
 /// Not included here, because they need the compiled Boost.Graph library (link
 /// `adonis::io`): adonis/graph/readers.hpp (GraphML, DOT) and adonis/graph/spec.hpp (the
-/// command line's graph SPEC grammar, which reads files). Nor adonis/runtime/mpi.hpp, which
-/// needs MPI (link `adonis::mpi`).
+/// command line's graph SPEC grammar, which reads files). Nor adonis/runtime/mpi.hpp and
+/// adonis/runtime/mpi_async.hpp, which need MPI (link `adonis::mpi`).
 #pragma once
 
 #include "adonis/version.hpp"
@@ -57,6 +57,8 @@
 #include "adonis/algorithm/pairwise_gossip.hpp"
 #include "adonis/sim/async.hpp"
 #include "adonis/sim/engine.hpp"
+#include "adonis/runtime/async.hpp"
+#include "adonis/runtime/threads.hpp"
 #include "adonis/theory/async_measure.hpp"
 #include "adonis/theory/bounds.hpp"
 #include "adonis/theory/fit.hpp"

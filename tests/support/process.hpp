@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -39,6 +40,13 @@ inline ProcessResult run_cli(const std::string& args) {
   std::filesystem::remove(out);
   std::filesystem::remove(err);
   return r;
+}
+
+/// True if the run failed as bad input must: exit status `status` and exactly one line on
+/// stderr starting with "adonis: error: " followed by `prefix`.
+inline bool one_line_error(const ProcessResult& r, const std::string& prefix = "", int status = 2) {
+  return r.status == status && r.err.rfind("adonis: error: " + prefix, 0) == 0 &&
+         std::count(r.err.begin(), r.err.end(), '\n') == 1;
 }
 
 /// Path of a file in tests/data.

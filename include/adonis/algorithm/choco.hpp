@@ -59,7 +59,8 @@ inline double choco_theory_gamma(double spectral_gap, double beta, double delta)
 
 /// choco_theory_gamma for a symmetric mixing matrix W: ρ = 1 − max(|λ2(W)|, |λmin(W)|) and
 /// β = ||I − W||₂ = 1 − λmin(W), both computed with the toolkit's spectral code.
-inline double choco_theory_gamma(const SparseMatrix& w, double delta) {
+template <int = 0>
+double choco_theory_gamma(const SparseMatrix& w, double delta) {
   const detail::MixingSpectrum m = detail::mixing_spectrum(w);
   return choco_theory_gamma(1 - m.slem, std::clamp(1 - m.lambda_min, 0.0, 2.0), delta);
 }

@@ -83,6 +83,7 @@ struct ContinuizedGossipOptions {
 class ContinuizedGossip : public AsyncAlgorithm<ContinuizedGossip> {
  public:
   /// @throws InvalidArgument for invalid options; InvalidTopology if the graph is disconnected.
+  template <int = 0>
   ContinuizedGossip(const Graph& g, sim::EngineOptions options, ContinuizedGossipOptions opt = {})
       : AsyncAlgorithm(sim::EventEngine(g, sim::without_compute(std::move(options)))), m_options(opt) {
     m_options.validate();

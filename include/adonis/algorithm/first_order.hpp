@@ -66,7 +66,8 @@ void local_gradients(const P& p, const Iterates<double>& x, Iterates<double>& g,
 struct MixingSpectrum {
   double lambda_min, slem;
 };
-inline MixingSpectrum mixing_spectrum(const SparseMatrix& w) {
+template <int = 0>
+MixingSpectrum mixing_spectrum(const SparseMatrix& w) {
   const LaplacianEnds e = laplacian_ends(sparse_identity(w.rows()) - w);
   const double l2 = 1 - e.lambda2, lmin = 1 - e.lambda_max;
   return {lmin, std::max(std::abs(l2), std::abs(lmin))};

@@ -114,6 +114,7 @@ struct ChebyshevGossipOptions {
 class ChebyshevGossip : public Runnable<ChebyshevGossip> {
  public:
   /// @throws InvalidTopology if M is not Laplacian-like with a one-dimensional kernel.
+  template <int = 0>
   explicit ChebyshevGossip(SparseMatrix m, ChebyshevGossipOptions options = {})
       : m_m(std::move(m)), m_options(options) {
     m_options.validate();

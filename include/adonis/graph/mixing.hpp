@@ -64,7 +64,8 @@ inline SparseMatrix max_degree_weights(const Graph& g) {
 /// Best constant edge weight (Xiao & Boyd 2004): W = I - (2 / (lambda2(L) + lambda_max(L))) L,
 /// which minimises ||W - J|| among W = I - a L. Requires a connected graph.
 /// @throws InvalidTopology if g is disconnected (lambda2(L) = 0 makes the rule degenerate).
-inline SparseMatrix best_constant_weights(const Graph& g, const SpectralOptions& opt = {}) {
+template <int = 0>
+SparseMatrix best_constant_weights(const Graph& g, const SpectralOptions& opt = {}) {
   if (!is_connected(g))
     detail::fail<InvalidTopology>("best_constant_weights", "the 'laplacian' mixing needs a connected graph");
   const LaplacianEnds e = laplacian_ends(laplacian(g), opt);
@@ -85,7 +86,8 @@ inline const std::vector<std::string>& mixing_names() {
 
 /// Mixing matrix by name (the CLI's `--mixing NAME`).
 /// @throws InvalidArgument for an unknown name.
-inline SparseMatrix mixing_matrix(const Graph& g, std::string_view name, const SpectralOptions& opt = {}) {
+template <int = 0>
+SparseMatrix mixing_matrix(const Graph& g, std::string_view name, const SpectralOptions& opt = {}) {
   if (name == "metropolis") return metropolis_weights(g);
   if (name == "max-degree") return max_degree_weights(g);
   if (name == "laplacian") return best_constant_weights(g, opt);

@@ -55,7 +55,8 @@ struct GraphQuantities {
 /// Laplacian Λ (symmetric, Λ1 = 0, connected support). Uses the grounded Laplacian (node 0
 /// removed), whose inverse acts as Λ^+ on differences e_i - e_j: one sparse LDL^T
 /// factorisation and one solve per pair.
-inline std::vector<double> effective_resistances(const SparseMatrix& lap, const std::vector<Edge>& pairs) {
+template <int = 0>
+std::vector<double> effective_resistances(const SparseMatrix& lap, const std::vector<Edge>& pairs) {
   const Index n = lap.rows();
   if (n < 2) detail::fail<InvalidTopology>("effective_resistances", "needs at least 2 nodes (got ", n, ")");
   Eigen::SparseMatrix<double> grounded = lap.bottomRightCorner(n - 1, n - 1);
@@ -78,7 +79,8 @@ inline std::vector<double> effective_resistances(const SparseMatrix& lap, const 
 
 /// Effective resistance R_ij = (e_i - e_j)^T L^+ (e_i - e_j) of every edge of a connected graph,
 /// in edge_list() order (see effective_resistances).
-inline std::vector<double> edge_resistances(const Graph& g) {
+template <int = 0>
+std::vector<double> edge_resistances(const Graph& g) {
   if (!is_connected(g)) detail::fail<InvalidTopology>("edge_resistances", "graph must be connected");
   return effective_resistances(laplacian(g), edge_list(g));
 }
@@ -86,7 +88,8 @@ inline std::vector<double> edge_resistances(const Graph& g) {
 /// Computes every quantity of GraphQuantities for graph g and mixing rule `mixing`
 /// (a name accepted by mixing_matrix()).
 /// @throws InvalidTopology if g has fewer than 2 nodes; InvalidArgument for an unknown mixing.
-inline GraphQuantities graph_quantities(const Graph& g, std::string_view mixing = "metropolis",
+template <int = 0>
+GraphQuantities graph_quantities(const Graph& g, std::string_view mixing = "metropolis",
                                         const SpectralOptions& opt = {}) {
   const double inf = std::numeric_limits<double>::infinity();
   GraphQuantities q;

@@ -59,7 +59,8 @@ struct ClockQuantities {
 /// Computes Λ's quantities for the engine's current edges and rates (a sparse eigensolve and
 /// one sparse factorisation: call it once, not per event).
 /// @throws InvalidTopology if Λ is disconnected.
-inline ClockQuantities clock_quantities(const sim::EventEngine& engine, const SpectralOptions& opt = {}) {
+template <int = 0>
+ClockQuantities clock_quantities(const sim::EventEngine& engine, const SpectralOptions& opt = {}) {
   const SparseMatrix lap = rate_laplacian(engine);
   const LaplacianEnds ends = laplacian_ends(lap, opt);
   if (!(ends.lambda2 > 1e-12 * ends.lambda_max))
