@@ -123,6 +123,12 @@ TEST_CASE("mpi: synchronous runs match the simulator row by row", "[cli][mpi]") 
       {"--algorithm dual-averaging --graph ring:10 --problem logistic:heart_scale:0.01 --iterations 120 --every 10", 4},
       // averaging (no problem), n not divisible by the ranks
       {"--algorithm gossip --graph ring:11 --iterations 120 --every 10", 4},
+      // compressed messages: the ranks exchange the public estimates X̂; node i's compression
+      // draws come from (seed, i, t) whichever rank computes it
+      {"--algorithm choco-gossip --graph torus:4x4 --dim 20 --compressor top-k:4 --iterations 150 --every 10", 4},
+      {"--algorithm choco-gossip --graph ring:11 --dim 8 --compressor random-k:2 --seed 4 --iterations 120 --every 10", 2},
+      {"--algorithm choco-sgd --graph torus:8x8 --problem logistic:heart_scale:0.01 --compressor qsgd:4 --batch 4 "
+       "--seed 3 --iterations 120 --every 10", 4},
   };
   for (const auto& c : cases) {
     INFO(c.ranks << " ranks: " << c.args);

@@ -94,14 +94,21 @@ struct ChocoWorkspace {
 
 /// One CHOCO gossip step on (X, X̂) (ICML'19 Alg. 1, lines 2–6):
 ///   X ← X + γ (W X̂ − X̂);  q_i = C(x_i − x̂_i) with compression_rng(seed, i, t);  x̂_i ← x̂_i + q_i.
-inline void choco_gossip_round(const SparseMatrix& w, double gamma, const Compressor& c, std::uint64_t seed, Round t,
-                               Iterates<double>& x, Iterates<double>& xhat, ChocoWorkspace& ws) {
-  mix(w, xhat, ws.mixed);
-  x += gamma * (ws.mixed - xhat);
+/// The product goes through the sequence and only its owned rows are updated (graph/sequence.hpp),
+/// so a partitioned sequence (runtime::MpiSequence) exchanges the rows of X̂, the public
+/// estimates, exactly as the simulator's neighbours read them; node i's draws depend on (seed,
+/// i, t) only, whichever process computes it.
+template <GraphSequence S>
+void choco_gossip_round(S& sequence, const SparseMatrix& w, double gamma, const Compressor& c, std::uint64_t seed,
+                        Round t, Iterates<double>& x, Iterates<double>& xhat, ChocoWorkspace& ws) {
+  mix(sequence, w, xhat, ws.mixed);
+  const RowRange rows = owned_rows(sequence);
+  x.middleRows(rows.begin, rows.size()) +=
+      gamma * (ws.mixed.middleRows(rows.begin, rows.size()) - xhat.middleRows(rows.begin, rows.size()));
   const Index d = x.cols();
   ws.diff.resize(d);
   ws.q.resize(d);
-  for (Index i = 0; i < x.rows(); ++i) {
+  for (Index i = rows.begin; i < rows.end; ++i) {
     SplitMix64 rng = compression_rng(seed, static_cast<std::uint64_t>(i), static_cast<std::uint64_t>(t));
     ws.diff = (x.row(i) - xhat.row(i)).transpose();
     c.compress(ws.diff, ws.q, rng, ws.indices);
@@ -169,7 +176,8 @@ class ChocoGossip : public Runnable<ChocoGossip<Sequence>> {
   }
   void step() {
     const SparseMatrix& w = m_sequence.mixing(m_counters.rounds);
-    detail::choco_gossip_round(w, m_gamma, m_options.compressor, m_options.seed, m_counters.rounds, m_x, m_xhat, m_ws);
+    detail::choco_gossip_round(m_sequence, w, m_gamma, m_options.compressor, m_options.seed, m_counters.rounds, m_x,
+                               m_xhat, m_ws);
     detail::finish_compressed_round(m_counters, w, m_options.compressor.bytes(m_x.cols()));
   }
   const Iterates<double>& iterates() const noexcept { return m_x; }
@@ -249,11 +257,11 @@ class ChocoSgd : public Runnable<ChocoSgd<Problem, Sequence>> {
   }
   void step() {
     const Round t = m_counters.rounds;
-    detail::local_gradients(*m_problem, m_x, m_g, m_options.stochastic, m_options.seed, t, m_counters,
-                            RowRange{0, m_x.rows()});
-    m_x -= m_step * m_g;  // x^{t+1/2}
+    const RowRange rows = detail::owned_rows(m_sequence);
+    detail::local_gradients(*m_problem, m_x, m_g, m_options.stochastic, m_options.seed, t, m_counters, rows);
+    m_x.middleRows(rows.begin, rows.size()) -= m_step * m_g.middleRows(rows.begin, rows.size());  // x^{t+1/2}
     const SparseMatrix& w = m_sequence.mixing(t);
-    detail::choco_gossip_round(w, m_gamma, m_options.compressor, m_options.seed, t, m_x, m_xhat, m_ws);
+    detail::choco_gossip_round(m_sequence, w, m_gamma, m_options.compressor, m_options.seed, t, m_x, m_xhat, m_ws);
     detail::finish_compressed_round(m_counters, w, m_options.compressor.bytes(m_x.cols()));
   }
   const Iterates<double>& iterates() const noexcept { return m_x; }
