@@ -132,8 +132,9 @@ TEST_CASE("rates: the optimal table (quick): MSDA's time follows √κ_l (1 + 1/
   std::filesystem::remove_all(dir);
 }
 
+// [asan_skip]: 100 s under ASan (6 s in the release build, which runs it); see tests/CMakeLists.txt.
 TEST_CASE("rates: the linear-rates table (quick): exact rates, DGD's threshold, Thm. 10 on logistic",
-          "[cli][rates]") {
+          "[cli][rates][asan_skip]") {
   const auto dir = std::filesystem::temp_directory_path() / ("adonis_rates_lin_" + std::to_string(::getpid()));
   int status = -1;
   std::string out;
@@ -246,9 +247,10 @@ TEST_CASE("rates: the compression table (quick): CHOCO-Gossip against the ICLR'2
   std::filesystem::remove_all(dir);
 }
 
+// [asan_skip]: 137 s under ASan (9 s in the release build, which runs it); see tests/CMakeLists.txt.
 TEST_CASE("rates: the dsgd table (quick): tuned D-(S)GD scales as 1/p, the ε-slope carries the Õ's log, "
           "D-SGD speeds up linearly in n",
-          "[cli][rates]") {
+          "[cli][rates][asan_skip]") {
   // Finding, encoded on purpose: with the step tuned per target, the rounds to ε grow like
   // ε^−0.69 over ε = 1e-3…1e-4 on every graph, not ε^−0.5 ± 0.1 (theory-rates.md §4c(b)): the Õ
   // of Thm. 2 hides log(1/ε) (T/ln(1/ε) has slope ≈ 0.56) and the linear-phase term
