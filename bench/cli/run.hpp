@@ -91,6 +91,35 @@ inline Iterates<double> random_start(Index n, Index d, std::uint64_t seed) {
   return x;
 }
 
+/// The averaging algorithms (no --problem needed; X_0 = iid N(0, I_d) rows or local minimizers).
+inline bool is_averaging_algorithm(const std::string& name) {
+  return name == "gossip" || name == "chebyshev-gossip" || name == "choco-gossip" || name == "pairwise-gossip" ||
+         name == "continuized-gossip";
+}
+
+/// Validates --start: zero, local, random for the optimization algorithms; slowest-mode for the
+/// synchronous averaging algorithms on a static W; an averaging algorithm refuses any other
+/// explicit --start (it would be ignored).
+inline void check_start(const std::string& algorithm, const std::string& start, bool given, const std::string& sequence,
+                        bool has_problem) {
+  const bool synchronous_averaging = algorithm == "gossip" || algorithm == "chebyshev-gossip" || algorithm == "choco-gossip";
+  if (start == "slowest-mode") {
+    if (!synchronous_averaging)
+      throw InvalidArgument("run: --start slowest-mode applies to gossip, chebyshev-gossip and choco-gossip (got '" +
+                            algorithm + "')");
+    if (sequence != "static")
+      throw InvalidArgument("run: --start slowest-mode needs --sequence static (the slowest mode of one fixed W; got '" +
+                            sequence + "')");
+    return;
+  }
+  if (start != "zero" && start != "local" && start != "random")
+    throw InvalidArgument("run: --start must be zero, local, random or slowest-mode (got '" + start + "')");
+  if (given && (is_averaging_algorithm(algorithm) || (algorithm == "a2cid2" && !has_problem)))
+    throw InvalidArgument("run: --start " + start + " is a start of the optimization algorithms; '" + algorithm +
+                          "' averages iid N(0, I) rows or the local minimizers (only slowest-mode applies, on a "
+                          "static W)");
+}
+
 /// The synchronous algorithms `--backend mpi` runs (their products and per-node work go through
 /// the sequence, graph/sequence.hpp's PartitionedSequence).
 inline bool mpi_capable(const std::string& name) {
@@ -220,11 +249,15 @@ inline void add_run(CLI::App& app) {
                       "CHOCO compression: identity | top-k:K | random-k:K | random-k-unbiased:K | qsgd:S | sign")
           ->capture_default_str();
   sub->add_option("--gamma", args->gamma,
-                  "CHOCO consensus step in (0, 1], or 'theory' for the theorem's (default: the practical rule)");
-  sub->add_option("--start", args->start,
-                  "X_0 of the optimization algorithms: zero, local (each node's local minimizer), or random "
-                  "(iid N(0, 1) entries drawn from --seed: a generic start that excites every mode)")
-      ->capture_default_str();
+                  "CHOCO consensus step in (0, 1]; 'theory' for the consistent step γ* = ρδ/D of the proof, "
+                  "'printed' for the step printed in ICLR'20, ρ²δ/D (default: the practical rule)");
+  auto* start_option =
+      sub->add_option("--start", args->start,
+                      "X_0 of the optimization algorithms: zero, local (each node's local minimizer), or random "
+                      "(iid N(0, 1) entries drawn from --seed: a generic start that excites every mode); of gossip, "
+                      "chebyshev-gossip and choco-gossip on a static W: slowest-mode (every column the unit "
+                      "λ2-eigenvector of W, mean 0)")
+          ->capture_default_str();
   sub->add_option("--batch", args->batch,
                   "stochastic gradients from minibatches of B samples (with replacement) for dgd (D-SGD) and "
                   "choco-sgd; 0 (default): exact local gradients")
@@ -277,7 +310,8 @@ inline void add_run(CLI::App& app) {
                       "slower (a straggler; its gradient steps are scaled by FACTOR)"),
       sub->add_option("--record-period", args->real.record_period,
                       "threads/mpi asynchronous runs: seconds between two trace snapshots (default: 1/50 of the run)")};
-  sub->callback([args, rho_option, compressor_option, engine_options, every_option, iterations_option, real_options] {
+  sub->callback([args, rho_option, compressor_option, start_option, engine_options, every_option, iterations_option,
+                 real_options] {
     auto& a = *args;
     const bool async = is_async_algorithm(a.algorithm);
     const bool comm_rate_given = engine_options[1]->count() > 0;
@@ -298,14 +332,13 @@ inline void add_run(CLI::App& app) {
         a.algorithm != "a2cid2")
       throw InvalidArgument("run: --batch (stochastic gradients) applies to dgd, choco-sgd, async-sgd and a2cid2, not to '" +
                             a.algorithm + "'");
-    if (a.start != "zero" && a.start != "local" && a.start != "random")
-      throw InvalidArgument("run: --start must be zero, local or random (got '" + a.start + "')");
+    check_start(a.algorithm, a.start, start_option->count() > 0, a.sequence, !a.problem.empty());
     const bool choco = a.algorithm == "choco-gossip" || a.algorithm == "choco-sgd";
     if (!choco && (compressor_option->count() > 0 || !a.gamma.empty()))
       throw InvalidArgument("run: --compressor and --gamma are options of choco-gossip and choco-sgd, not of '" +
                             a.algorithm + "'");
     double gamma = 0;
-    if (!a.gamma.empty() && a.gamma != "theory") {
+    if (!a.gamma.empty() && a.gamma != "theory" && a.gamma != "printed") {
       gamma = detail::parse_number<double>(a.gamma, "run", "--gamma");
       if (!(gamma > 0 && gamma <= 1)) throw InvalidArgument("run: --gamma must lie in (0, 1] (got " + a.gamma + ")");
     }
@@ -432,7 +465,10 @@ inline void add_run(CLI::App& app) {
       if (a.target > 0) throw InvalidArgument("run: --target needs an optimization algorithm");
       if (a.dim < 1) throw InvalidArgument("run: --dim must be >= 1 (got " + std::to_string(a.dim) + ")");
       Iterates<double> x;
-      if (a.problem.empty()) {  // X_0 = iid N(0, I_d) rows drawn from the seed
+      if (a.start == "slowest-mode") {  // every column the unit λ2-eigenvector of W (mean 0)
+        const Vector<double> v = slowest_mode(mixing_matrix(g, a.mixing));
+        x = v.replicate(1, a.dim);
+      } else if (a.problem.empty()) {  // X_0 = iid N(0, I_d) rows drawn from the seed
         SplitMix64 rng(a.seed, 101, 0);
         x.resize(n, a.dim);
         for (Index k = 0; k < x.size(); ++k) x.data()[k] = standard_normal(rng);
@@ -478,10 +514,12 @@ inline void add_run(CLI::App& app) {
         }
       } else {  // choco-gossip
         const Compressor comp = parse_compressor(a.compressor, x.cols());
-        if (a.gamma == "theory") {
+        if (a.gamma == "theory" || a.gamma == "printed") {
           if (a.sequence != "static")
-            throw InvalidArgument("run: --gamma theory needs --sequence static (the theorem is for one fixed W)");
-          gamma = choco_theory_gamma(mixing_matrix(g, a.mixing), comp.delta(x.cols()));
+            throw InvalidArgument("run: --gamma " + a.gamma + " needs --sequence static (the theorem is for one fixed W)");
+          const SparseMatrix w = mixing_matrix(g, a.mixing);
+          const double delta = comp.delta(x.cols());
+          gamma = a.gamma == "theory" ? choco_theory_gamma(w, delta) : choco_printed_gamma(w, delta);
         }
         ChocoGossip alg(sequence(), ChocoGossipOptions{.gamma = gamma, .compressor = comp, .seed = a.seed});
         if (mpi) {  // the Lyapunov observer reads X̂, which rank 0 does not gather
@@ -489,7 +527,9 @@ inline void add_run(CLI::App& app) {
         } else {
           ChocoLyapunovObserver lyapunov;
           result = run(alg, x, run_options, trace, lyapunov);
-          measured += " lyapunov_rate=" + fmt(lyapunov.mean_rate(), 17);
+          const LinearRateFit fit = lyapunov.fitted_rate();
+          measured += " lyapunov_rate=" + fmt(fit.rate, 17) + " lyapunov_exponent=" + fmt(-fit.slope, 17) +
+                      " gamma=" + fmt(alg.gamma(), 17);
         }
       }
       finish(trace, a.problem.empty() ? "none" : a.problem);
@@ -565,10 +605,12 @@ inline void add_run(CLI::App& app) {
             if (theory) step = std::sqrt(static_cast<double>(n)) / std::sqrt(static_cast<double>(a.iterations) + 1);
             if (step == 0) need_smooth();
             const Compressor comp = parse_compressor(a.compressor, p.dim());
-            if (a.gamma == "theory") {
+            if (a.gamma == "theory" || a.gamma == "printed") {
               if (a.sequence != "static")
-                throw InvalidArgument("run: --gamma theory needs --sequence static (the theorem is for one fixed W)");
-              gamma = choco_theory_gamma(mixing_matrix(g, a.mixing), comp.delta(p.dim()));
+                throw InvalidArgument("run: --gamma " + a.gamma + " needs --sequence static (the theorem is for one fixed W)");
+              const SparseMatrix w = mixing_matrix(g, a.mixing);
+              const double delta = comp.delta(p.dim());
+              gamma = a.gamma == "theory" ? choco_theory_gamma(w, delta) : choco_printed_gamma(w, delta);
             }
             ChocoSgd alg(p, std::move(seq),
                          ChocoSgdOptions{.gamma = gamma, .step_size = step, .smoothness = smoothness,

@@ -41,31 +41,71 @@
 
 namespace adonis {
 
-/// The consensus step size of CHOCO-Gossip's theorem (ICLR'20, Koloskova, Lin, Stich & Jaggi,
-/// Thm. for the consensus scheme; theory-rates.md §10, [SRC]):
-///   γ = ρ²δ / (16ρ + ρ² + 4β² + 2ρβ² − 8ρδ),
-/// ρ = 1 − ||W − J||₂ the spectral gap (ICLR'20's ρ; ICML'19 calls it δ), β = ||I − W||₂,
-/// δ the compression quality. With it, e_t = ||X_t − X̄||² + ||X_t − X̂_t||² decays like
-/// (1 − ρ²δ/82)^t in expectation (see choco_consensus_rate).
+namespace detail {
+
+/// The denominator D = 16ρ + ρ² + 4β² + 2ρβ² − 8ρδ shared by the consistent and the printed
+/// CHOCO-Gossip steps, after checking 0 < ρ ≤ 1, 0 ≤ β ≤ 2, 0 < δ ≤ 1 in the name of `who`.
+inline double choco_gamma_denominator(const char* who, double spectral_gap, double beta, double delta) {
+  if (!(spectral_gap > 0 && spectral_gap <= 1)) fail(who, "spectral_gap must lie in (0, 1] (got ", spectral_gap, ")");
+  if (!(beta >= 0 && beta <= 2)) fail(who, "beta must lie in [0, 2] (got ", beta, ")");
+  if (!(delta > 0 && delta <= 1)) fail(who, "delta must lie in (0, 1] (got ", delta, ")");
+  const double r = spectral_gap, b2 = beta * beta;
+  return 16 * r + r * r + 4 * b2 + 2 * r * b2 - 8 * r * delta;
+}
+
+/// ρ = 1 − max(|λ2(W)|, |λmin(W)|) and β = ||I − W||₂ = 1 − λmin(W) of a symmetric W.
+template <int = 0>
+std::pair<double, double> choco_gap_beta(const SparseMatrix& w) {
+  const MixingSpectrum m = mixing_spectrum(w);
+  return {1 - m.slem, std::clamp(1 - m.lambda_min, 0.0, 2.0)};
+}
+
+}  // namespace detail
+
+/// The consistent consensus step of CHOCO-Gossip (theory-rates.md §10, [DER]: the proof chain of
+/// Koloskova, Lin, Stich & Jaggi, ICLR 2020, arXiv:1907.09356, reconstructed and grid-checked):
+///   γ* = ρδ / (16ρ + ρ² + 4β² + 2ρβ² − 8ρδ),
+/// ρ = 1 − ||W − J||₂ the spectral gap (ICLR'20's ρ; ICML'19 calls it δ), β = ||I − W||₂, δ the
+/// compression quality. For 0 < γ ≤ γ*, E e_{t+1} ≤ (1 − γρ/2) e_t with
+/// e_t = ||X_t − X̄||² + ||X_t − X̂_t||², and at γ* the rate is ≥ ρ²δ/82 (choco_consensus_rate),
+/// because the denominator is ≤ 41.
+/// Changed after 0.1.0: this function returned the step printed in the paper, ρ·γ*, which does not
+/// support the printed rate ρ²δ/82 (see choco_printed_gamma and CHANGELOG.md).
 /// @throws InvalidArgument unless 0 < spectral_gap <= 1, 0 <= beta <= 2, 0 < delta <= 1.
 inline double choco_theory_gamma(double spectral_gap, double beta, double delta) {
-  if (!(spectral_gap > 0 && spectral_gap <= 1))
-    detail::fail("choco_theory_gamma", "spectral_gap must lie in (0, 1] (got ", spectral_gap, ")");
-  if (!(beta >= 0 && beta <= 2)) detail::fail("choco_theory_gamma", "beta must lie in [0, 2] (got ", beta, ")");
-  if (!(delta > 0 && delta <= 1)) detail::fail("choco_theory_gamma", "delta must lie in (0, 1] (got ", delta, ")");
-  const double r = spectral_gap, b2 = beta * beta;
-  return r * r * delta / (16 * r + r * r + 4 * b2 + 2 * r * b2 - 8 * r * delta);
+  return spectral_gap * delta / detail::choco_gamma_denominator("choco_theory_gamma", spectral_gap, beta, delta);
 }
 
 /// choco_theory_gamma for a symmetric mixing matrix W: ρ = 1 − max(|λ2(W)|, |λmin(W)|) and
 /// β = ||I − W||₂ = 1 − λmin(W), both computed with the toolkit's spectral code.
 template <int = 0>
 double choco_theory_gamma(const SparseMatrix& w, double delta) {
-  const detail::MixingSpectrum m = detail::mixing_spectrum(w);
-  return choco_theory_gamma(1 - m.slem, std::clamp(1 - m.lambda_min, 0.0, 2.0), delta);
+  const auto [gap, beta] = detail::choco_gap_beta(w);
+  return choco_theory_gamma(gap, beta, delta);
 }
 
-/// The linear rate of the theorem: E e_t ≤ (1 − c)^t e_0 with c = ρ²δ/82 (ICLR'20, [SRC]), ρ the
+/// The consensus step as printed in ICLR'20 (Koloskova, Lin, Stich & Jaggi, Thm. 4.1, "from
+/// Koloskova et al., 2019"; theory-rates.md §10, [SRC]):
+///   γ_printed = ρ²δ / (16ρ + ρ² + 4β² + 2ρβ² − 8ρδ) = ρ·γ*.
+/// Erratum [DER]: with it the rate ρ²δ/82 printed beside it fails. With Q = identity the exact
+/// per-round factor of e_t is max_{k≥2}(1 − γ(1 − λ_k))² ≈ 1 − O(ρ³/β²), slower than 1 − ρ²/82 on
+/// Metropolis rings from n = 17 on (`adonis rates --table compression`, docs/rates.md "Errata").
+/// The proof's chain gives only the rate ρ³δ/82 at this step. Kept to reproduce the paper.
+/// @throws InvalidArgument unless 0 < spectral_gap <= 1, 0 <= beta <= 2, 0 < delta <= 1.
+inline double choco_printed_gamma(double spectral_gap, double beta, double delta) {
+  return spectral_gap * spectral_gap * delta /
+         detail::choco_gamma_denominator("choco_printed_gamma", spectral_gap, beta, delta);
+}
+
+/// choco_printed_gamma for a symmetric mixing matrix W (ρ and β as in choco_theory_gamma).
+template <int = 0>
+double choco_printed_gamma(const SparseMatrix& w, double delta) {
+  const auto [gap, beta] = detail::choco_gap_beta(w);
+  return choco_printed_gamma(gap, beta, delta);
+}
+
+/// The linear rate of the theorem: E e_t ≤ (1 − c)^t e_0 with c = ρ²δ/82 (ICLR'20, [SRC] as printed;
+/// it holds at the consistent step choco_theory_gamma, [DER], not at the printed one), ρ the
 /// spectral gap, δ the compression quality. A sufficient, very conservative bound.
 inline double choco_consensus_rate(double spectral_gap, double delta) {
   return spectral_gap * spectral_gap * delta / 82;
@@ -76,8 +116,9 @@ inline double choco_consensus_rate(double spectral_gap, double delta) {
 /// and complete graphs (d = 10 and 100): top-k, sign and qsgd converge up to γ ≈ 2δ, random-k
 /// diverges from γ ≈ 1.5δ on torus:4x4 and is slowed already at γ = δ, so δ/2 keeps a margin
 /// of about 3×; with best-constant weights top-k already diverges at 2δ on star:8, so γ = δ is
-/// not far from the edge there. Orders of magnitude faster than the theorem's γ
-/// (choco_theory_gamma), and it needs no spectral computation.
+/// not far from the edge there. Orders of magnitude larger than the step printed in the paper
+/// (choco_printed_gamma) and than the consistent γ* (choco_theory_gamma), and it needs no
+/// spectral computation.
 inline double choco_default_gamma(const Compressor& c, Index dim) {
   const bool random_k = c.kind == CompressorKind::random_k || c.kind == CompressorKind::random_k_unbiased;
   return random_k ? c.delta(dim) / 2 : c.delta(dim);

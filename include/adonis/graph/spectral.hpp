@@ -260,4 +260,39 @@ LaplacianEnds laplacian_ends(const SparseMatrix& m, const SpectralOptions& opt =
   return {std::max(low[1], 0.0), high.back(), true};
 }
 
+/// The slowest mode of a symmetric mixing matrix W of a connected graph: a unit eigenvector v of
+/// λ2(W), the largest eigenvalue below 1, i.e. of λ2(I − W) (theory-rates.md §1). v has mean 0
+/// (it is orthogonal to 1), so x_{t+1} = W x_t from x_0 = v stays on it: ||x_t|| = λ2(W)^t
+/// exactly, with no rounding floor at the average. Dense for n ≤ opt.dense_threshold, else
+/// Spectra shift-invert on I − W (as laplacian_ends). Where λ2 is repeated (rings, tori) any unit
+/// vector of its eigenspace is returned.
+/// @throws InvalidArgument for fewer than 2 rows; RuntimeError if the eigensolver fails.
+template <int = 0>
+Vector<double> slowest_mode(const SparseMatrix& w, const SpectralOptions& opt = {}) {
+  const Index n = w.rows();
+  if (n < 2 || n != w.cols())
+    detail::fail("slowest_mode", "W must be square with at least 2 rows (got ", n, " x ", w.cols(), ")");
+  SparseMatrix identity(n, n);
+  identity.setIdentity();
+  const SparseMatrix m = identity - w;
+  Vector<double> v;
+  if (n <= opt.dense_threshold) {
+    const Matrix<double> dense(m);
+    Eigen::SelfAdjointEigenSolver<Matrix<double>> es(dense);
+    if (es.info() != Eigen::Success) detail::fail<RuntimeError>("slowest_mode", "dense eigensolver did not converge");
+    v = es.eigenvectors().col(1);
+  } else {
+    bool ok = false;
+    Matrix<double> vectors;
+    const double s = detail::min_edge_weight(m) / (static_cast<double>(n) * static_cast<double>(n));
+    detail::shift_invert(m, -s, std::min<Index>(4, n - 1), opt, ok, &vectors);
+    if (!ok) detail::fail<RuntimeError>("slowest_mode", "Lanczos did not converge for lambda2 (n = ", n, ")");
+    v = vectors.col(1);
+  }
+  v.array() -= v.mean();
+  const double norm = v.norm();
+  if (!(norm > 0)) detail::fail<RuntimeError>("slowest_mode", "the eigenvector of lambda2 is the constant vector (n = ", n, ")");
+  return v / norm;
+}
+
 }  // namespace adonis

@@ -51,7 +51,7 @@ inline nlohmann::ordered_json rate_row_json(const RateRow& r) {
 
 /// The JSON document of a rate table:
 ///   { "provenance": <provenance as given: seeds, version, graph hashes, problem constants…>,
-///     "summary": { "rows", "ok", "violated", "report" },
+///     "summary": { "rows", "ok", "violated", "erratum", "report" },
 ///     "rows": [ rate_row_json(row)… ] }
 /// Every single-run row's exact `adonis run` command is its "command" field.
 /// Throws InvalidArgument for an unjudged row, or a report row without a reason.
@@ -59,7 +59,8 @@ inline nlohmann::ordered_json rates_json(const std::vector<RateRow>& rows, const
   const VerdictCounts counts = count_verdicts(rows);
   nlohmann::ordered_json j;
   j["provenance"] = provenance;
-  j["summary"] = {{"rows", rows.size()}, {"ok", counts.ok}, {"violated", counts.violated}, {"report", counts.report}};
+  j["summary"] = {{"rows", rows.size()}, {"ok", counts.ok}, {"violated", counts.violated},
+                  {"erratum", counts.erratum}, {"report", counts.report}};
   j["rows"] = nlohmann::ordered_json::array();
   for (const RateRow& r : rows) j["rows"].push_back(rate_row_json(r));
   return j;

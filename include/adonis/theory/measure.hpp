@@ -132,10 +132,31 @@ class ChocoLyapunovObserver {
   template <class A>
   void on_round(const RoundView<A>& v) { m_e.push_back(value(v)); }
   const std::vector<double>& values() const noexcept { return m_e; }
-  /// The mean contraction per round, (e_T / e_0)^(1/T) (1 before any round).
+  /// The mean contraction per round, (e_T / e_0)^(1/T) (1 before any round). Biased by the
+  /// start: from a random start it mixes the fast modes' transient into the rate.
   double mean_rate() const {
     if (m_e.size() < 2 || !(m_e.front() > 0)) return 1.0;
     return std::pow(m_e.back() / m_e.front(), 1.0 / static_cast<double>(m_e.size() - 1));
+  }
+  /// The least-squares fit of ln e_t = a + t ln r over the rounds t = 2…T (the first round only
+  /// fills X̂, from X̂_0 = 0), stopped at the floor 1e-13·e_2 (theory-rates.md §12.3); rate r,
+  /// slope ln r. From a start on the slowest mode with Q = identity, e_t = e_1 r^{t−1} exactly
+  /// (§10(c)), so the fit returns that r. With fewer than 3 points above the floor: the
+  /// geometric mean of e_t/e_{t−1} over the rounds available (slope_se = 0).
+  LinearRateFit fitted_rate() const {
+    if (m_e.size() >= 5) {
+      const std::vector<double> e(m_e.begin() + 2, m_e.end());
+      std::vector<double> t(e.size());
+      for (std::size_t j = 0; j < t.size(); ++j) t[j] = static_cast<double>(j + 2);
+      std::size_t above = 0;
+      while (above < e.size() && e[above] > 1e-13 * e.front() && e[above] > 0) ++above;
+      if (above >= 3) return fit_linear_rate(t, e, LinearFitOptions{.transient_fraction = 0});
+    }
+    LinearRateFit fit;
+    fit.rate = mean_rate();
+    fit.slope = std::log(fit.rate);
+    fit.rate_lo = fit.rate_hi = fit.rate;
+    return fit;
   }
 
  private:

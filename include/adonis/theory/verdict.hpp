@@ -12,6 +12,12 @@
 /// | slope  | scaling exponents (big-O, [REC]) | |measured − predicted| ≤ tol, or measured ≤ limit |
 /// | report | no theorem to check              | never: the verdict is `report`, with a reason    |
 ///
+/// A published statement that fails as printed gets the verdict `erratum` (judge_erratum): the
+/// row's check is an `equal` check of a [DER] exact quantity (the evidence), shown against the
+/// published claim. An erratum row is listed apart, never counts as passing, and alone does not
+/// make a table fail; if its evidence does not hold (the exact quantity is not measured), the
+/// row is VIOLATED.
+///
 /// Published bounds are never tested for equality (theory-rates "How to read the status tags"):
 /// judge_equal() refuses any tag but [DER]. A `report` row never counts as passing.
 ///
@@ -65,16 +71,19 @@ constexpr std::string_view to_string(Tag t) {
 }
 
 /// Outcome of a row. `unjudged` is the state of a row no judge has filled yet: the writers and
-/// any_violated() refuse it, so a forgotten check cannot slip through as a pass.
-enum class Verdict { unjudged, ok, violated, report };
+/// any_violated() refuse it, so a forgotten check cannot slip through as a pass. `erratum`: a
+/// published statement shown false as printed by a [DER] equality (judge_erratum).
+enum class Verdict { unjudged, ok, violated, report, erratum };
 
-/// Printable name of a Verdict: "unjudged", "ok", "VIOLATED", "report" (the CSV `verdict` column).
+/// Printable name of a Verdict: "unjudged", "ok", "VIOLATED", "report", "erratum" (the CSV
+/// `verdict` column).
 constexpr std::string_view to_string(Verdict v) {
   switch (v) {
     case Verdict::unjudged: return "unjudged";
     case Verdict::ok: return "ok";
     case Verdict::violated: return "VIOLATED";
     case Verdict::report: return "report";
+    case Verdict::erratum: return "erratum";
   }
   return "unknown";
 }
@@ -131,6 +140,9 @@ inline void check_judged(std::string_view who, const RateRow& row, std::size_t i
          ") has not been judged (verdict unjudged)");
   if (row.verdict == Verdict::report && row.note.empty())
     fail(who, "rows[", index, "] is report-only and must give its reason in note");
+  if (row.verdict == Verdict::erratum && (row.tag != Tag::DER || row.check != Check::equal))
+    fail(who, "rows[", index, "] is an erratum whose evidence is not a [DER] equality (check ", to_string(row.check),
+         ", tag ", to_string(row.tag), ")");
 }
 
 }  // namespace detail
@@ -255,9 +267,42 @@ inline RateRow report_only(RateRow row, double measured, std::string reason,
   return row;
 }
 
+/// A published claim on a row's exact quantity: "quantity ≥ value" (at_least) or
+/// "quantity ≤ value", in the paper's words (`statement`).
+struct PublishedClaim {
+  std::string statement{};  ///< e.g. "decay per round ≥ ρ²/82 (ICLR'20, Thm. 4.1)"
+  double value = std::numeric_limits<double>::quiet_NaN();
+  bool at_least = true;
+};
+
+/// Erratum check: a published claim on an exact quantity, tested through its [DER] evidence.
+/// First the evidence, an equality: |measured − exact| ≤ rel_tol·|exact| (else VIOLATED: the
+/// measurement does not show the exact quantity, so nothing is shown about the paper). Then the
+/// claim on the exact quantity: if it holds there, the row is ok; if it fails, the verdict is
+/// `erratum` (the statement is false as printed, demonstrated). check = equal, theory = exact.
+/// Throws InvalidArgument if row.tag is not DER (an erratum needs a derived exact quantity as
+/// evidence, never a noisy fit), if exact or claim.value is not finite, or rel_tol is not
+/// finite and ≥ 0.
+inline RateRow judge_erratum(RateRow row, double exact, double measured, double rel_tol, const PublishedClaim& claim) {
+  constexpr std::string_view who = "judge_erratum";
+  if (row.tag != Tag::DER)
+    detail::fail(who, "tag must be DER: an erratum's evidence is a derived exact quantity (got ", to_string(row.tag),
+                 " for ", row.algorithm, "/", row.quantity, ")");
+  if (!std::isfinite(claim.value)) detail::fail(who, "claim.value must be finite (got ", claim.value, ")");
+  row = judge_equal(std::move(row), exact, measured, rel_tol);
+  if (row.verdict != Verdict::ok) return row;
+  const bool holds = claim.at_least ? exact >= claim.value : exact <= claim.value;
+  if (!holds) row.verdict = Verdict::erratum;
+  detail::append_note(row, "published: " + claim.statement + "; exact " + detail::short_number(exact) +
+                               (claim.at_least ? (holds ? " >= " : " < ") : (holds ? " <= " : " > ")) +
+                               detail::short_number(claim.value) +
+                               (holds ? ": the statement holds here" : ": the statement fails as printed"));
+  return row;
+}
+
 /// Counts of a table's verdicts.
 struct VerdictCounts {
-  std::size_t ok = 0, violated = 0, report = 0;
+  std::size_t ok = 0, violated = 0, report = 0, erratum = 0;
 };
 
 /// Counts the verdicts of `rows`. Throws InvalidArgument for an unjudged row, or a report row
@@ -270,14 +315,15 @@ inline VerdictCounts count_verdicts(const std::vector<RateRow>& rows) {
       case Verdict::ok: ++c.ok; break;
       case Verdict::violated: ++c.violated; break;
       case Verdict::report: ++c.report; break;
+      case Verdict::erratum: ++c.erratum; break;
       case Verdict::unjudged: break;
     }
   }
   return c;
 }
 
-/// True iff some row is VIOLATED (`adonis rates` then exits non-zero). Report rows are neither
-/// passes nor failures. Throws InvalidArgument for an unjudged row.
+/// True iff some row is VIOLATED (`adonis rates` then exits non-zero). Report and erratum rows
+/// are neither passes nor failures. Throws InvalidArgument for an unjudged row.
 inline bool any_violated(const std::vector<RateRow>& rows) { return count_verdicts(rows).violated > 0; }
 
 namespace detail {
@@ -330,11 +376,12 @@ inline void write_rates_csv(std::ostream& out, const std::vector<RateRow>& rows)
   }
 }
 
-/// Writes `rows` as markdown: a `## title` heading, a one-line summary (ok / VIOLATED / reported
-/// counts), the table of judged rows (numbers to 6 significant digits; a VIOLATED verdict is
-/// written **VIOLATED** in bold; the `basis` column is the note: the inequality evaluated with
-/// its numbers), then, if there are any, a section "### Reported only (no theorem checked)"
-/// listing the report rows with their reasons. The `table` column appears only when the rows
+/// Writes `rows` as markdown: a `## title` heading, a one-line summary (ok / VIOLATED / erratum /
+/// reported counts), the table of judged rows (numbers to 6 significant digits; a VIOLATED
+/// verdict is written **VIOLATED** in bold; the `basis` column is the note: the inequality
+/// evaluated with its numbers), then, if there are any, a section "### Errata (published
+/// statements shown false as printed)" with the erratum rows, and a section "### Reported only
+/// (no theorem checked)" listing the report rows with their reasons. The `table` column appears only when the rows
 /// come from more than one table. Throws InvalidArgument for an unjudged row.
 inline void write_rates_markdown(std::ostream& out, const std::vector<RateRow>& rows, const std::string& title) {
   const VerdictCounts counts = count_verdicts(rows);
@@ -345,24 +392,31 @@ inline void write_rates_markdown(std::ostream& out, const std::vector<RateRow>& 
   using detail::short_number;
 
   out << "## " << title << "\n\n";
-  out << rows.size() << " rows: " << counts.ok << " ok, " << counts.violated << " VIOLATED, " << counts.report
+  out << rows.size() << " rows: " << counts.ok << " ok, " << counts.violated << " VIOLATED, "
+      << (counts.erratum > 0 ? std::to_string(counts.erratum) + " erratum, " : std::string()) << counts.report
       << " reported only.\n\n";
-  if (counts.ok + counts.violated > 0) {
+  auto judged_table = [&](const char* heading, auto keep) {
+    out << heading;
     out << (with_table ? "| table " : "")
         << "| algorithm | graph | problem | quantity | check | theory | measured | ratio | verdict | tag | source | "
            "basis |\n";
     out << (with_table ? "|---" : "") << "|---|---|---|---|---|---:|---:|---:|---|---|---|---|\n";
     for (const RateRow& r : rows) {
-      if (r.verdict == Verdict::report) continue;
+      if (!keep(r)) continue;
       if (with_table) out << "| " << markdown_cell(r.table) << ' ';
       out << "| " << markdown_cell(r.algorithm) << " | " << markdown_cell(r.graph) << " | "
           << markdown_cell(r.problem) << " | " << markdown_cell(r.quantity) << " | " << to_string(r.check) << " | "
           << short_number(r.theory) << " | " << short_number(r.measured) << " | " << short_number(r.ratio) << " | "
-          << (r.verdict == Verdict::violated ? "**VIOLATED**" : "ok") << " | " << to_string(r.tag) << " | "
-          << markdown_cell(r.source) << " | " << markdown_cell(r.note) << " |\n";
+          << (r.verdict == Verdict::violated ? "**VIOLATED**" : std::string(to_string(r.verdict))) << " | "
+          << to_string(r.tag) << " | " << markdown_cell(r.source) << " | " << markdown_cell(r.note) << " |\n";
     }
     out << '\n';
-  }
+  };
+  if (counts.ok + counts.violated > 0)
+    judged_table("", [](const RateRow& r) { return r.verdict == Verdict::ok || r.verdict == Verdict::violated; });
+  if (counts.erratum > 0)
+    judged_table("### Errata (published statements shown false as printed)\n\n",
+                 [](const RateRow& r) { return r.verdict == Verdict::erratum; });
   if (counts.report > 0) {
     out << "### Reported only (no theorem checked)\n\n";
     out << (with_table ? "| table " : "")
