@@ -10,13 +10,16 @@
 /// - (a) ζ̄ = 0 (identical f_i, `quadratic:dim=5,L=1,mu=0.1,zeta=0`) from a random start: linear
 ///   convergence; the slope of T(ε) in 1/p must lie in [0, 1.25] (an upper bound; with a tuned
 ///   step the true count can behave like κ + 1/p);
-/// - (b) heterogeneous (`quadratic:dim=5,L=1,mu=0.1,zeta=1`) from X_0 = 0, bias-dominated: the
-///   slope in 1/ε is 0.5 ± 0.1 (−0.5 in ε) on each graph, and the slope in 1/p at the smallest
-///   ε lies in [0.6, 1.25].
+/// - (b) heterogeneous (`quadratic:dim=5,L=1,mu=0.1,zeta=1`) from X_0 = 0, bias-dominated:
+///   T(ε) ≈ ε^{−1/2} p^{−1} ln(C/ε) [DER, theory-rates §4c(b)]: the Õ hides a real ln(C/ε), so the
+///   slope of T(ε)/ln(1/ε) in 1/ε is asserted, 0.5 ± 0.1, on each graph (the raw slope,
+///   0.5 + 1/ln(C/ε) ≈ 0.6–0.7, is reported in the note); the slope in 1/p at the smallest ε lies
+///   in [0.6, 1.25].
 /// - (c) ζ̄ = 0 with stochastic gradients (D-SGD, `quadratic:dim=20,L=1,mu=0.5,zeta=0,noise=10`,
 ///   Gaussian noise of variance σ̄² = 10) on complete graphs (W = J, p = 1 for every n) from
-///   X_0 = 0, noise-dominated (σ̄²/(nε) ≥ 300 ≫ L log(1/ε) at n ≤ 32, ε ≤ 1e-3): the slope in
-///   1/ε is 1 ± 0.15 (pooled over n: one slope, one intercept per n), and the slope in n at the
+///   X_0 = 0, noise-dominated (σ̄²/(nε) ≥ 300 ≫ L log(1/ε) at n ≤ 32, ε ≤ 1e-3): the slope of
+///   T/ln(1/ε) in 1/ε is 1 ± 0.15 (the constant-step count is σ̄² ln(1/ε)/(μnε); pooled over n: one
+///   slope, one intercept per n; the raw slope, ≈ 1.1, is reported), and the slope in n at the
 ///   smallest ε is −1 ± 0.15 (linear speed-up). Error: E f(x̄_t) − f*, the theorem's quantity,
 ///   estimated by the mean over 20 seeds (the nodes' own models carry the last, un-averaged
 ///   noisy step, whose η²σ̄² floor has no 1/n). d = 20 keeps the seed-to-seed spread of f(x̄) small
@@ -324,18 +327,19 @@ inline std::vector<RateRow> dsgd_table(const DsgdTableSpec& spec, const std::fil
     RateRow r = theorem_row(eps_th, base);
     r.graph = spec.graphs[g];
     r.problem = spec.heterogeneous;
-    r.quantity = "log-log slope of the tuned rounds to e_t ≤ ε e_0 vs 1/ε, ε = " + short_number(spec.eps.front()) +
-                 "–" + short_number(spec.eps.back()) + " (1/p = " + short_number(1 / tuned[g].p) + ")";
+    r.quantity = "log-log slope of T(ε)/ln(1/ε), T the tuned rounds to e_t ≤ ε e_0, vs 1/ε, ε = " +
+                 short_number(spec.eps.front()) + "–" + short_number(spec.eps.back()) +
+                 " (1/p = " + short_number(1 / tuned[g].p) + ")";
     if (x.size() >= 2 && x.size() == spec.eps.size()) {
-      const double slope = x.size() >= 3 ? fit_power_law(x, y).slope
-                                         : (std::log(y[1]) - std::log(y[0])) / (std::log(x[1]) - std::log(x[0]));
-      r = judge_slope(r, eps_th.value, slope, 0.1);
-      // the Õ hides log(1/ε) (the linear phase): the slope of T/ln(1/ε), reported alongside
+      auto slope_of = [&](const std::vector<double>& v) {
+        return x.size() >= 3 ? fit_power_law(x, v).slope
+                             : (std::log(v[1]) - std::log(v[0])) / (std::log(x[1]) - std::log(x[0]));
+      };
+      // the Õ hides ln(C/ε) (theory-rates §4c(b)): T/ln(1/ε) is asserted, the raw T reported
       std::vector<double> y_log;
       for (std::size_t k = 0; k < y.size(); ++k) y_log.push_back(y[k] / std::log(x[k]));
-      const double slope_log = x.size() >= 3 ? fit_power_law(x, y_log).slope
-                                             : (std::log(y_log[1]) - std::log(y_log[0])) / (std::log(x[1]) - std::log(x[0]));
-      adonis::detail::append_note(r, "slope of T/ln(1/ε): " + short_number(slope_log));
+      r = judge_slope(r, eps_th.value, slope_of(y_log), 0.1);
+      adonis::detail::append_note(r, "raw slope of T: " + short_number(slope_of(y)) + " (expected 0.55–0.75)");
       std::string steps;
       for (std::size_t k = 0; k < spec.eps.size(); ++k)
         steps += (k ? ", " : "") + short_number(tuned[g].hits[k]) + " at η = " + short_number(tuned[g].best_step[k]);
@@ -401,7 +405,8 @@ inline std::vector<RateRow> dsgd_table(const DsgdTableSpec& spec, const std::fil
     // divided by their geometric means before a single fit); alongside, that of T/ln(1/ε)
     const Theorem eps_c = theorems::dsgd_noise_in_eps();
     RateRow r = theorem_row(eps_c, RateRow{.table = "dsgd", .graph = graphs, .problem = spec.stochastic});
-    r.quantity = "log-log slope of the tuned rounds to E f(x̄_t) − f* ≤ ε e_0 (mean of " + seeds + ") vs 1/ε, ε = " +
+    r.quantity = "log-log slope of T(ε)/ln(1/ε), T the tuned rounds to E f(x̄_t) − f* ≤ ε e_0 (mean of " + seeds +
+                 ") vs 1/ε, ε = " +
                  short_number(spec.stochastic_eps.front()) + "–" + short_number(spec.stochastic_eps.back()) +
                  ", pooled over n (one intercept per n)";
     std::string per_n;
@@ -425,8 +430,8 @@ inline std::vector<RateRow> dsgd_table(const DsgdTableSpec& spec, const std::fil
         per_n += (per_n.empty() ? "" : "; ") + std::string("n = ") + short_number(nodes[g]) + ": " + ts;
       }
       const PowerLawFit f = fit_power_law(x, y), f_log = fit_power_law(x, y_log);
-      r = judge_slope(r, eps_c.value, f.slope, 0.15);
-      adonis::detail::append_note(r, describe_fit(f) + " (pooled); slope of T/ln(1/ε): " + short_number(f_log.slope));
+      r = judge_slope(r, eps_c.value, f_log.slope, 0.15);
+      adonis::detail::append_note(r, describe_fit(f_log) + " (pooled); raw slope of T: " + short_number(f.slope));
       adonis::detail::append_note(r, "T: " + per_n);
     } else {
       r = judge_slope(r, eps_c.value, nan, 0.15);

@@ -61,7 +61,11 @@
 #include "adonis/runtime/threads.hpp"
 #include "adonis/theory/async_measure.hpp"
 #include "adonis/theory/bounds.hpp"
+#include "adonis/theory/checks.hpp"
 #include "adonis/theory/fit.hpp"
+#include "adonis/theory/linearized.hpp"
+#include "adonis/theory/measure.hpp"
 #include "adonis/theory/verdict.hpp"
 
+#include "adonis/report/plot.hpp"
 #include "adonis/report/trace.hpp"

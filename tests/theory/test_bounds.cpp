@@ -103,7 +103,7 @@ TEST_CASE("theorems: CHOCO-Gossip's 1 − ρ²δ/82 uses the spectral gap, not |
   // ring16: ρ = 1 − 0.9492530217 = 0.0507469783, top-k with δ = 1/4: ρ²δ/82 = 7.851390e-6
   const Theorem th = theorems::choco_gossip(1 - 0.9492530217, 0.25);
   CHECK(1 - th.value == Approx(7.8513896542e-6).epsilon(1e-9));
-  CHECK(th.tag == Tag::SRC);
+  CHECK(th.tag == Tag::DER);  // the corrected statement at γ* (theory-rates §10)
   CHECK(th.check == Check::bound);
   CHECK(theorems::choco_gossip_rounds_delta().value == 1.0);
   CHECK(theorems::choco_gossip_rounds_gap().value == 2.0);
@@ -175,6 +175,10 @@ TEST_CASE("theorems: every record names its source and claims equality only when
                                  theorems::choco_gossip(0.1, 0.5),
                                  theorems::choco_gossip_rounds_delta(),
                                  theorems::choco_gossip_rounds_gap(),
+                                 theorems::choco_gossip_printed(0.1, 1.0),
+                                 theorems::choco_gossip_printed_supported(0.1, 1.0),
+                                 theorems::choco_gossip_rounds_gap_printed(),
+                                 theorems::choco_identity_recursion(),
                                  theorems::choco_sgd(),
                                  theorems::dadao_communications(),
                                  theorems::dadao_gradients(),
@@ -195,4 +199,13 @@ TEST_CASE("theorems: every record names its source and claims equality only when
   Theorem wrong = theorems::dsgd_bias_in_eps();
   wrong.check = Check::equal;
   CHECK_THROWS_AS(theorem_row(wrong, RateRow{}), InvalidArgument);
+  // an erratum whose evidence is not a [DER] equality is refused: a noisy fit or a bound
+  // cannot show a published statement false
+  Theorem erratum = theorems::choco_gossip_printed(0.1, 1.0);
+  CHECK_NOTHROW(theorem_row(erratum, RateRow{}));
+  erratum.check = Check::bound;
+  CHECK_THROWS_WITH(theorem_row(erratum, RateRow{}), Catch::Matchers::Contains("needs a [DER] equality"));
+  erratum = theorems::choco_gossip_printed(0.1, 1.0);
+  erratum.tag = Tag::SRC;
+  CHECK_THROWS_AS(theorem_row(erratum, RateRow{}), InvalidArgument);
 }

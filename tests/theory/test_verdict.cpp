@@ -185,6 +185,42 @@ TEST_CASE("slope checks, two-sided and one-sided", "[theory][verdict]") {
   CHECK(adonis::judge_slope_at_most(row_for("T_eps vs 1/(1-σ2)", Tag::REC), 1.3, 1.4).verdict == Verdict::violated);
 }
 
+TEST_CASE("erratum rows: shown by a [DER] equality, listed apart, never passing, never hiding a failure",
+          "[theory][verdict]") {
+  const adonis::PublishedClaim claim{.statement = "decay ≥ ρ²/82", .value = 6.29e-6, .at_least = true};
+  // evidence holds, claim fails: erratum
+  const RateRow e = adonis::judge_erratum(row_for("decay per round", Tag::DER), 3.18e-6, 3.18e-6 * (1 + 1e-9), 1e-6, claim);
+  CHECK(e.verdict == Verdict::erratum);
+  CHECK(e.check == Check::equal);
+  CHECK(adonis::to_string(Verdict::erratum) == "erratum");
+  // evidence fails (10% off, or 1e-5 off at a 1e-6 tolerance): VIOLATED, whatever the claim
+  CHECK(adonis::judge_erratum(row_for("decay", Tag::DER), 3.18e-6, 3.18e-6 * 1.1, 1e-6, claim).verdict ==
+        Verdict::violated);
+  CHECK(adonis::judge_erratum(row_for("decay", Tag::DER), 3.18e-6, 3.18e-6 * (1 + 1e-5), 1e-6, claim).verdict ==
+        Verdict::violated);
+  // evidence holds, claim holds: ok
+  CHECK(adonis::judge_erratum(row_for("decay", Tag::DER), 1e-5, 1e-5, 1e-6, claim).verdict == Verdict::ok);
+  // "≤" claims too
+  const adonis::PublishedClaim at_most{.statement = "r ≤ 0.5", .value = 0.5, .at_least = false};
+  CHECK(adonis::judge_erratum(row_for("r", Tag::DER), 0.6, 0.6, 1e-9, at_most).verdict == Verdict::erratum);
+  // only a [DER] quantity can show a statement false
+  CHECK_THROWS_WITH(adonis::judge_erratum(row_for("decay", Tag::SRC), 3.18e-6, 3.18e-6, 1e-6, claim),
+                    Catch::Matchers::Contains("judge_erratum: tag must be DER"));
+  // counted apart, never passing, not a failure; a forged erratum (not a DER equality) is refused
+  const adonis::VerdictCounts counts = adonis::count_verdicts({e});
+  CHECK(counts.erratum == 1);
+  CHECK(counts.ok == 0);
+  CHECK_FALSE(adonis::any_violated({e}));
+  RateRow forged = adonis::judge_bound(row_for("r", Tag::DER), 0.5, 0.6, 0.0);
+  forged.verdict = Verdict::erratum;
+  CHECK_THROWS_WITH(adonis::count_verdicts({forged}), Catch::Matchers::Contains("not a [DER] equality"));
+  std::ostringstream md;
+  adonis::write_rates_markdown(md, {e}, "t");
+  CHECK(md.str().find("1 rows: 0 ok, 0 VIOLATED, 1 erratum, 0 reported only.") != std::string::npos);
+  CHECK(md.str().find("### Errata") != std::string::npos);
+  CHECK(adonis::rates_json({e}, nlohmann::ordered_json::object())["summary"]["erratum"] == 1);
+}
+
 TEST_CASE("report-only rows never count as passing, and must say why", "[theory][verdict]") {
   const RateRow rep = adonis::report_only(row_for("rounds to 1e-6 vs √κ(1 + 1/√γ)", Tag::REC), 412.0,
                                           "lower bound's constant is not asserted");

@@ -49,6 +49,10 @@ struct Theorem {
   Check check = Check::slope;
   double value = std::numeric_limits<double>::quiet_NaN();  ///< the rate, exact quantity or predicted exponent
   std::function<double(double)> envelope{};                 ///< B(t), for kind = envelope
+  /// A published statement that fails as printed: `statement` and `value` are the paper's claim,
+  /// and a row shows it false through an exact quantity (judge_erratum). Such a record must be
+  /// tagged DER with check `equal` (its evidence), or theorem_row refuses it.
+  bool erratum = false;
 };
 
 /// A rate row pre-filled from a theorem: source ("paper; governed by spectral quantity
@@ -58,6 +62,9 @@ inline RateRow theorem_row(const Theorem& th, RateRow base) {
   if (th.check == Check::equal && th.tag != Tag::DER)
     detail::fail("theorem_row", "theorem '", th.statement, "' (", th.source, ") is ", to_string(th.tag),
                  ": only [DER] statements are checked for equality");
+  if (th.erratum && (th.tag != Tag::DER || th.check != Check::equal))
+    detail::fail("theorem_row", "erratum '", th.statement, "' (", th.source, ") has evidence checked ",
+                 to_string(th.check), " [", to_string(th.tag), "]: an erratum needs a [DER] equality as evidence");
   base.algorithm = base.algorithm.empty() ? th.algorithm : base.algorithm;
   base.source = th.source;
   if (!th.spectral_quantity.empty())
@@ -323,14 +330,20 @@ inline Theorem dsgd(std::string statement, double exponent) {
 /// Case (a), ζ̄ = σ̄ = 0: T ≲ (L/(μp)) log(1/ε), exponent at most 1 in 1/p (theory-rates §4c(a)).
 inline Theorem dsgd_linear_in_p() { return impl::dsgd("ζ̄ = σ̄ = 0: rounds to ε ≲ (L/(μp)) log(1/ε)", 1.0); }
 
-/// Case (b), σ̄ = 0, bias-dominated: T ≈ √L ζ̄/(μp√ε), exponent 1/2 in 1/ε (theory-rates §4c(b)).
-inline Theorem dsgd_bias_in_eps() { return impl::dsgd("σ̄ = 0, bias-dominated: rounds to ε ∝ ζ̄/(p√ε)", 0.5); }
+/// Case (b), σ̄ = 0, bias-dominated: T ≈ ε^{−1/2} p^{−1} ln(C/ε) (the Õ hides a real logarithm,
+/// [DER] by an exact modal computation, theory-rates §4c(b)): exponent 1/2 of T/ln(1/ε) in 1/ε.
+inline Theorem dsgd_bias_in_eps() {
+  return impl::dsgd("σ̄ = 0, bias-dominated: rounds to ε ∝ ζ̄ ln(C/ε)/(p√ε): T/ln(1/ε) ∝ ε^{−1/2}", 0.5);
+}
 
 /// Case (b): the same term, exponent 1 in 1/p (theory-rates §4c(b)).
 inline Theorem dsgd_bias_in_p() { return impl::dsgd("σ̄ = 0, bias-dominated: rounds to ε ∝ ζ̄/(p√ε)", 1.0); }
 
-/// Case (c), ζ̄ = 0, small ε: T ≈ σ̄²/(μnε), exponent 1 in 1/ε (theory-rates §4c(c)).
-inline Theorem dsgd_noise_in_eps() { return impl::dsgd("ζ̄ = 0, noise-dominated: rounds to ε ∝ σ̄²/(μnε)", 1.0); }
+/// Case (c), ζ̄ = 0, small ε: with a constant step T ≈ σ̄² ln(1/ε)/(μnε), exponent 1 of
+/// T/ln(1/ε) in 1/ε (theory-rates §4c(c)).
+inline Theorem dsgd_noise_in_eps() {
+  return impl::dsgd("ζ̄ = 0, noise-dominated: rounds to ε ∝ σ̄² ln(1/ε)/(μnε): T/ln(1/ε) ∝ 1/ε", 1.0);
+}
 
 /// Case (c): linear speed-up, exponent −1 in n (theory-rates §4c(c)).
 inline Theorem dsgd_noise_in_n() { return impl::dsgd("ζ̄ = 0, noise-dominated: rounds to ε ∝ σ̄²/(μnε)", -1.0); }
@@ -461,19 +474,69 @@ inline Theorem decentralized_lower_bound() {
 
 // ---------------------------------------------------------------- compression (§10)
 
-/// CHOCO-Gossip with the ICLR'20 γ: the Lyapunov error E[||X − X̄||² + ||X − X̂||²] contracts by
-/// at most 1 − ρ²δ/82 per round, ρ = 1 − ||W − J||₂ [SRC] (Koloskova, Lin, Stich & Jaggi, ICLR
-/// 2020; theory-rates §10).
+/// CHOCO-Gossip at the consistent step γ* = ρδ/(16ρ + ρ² + 4β² + 2ρβ² − 8ρδ) (choco_theory_gamma):
+/// the Lyapunov error E[||X − X̄||² + ||X − X̂||²] contracts by at most 1 − ρ²δ/82 per round,
+/// ρ = 1 − ||W − J||₂ [DER: the proof chain of Koloskova, Lin, Stich & Jaggi, ICLR 2020,
+/// reconstructed and grid-checked; theory-rates §10, "Corrected statement"].
 inline Theorem choco_gossip(double spectral_gap, double delta) {
   return {.algorithm = "choco-gossip",
-          .statement = "E[||X − X̄||² + ||X − X̂||²] contracts by 1 − ρ²δ/82 per round",
+          .statement = "at γ*, E[||X − X̄||² + ||X − X̂||²] contracts by 1 − ρ²δ/82 per round",
           .spectral_quantity = "ρ = 1 − ||W − J||₂ (spectral gap), δ (compression quality)",
           .normalization = "W doubly stochastic",
-          .source = "Koloskova, Lin, Stich & Jaggi, ICLR 2020: rate ρ²δ/82 with the theorem's γ (theory-rates.md §10)",
-          .tag = Tag::SRC,
+          .source = "Koloskova, Lin, Stich & Jaggi, ICLR 2020, consensus rate ρ²δ/82, at the consistent step γ* = "
+                    "ρδ/D of its proof (theory-rates.md §10, corrected statement)",
+          .tag = Tag::DER,
           .kind = TheoremKind::rate,
           .check = Check::bound,
           .value = 1 - spectral_gap * spectral_gap * delta / 82};
+}
+
+/// The statement as printed in ICLR'20 (Thm. 4.1, "from Koloskova et al., 2019"): at
+/// γ_printed = ρ²δ/D the consensus error decays like (1 − ρ²δ/82)^t. An erratum [DER]: with
+/// Q = identity the exact per-round factor is max_{k≥2}(1 − γ(1 − λ_k))², whose decay
+/// 1 − r ≈ 2γρ = O(ρ³) is below ρ²/82 on Metropolis rings from n = 17 on (theory-rates §10(c)).
+/// `value` is the claimed decay per round ρ²δ/82; the evidence is the exact decay (equality).
+inline Theorem choco_gossip_printed(double spectral_gap, double delta) {
+  return {.algorithm = "choco-gossip",
+          .statement = "as printed: at γ = ρ²δ/D the consensus error decays by ≥ ρ²δ/82 per round",
+          .spectral_quantity = "ρ = 1 − ||W − J||₂ (spectral gap), δ (compression quality)",
+          .normalization = "W doubly stochastic",
+          .source = "Koloskova, Lin, Stich & Jaggi, ICLR 2020, Thm. 4.1 (γ and c = ρ²δ/82 as printed); evidence: "
+                    "exact rate of ((1 − γ)I + γW) (theory-rates.md §10(c), [DER])",
+          .tag = Tag::DER,
+          .kind = TheoremKind::quantity,
+          .check = Check::equal,
+          .value = spectral_gap * spectral_gap * delta / 82,
+          .erratum = true};
+}
+
+/// What the printed step does support: at γ_printed = ρ·γ* the proof chain gives
+/// E e_{t+1} ≤ (1 − γρ/2) e_t, so a contraction ≤ 1 − ρ³δ/82 [DER] (theory-rates §10, corrected
+/// statement).
+inline Theorem choco_gossip_printed_supported(double spectral_gap, double delta) {
+  return {.algorithm = "choco-gossip",
+          .statement = "at the printed γ = ρ·γ*, E[||X − X̄||² + ||X − X̂||²] contracts by 1 − ρ³δ/82 per round",
+          .spectral_quantity = "ρ = 1 − ||W − J||₂ (spectral gap), δ (compression quality)",
+          .normalization = "W doubly stochastic",
+          .source = "theory-rates.md §10: the proof chain of Koloskova et al. ICLR 2020 at γ = ρ·γ*",
+          .tag = Tag::DER,
+          .kind = TheoremKind::rate,
+          .check = Check::bound,
+          .value = 1 - spectral_gap * spectral_gap * spectral_gap * delta / 82};
+}
+
+/// CHOCO-Gossip with Q = identity (δ = 1) and X̂_0 = 0: after the first round, which only fills
+/// X̂, X_{t+1} = ((1 − γ)I + γW) X_t holds exactly [DER, ICML'19 Alg. 1] (theory-rates §10(d)).
+/// `value` is the rounding allowance on the relative deviation of the trajectories, 1e-12.
+inline Theorem choco_identity_recursion() {
+  return {.algorithm = "choco-gossip",
+          .statement = "with Q = identity, X_{t+1} = ((1 − γ)I + γW) X_t exactly after the first round",
+          .spectral_quantity = "none",
+          .source = "Koloskova, Stich & Jaggi, ICML 2019, Alg. 1 with Q = identity (theory-rates.md §10(d))",
+          .tag = Tag::DER,
+          .kind = TheoremKind::quantity,
+          .check = Check::bound,
+          .value = 1e-12};
 }
 
 namespace impl {
@@ -496,6 +559,15 @@ inline Theorem choco_gossip_rounds_delta() {
 /// CHOCO-Gossip: rounds to ε = O(log(1/ε)/(ρ²δ)), exponent (at most) 2 in 1/ρ [SRC] (§10(b)).
 inline Theorem choco_gossip_rounds_gap() {
   return impl::choco_rounds("rounds to ε = O(log(1/ε)/(ρ²δ)): exponent 2 in 1/ρ", 2.0);
+}
+
+/// CHOCO-Gossip at the printed step ρ·γ*: rounds to ε = O(log(1/ε)/(ρ³δ)), exponent (at most) 3
+/// in 1/ρ [DER, the chain at γ = ρ·γ*] (theory-rates §10(c)).
+inline Theorem choco_gossip_rounds_gap_printed() {
+  Theorem th = impl::choco_rounds("at the printed γ, rounds to ε = O(log(1/ε)/(ρ³δ)): exponent 3 in 1/ρ", 3.0);
+  th.tag = Tag::DER;
+  th.source = "theory-rates.md §10(c): the proof chain of Koloskova et al. ICLR 2020 at the printed γ = ρ·γ*";
+  return th;
 }
 
 /// CHOCO-SGD, strongly convex, decreasing steps: f(x̄_T) − f* = O(1/(nT) + 1/(Tδ²ω)²), δ the
@@ -537,6 +609,30 @@ inline Theorem dadao_gradients() {
           .kind = TheoremKind::exponent,
           .check = Check::slope,
           .value = 0.5};
+}
+
+/// Asynchronous gossip SGD (AD-PSGD; Lian, Zhang, Zhang & Liu, ICML 2018): with a step ∝ 1/√K,
+/// (1/K) Σ_k E||∇f(x̄_k)||² = O(1/√K), K the total number of updates: exponent −1/2 in K [SRC for
+/// the O(1/√K), abstract; constants and thresholds REC: slopes only] (theory-rates §5a).
+inline Theorem async_sgd_rate() {
+  return {.algorithm = "async-sgd",
+          .statement = "(1/K) Σ_k E||∇f(x̄_k)||² = O(1/√K) with a step ∝ 1/√K",
+          .spectral_quantity = "λ2(E[W_kᵀW_k]) = λ2(W̄) (pairwise averaging)",
+          .normalization = "K = total gradient updates",
+          .source = "Lian, Zhang, Zhang & Liu, ICML 2018 (AD-PSGD), O(1/√K) (theory-rates.md §5a)",
+          .tag = Tag::REC,
+          .kind = TheoremKind::exponent,
+          .check = Check::slope,
+          .value = -0.5};
+}
+
+/// AD-PSGD's linear speed-up: at a fixed number of updates per worker, the averaged squared
+/// gradient norm falls like 1/√n when σ dominates (exponent −1/2 in n) [REC] (theory-rates §5a).
+inline Theorem async_sgd_speedup() {
+  Theorem th = async_sgd_rate();
+  th.statement = "linear speed-up: at K updates per worker, (1/(nK)) Σ_k E||∇f(x̄_k)||² ∝ 1/√(nK)";
+  th.normalization = "K = gradient updates per worker; only the sign of the slope is asserted";
+  return th;
 }
 
 /// A²CiD²: the momentum improves the graph factor from χ1 to √(χ1χ2): the speed-up over plain
