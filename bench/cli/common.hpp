@@ -13,6 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adonis/theory/verdict.hpp"
+
 namespace adonis::cli {
 
 /// "a, b, c" for error messages.
@@ -26,12 +28,7 @@ inline std::string names_of(const std::vector<std::string>& names) {
 inline nlohmann::ordered_json number(double x) { return std::isfinite(x) ? nlohmann::ordered_json(x) : nlohmann::ordered_json(nullptr); }
 
 /// A double for human-readable output: 10 significant digits, "inf" when infinite.
-inline std::string fmt(double x, int digits = 10) {
-  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
-  std::ostringstream os;
-  os << std::setprecision(digits) << x;
-  return os.str();
-}
+inline std::string fmt(double x, int digits = 10) { return format_number(x, digits); }
 
 /// Prints a JSON object as aligned "key value" lines under a title line (the subcommands'
 /// human-readable output); null prints as `null_text`, keys in `skip` are left out.

@@ -83,14 +83,6 @@ struct EngineArgs {
   }
 };
 
-/// `--start random`: iid N(0, 1) entries from SplitMix64(seed, 102, 0).
-inline Iterates<double> random_start(Index n, Index d, std::uint64_t seed) {
-  SplitMix64 rng(seed, 102, 0);
-  Iterates<double> x(n, d);
-  for (Index k = 0; k < x.size(); ++k) x.data()[k] = standard_normal(rng);
-  return x;
-}
-
 /// The averaging algorithms (no --problem needed; X_0 = iid N(0, I_d) rows or local minimizers).
 inline bool is_averaging_algorithm(const std::string& name) {
   return name == "gossip" || name == "chebyshev-gossip" || name == "choco-gossip" || name == "pairwise-gossip" ||

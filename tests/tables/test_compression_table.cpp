@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/// The compression table's rows, in-process (bench/cli/rates_compression.hpp): the erratum
+/// The compression table's rows, in-process (bench/tables/compression.hpp): the erratum
 /// verdict cannot hide a real failure. The γ* bound rows, fed the printed step on ring:24 and
 /// ring:32, are VIOLATED (not erratum, not ok); an erratum row whose measurement is 10% off its
 /// exact value is VIOLATED; where the printed claim holds (ring:8) the row is ok.
@@ -11,12 +11,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include "adonis/theory/json.hpp"
-#include "cli/rates_compression.hpp"
+#include "adonis/report/rates.hpp"
+#include "adonis/report/rates_json.hpp"
+#include "tables/compression.hpp"
 
 using namespace adonis;
-using namespace adonis::cli;
-using namespace adonis::cli::compression_detail;
+using namespace adonis::tables;
+using namespace adonis::tables::compression_detail;
 
 TEST_CASE("compression table: the gamma* bound rows fed the printed step are VIOLATED on ring:24 and ring:32",
           "[tables][choco]") {

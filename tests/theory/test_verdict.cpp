@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
-// Verdicts (theory/verdict.hpp, theory/json.hpp) and gnuplot plots (report/plot.hpp).
+// Verdicts (theory/verdict.hpp) and their writers (report/rates.hpp, report/rates_json.hpp) and gnuplot plots (report/plot.hpp).
 #include <catch2/catch.hpp>
 
 #include <unistd.h>
@@ -15,7 +15,7 @@
 #include "adonis/core/rng.hpp"
 #include "adonis/report/plot.hpp"
 #include "adonis/theory/fit.hpp"
-#include "adonis/theory/json.hpp"
+#include "adonis/report/rates_json.hpp"
 #include "adonis/theory/verdict.hpp"
 
 namespace {

@@ -68,4 +68,13 @@ void shuffle_in_place(std::vector<T>& v, SplitMix64& rng) {
   }
 }
 
+/// `adonis run --start random`: an n x d start with iid N(0, 1) entries from
+/// SplitMix64(seed, 102, 0), a generic start that excites every mode (the rate tables use it).
+inline Iterates<double> random_start(Index n, Index d, std::uint64_t seed) {
+  SplitMix64 rng(seed, 102, 0);
+  Iterates<double> x(n, d);
+  for (Index k = 0; k < x.size(); ++k) x.data()[k] = standard_normal(rng);
+  return x;
+}
+
 }  // namespace adonis

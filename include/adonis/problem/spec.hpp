@@ -190,4 +190,17 @@ inline ProblemInstance make_problem(std::string_view spec, Index nodes, const Pa
                          lambda, std::move(split), std::move(problem)};
 }
 
+/// make_problem() when the caller knows the problem type: returns the `P` itself (e.g.
+/// `make_problem_as<LogisticProblem>("logistic:heart_scale:0.01", 16)`), no variant to unwrap.
+/// @throws InvalidArgument naming the spec when it builds another type of problem (e.g. a
+///         quadratic spec asked as LogisticProblem), and whatever make_problem() throws.
+template <class P>
+P make_problem_as(std::string_view spec, Index nodes, const PartitionSpec& partition = {}, std::uint64_t seed = 0,
+                  Index batch = 1) {
+  ProblemInstance inst = make_problem(spec, nodes, partition, seed, batch);
+  P* p = std::get_if<P>(&inst.problem);
+  if (p == nullptr) detail::fail("make_problem_as", "spec '", spec, "' builds a ", inst.family, " problem, not the type asked for");
+  return std::move(*p);
+}
+
 }  // namespace adonis

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /// @file verdict.hpp
-/// @brief Rate-table rows, the checks that judge them (theory-rates.md §12), and their CSV and
-///        markdown writers. The JSON writer is in theory/json.hpp (it needs nlohmann-json).
+/// @brief Rate-table rows and the checks that judge them (theory-rates.md §12). Their writers
+///        (CSV, markdown, terminal, JSON) are in report/rates.hpp and report/rates_json.hpp.
 ///
 /// Every row declares its check and carries the numbers its verdict is based on:
 ///
@@ -29,7 +29,6 @@
 #include <cstddef>
 #include <limits>
 #include <ostream>
-#include <set>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -116,8 +115,6 @@ struct RateRow {
   std::string command{};
 };
 
-namespace detail {
-
 /// A double in `digits` significant digits (NaN as "nan", infinities as "inf"/"-inf").
 inline std::string format_number(double x, int digits) {
   if (std::isnan(x)) return "nan";
@@ -128,7 +125,13 @@ inline std::string format_number(double x, int digits) {
   return os.str();
 }
 
+/// A double to 6 significant digits (the tables' notes and markdown).
 inline std::string short_number(double x) { return format_number(x, 6); }
+
+namespace detail {
+
+using adonis::format_number;
+using adonis::short_number;
 
 inline void append_note(RateRow& row, const std::string& numbers) {
   row.note = row.note.empty() ? numbers : row.note + "; " + numbers;
@@ -325,113 +328,5 @@ inline VerdictCounts count_verdicts(const std::vector<RateRow>& rows) {
 /// True iff some row is VIOLATED (`adonis rates` then exits non-zero). Report and erratum rows
 /// are neither passes nor failures. Throws InvalidArgument for an unjudged row.
 inline bool any_violated(const std::vector<RateRow>& rows) { return count_verdicts(rows).violated > 0; }
-
-namespace detail {
-
-/// RFC 4180 field: quoted (with inner quotes doubled) iff it holds a comma, a quote, CR or LF.
-inline std::string csv_field(std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char ch : s) {
-    if (ch == '"') out += '"';
-    out += ch;
-  }
-  out += '"';
-  return out;
-}
-
-/// A markdown table cell: '|' escaped, line breaks turned into spaces.
-inline std::string markdown_cell(std::string_view s) {
-  std::string out;
-  for (char ch : s) {
-    if (ch == '|')
-      out += "\\|";
-    else if (ch == '\n' || ch == '\r')
-      out += ' ';
-    else
-      out += ch;
-  }
-  return out;
-}
-
-}  // namespace detail
-
-/// Writes `rows` as CSV: the header
-/// `table,algorithm,graph,problem,quantity,check,theory,measured,ratio,verdict,source,tag`, then
-/// one line per row (lines end in "\n"). Doubles have 17 significant digits (they round-trip);
-/// NaN is written "nan" and infinities "inf"/"-inf". Text fields holding a comma, a double quote
-/// or a line break are quoted per RFC 4180 (inner quotes doubled). The extra fields tolerance,
-/// note and command are not CSV columns (they are in the JSON). Throws InvalidArgument for an
-/// unjudged row.
-inline void write_rates_csv(std::ostream& out, const std::vector<RateRow>& rows) {
-  for (std::size_t i = 0; i < rows.size(); ++i) detail::check_judged("write_rates_csv", rows[i], i);
-  out << "table,algorithm,graph,problem,quantity,check,theory,measured,ratio,verdict,source,tag\n";
-  for (const RateRow& r : rows) {
-    using detail::csv_field;
-    using detail::format_number;
-    out << csv_field(r.table) << ',' << csv_field(r.algorithm) << ',' << csv_field(r.graph) << ','
-        << csv_field(r.problem) << ',' << csv_field(r.quantity) << ',' << to_string(r.check) << ','
-        << format_number(r.theory, 17) << ',' << format_number(r.measured, 17) << ',' << format_number(r.ratio, 17)
-        << ',' << to_string(r.verdict) << ',' << csv_field(r.source) << ',' << to_string(r.tag) << '\n';
-  }
-}
-
-/// Writes `rows` as markdown: a `## title` heading, a one-line summary (ok / VIOLATED / erratum /
-/// reported counts), the table of judged rows (numbers to 6 significant digits; a VIOLATED
-/// verdict is written **VIOLATED** in bold; the `basis` column is the note: the inequality
-/// evaluated with its numbers), then, if there are any, a section "### Errata (published
-/// statements shown false as printed)" with the erratum rows, and a section "### Reported only
-/// (no theorem checked)" listing the report rows with their reasons. The `table` column appears only when the rows
-/// come from more than one table. Throws InvalidArgument for an unjudged row.
-inline void write_rates_markdown(std::ostream& out, const std::vector<RateRow>& rows, const std::string& title) {
-  const VerdictCounts counts = count_verdicts(rows);
-  std::set<std::string> tables;
-  for (const RateRow& r : rows) tables.insert(r.table);
-  const bool with_table = tables.size() > 1;
-  using detail::markdown_cell;
-  using detail::short_number;
-
-  out << "## " << title << "\n\n";
-  out << rows.size() << " rows: " << counts.ok << " ok, " << counts.violated << " VIOLATED, "
-      << (counts.erratum > 0 ? std::to_string(counts.erratum) + " erratum, " : std::string()) << counts.report
-      << " reported only.\n\n";
-  auto judged_table = [&](const char* heading, auto keep) {
-    out << heading;
-    out << (with_table ? "| table " : "")
-        << "| algorithm | graph | problem | quantity | check | theory | measured | ratio | verdict | tag | source | "
-           "basis |\n";
-    out << (with_table ? "|---" : "") << "|---|---|---|---|---|---:|---:|---:|---|---|---|---|\n";
-    for (const RateRow& r : rows) {
-      if (!keep(r)) continue;
-      if (with_table) out << "| " << markdown_cell(r.table) << ' ';
-      out << "| " << markdown_cell(r.algorithm) << " | " << markdown_cell(r.graph) << " | "
-          << markdown_cell(r.problem) << " | " << markdown_cell(r.quantity) << " | " << to_string(r.check) << " | "
-          << short_number(r.theory) << " | " << short_number(r.measured) << " | " << short_number(r.ratio) << " | "
-          << (r.verdict == Verdict::violated ? "**VIOLATED**" : std::string(to_string(r.verdict))) << " | "
-          << to_string(r.tag) << " | " << markdown_cell(r.source) << " | " << markdown_cell(r.note) << " |\n";
-    }
-    out << '\n';
-  };
-  if (counts.ok + counts.violated > 0)
-    judged_table("", [](const RateRow& r) { return r.verdict == Verdict::ok || r.verdict == Verdict::violated; });
-  if (counts.erratum > 0)
-    judged_table("### Errata (published statements shown false as printed)\n\n",
-                 [](const RateRow& r) { return r.verdict == Verdict::erratum; });
-  if (counts.report > 0) {
-    out << "### Reported only (no theorem checked)\n\n";
-    out << (with_table ? "| table " : "")
-        << "| algorithm | graph | problem | quantity | measured | reference | tag | source | reason |\n";
-    out << (with_table ? "|---" : "") << "|---|---|---|---|---:|---:|---|---|---|\n";
-    for (const RateRow& r : rows) {
-      if (r.verdict != Verdict::report) continue;
-      if (with_table) out << "| " << markdown_cell(r.table) << ' ';
-      out << "| " << markdown_cell(r.algorithm) << " | " << markdown_cell(r.graph) << " | "
-          << markdown_cell(r.problem) << " | " << markdown_cell(r.quantity) << " | " << short_number(r.measured)
-          << " | " << (std::isnan(r.theory) ? std::string("-") : short_number(r.theory)) << " | "
-          << to_string(r.tag) << " | " << markdown_cell(r.source) << " | " << markdown_cell(r.note) << " |\n";
-    }
-    out << '\n';
-  }
-}
 
 }  // namespace adonis

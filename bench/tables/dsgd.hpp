@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/// @file rates_dsgd.hpp
+/// @file dsgd.hpp
 /// @brief The `dsgd` rate table: the p- and ε-scalings of decentralized (S)GD with a tuned
 ///        constant step (Koloskova, Loizou, Boreiri, Jaggi & Stich, ICML 2020, Thm. 2;
 ///        theory-rates.md §4c).
@@ -44,16 +44,16 @@
 
 #include "adonis/algorithm/dgd.hpp"
 #include "adonis/graph/spec.hpp"
+#include "adonis/problem/random.hpp"
 #include "adonis/problem/reference.hpp"
 #include "adonis/problem/spec.hpp"
 #include "adonis/theory/bounds.hpp"
 #include "adonis/theory/fit.hpp"
 #include "adonis/theory/verdict.hpp"
-#include "cli/common.hpp"
-#include "cli/run.hpp"
-#include "cli/rates_scaling.hpp"
+#include "tables/common.hpp"
+#include "tables/scaling.hpp"
 
-namespace adonis::cli {
+namespace adonis::tables {
 
 /// Graphs, targets and the step grid of the dsgd table.
 struct DsgdTableSpec {
@@ -470,4 +470,4 @@ inline std::vector<RateRow> dsgd_table(const DsgdTableSpec& spec, const std::fil
   return rows;
 }
 
-}  // namespace adonis::cli
+}  // namespace adonis::tables

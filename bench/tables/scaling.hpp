@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/// @file rates_scaling.hpp
+/// @file scaling.hpp
 /// @brief Shared pieces of the scaling tables of `adonis rates` (dual-averaging, optimal, …):
 ///        the log-log scaling figure with the fitted and the predicted slopes, and the text that
 ///        a slope row carries about its fit.
@@ -23,7 +23,7 @@
 #include "adonis/theory/fit.hpp"
 #include "adonis/theory/verdict.hpp"
 
-namespace adonis::cli {
+namespace adonis::tables {
 
 /// One group of a scaling figure: measured (x, y), the fit of log y on log x, and the
 /// predicted exponent.
@@ -81,4 +81,4 @@ inline std::string describe_fit(const PowerLawFit& f) {
          std::to_string(f.points) + " points)";
 }
 
-}  // namespace adonis::cli
+}  // namespace adonis::tables

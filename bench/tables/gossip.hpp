@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/// @file rates_gossip.hpp
+/// @file gossip.hpp
 /// @brief The `gossip` table of `adonis rates`: randomized pairwise gossip (Boyd, Ghosh,
 ///        Prabhakar, Shah 2006; theory-rates.md §2) on the event engine, node clocks with
 ///        uniform neighbour choice.
@@ -34,9 +34,9 @@
 #include "adonis/theory/bounds.hpp"
 #include "adonis/theory/fit.hpp"
 #include "adonis/theory/verdict.hpp"
-#include "cli/rates_scaling.hpp"
+#include "tables/scaling.hpp"
 
-namespace adonis::cli {
+namespace adonis::tables {
 
 /// Sizes and seeds of the gossip table.
 struct GossipTableSpec {
@@ -247,4 +247,4 @@ inline std::vector<RateRow> gossip_table(const GossipTableSpec& spec, const std:
   return rows;
 }
 
-}  // namespace adonis::cli
+}  // namespace adonis::tables

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/// @file rates_linear.hpp
+/// @file linear_rates.hpp
 /// @brief The `linear-rates` rate table: the linear rates of DGD, gradient tracking (DIGing),
 ///        EXTRA and decentralized ADMM (theory-rates.md §4b, §6a, §6b, §7a).
 ///
@@ -45,6 +45,7 @@
 #include "adonis/algorithm/extra.hpp"
 #include "adonis/algorithm/gradient_tracking.hpp"
 #include "adonis/graph/spec.hpp"
+#include "adonis/problem/random.hpp"
 #include "adonis/problem/constants.hpp"
 #include "adonis/problem/reference.hpp"
 #include "adonis/problem/spec.hpp"
@@ -54,11 +55,10 @@
 #include "adonis/theory/linearized.hpp"
 #include "adonis/theory/measure.hpp"
 #include "adonis/theory/verdict.hpp"
-#include "cli/common.hpp"
-#include "cli/rates_default.hpp"
-#include "cli/run.hpp"
+#include "tables/common.hpp"
+#include "tables/default.hpp"
 
-namespace adonis::cli {
+namespace adonis::tables {
 
 /// Graphs, problems and budgets of the linear-rates table.
 struct LinearRatesTableSpec {
@@ -273,4 +273,4 @@ inline std::vector<RateRow> linear_rates_table(const LinearRatesTableSpec& spec,
   return rows;
 }
 
-}  // namespace adonis::cli
+}  // namespace adonis::tables

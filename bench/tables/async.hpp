@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/// @file rates_async.hpp
+/// @file async.hpp
 /// @brief The `async` table of `adonis rates`: plain asynchronous (pairwise) gossip, continuized
 ///        accelerated gossip, A²CiD² and DADAO on the event engine, with their scalings in χ1
 ///        and χ2 (theory-rates.md §2, §3b, §9c, §9d). Edge clocks, total communication rate 1:
@@ -43,9 +43,9 @@
 #include "adonis/theory/bounds.hpp"
 #include "adonis/theory/fit.hpp"
 #include "adonis/theory/verdict.hpp"
-#include "cli/rates_scaling.hpp"
+#include "tables/scaling.hpp"
 
-namespace adonis::cli {
+namespace adonis::tables {
 
 /// Sizes and seeds of the async table.
 struct AsyncTableSpec {
@@ -358,4 +358,4 @@ inline std::vector<RateRow> async_table(const AsyncTableSpec& spec, const std::f
   return rows;
 }
 
-}  // namespace adonis::cli
+}  // namespace adonis::tables

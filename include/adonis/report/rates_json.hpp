@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/// @file json.hpp
+/// @file rates_json.hpp
 /// @brief JSON form of a rate table (the `NAME.json` that `adonis rates --out DIR` writes).
 ///
 /// Kept apart from verdict.hpp because it needs nlohmann-json (package nlohmann-json3-dev),
@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adonis/report/rates.hpp"
 #include "adonis/theory/verdict.hpp"
 
 namespace adonis {

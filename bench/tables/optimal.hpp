@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/// @file rates_optimal.hpp
+/// @file optimal.hpp
 /// @brief The `optimal` rate table: MSDA against the optimal decentralized complexity
 ///        (Scaman, Bach, Bubeck, Lee & Massoulié, ICML 2017; theory-rates.md §3a, §9a).
 ///
@@ -42,10 +42,10 @@
 #include "adonis/theory/bounds.hpp"
 #include "adonis/theory/fit.hpp"
 #include "adonis/theory/verdict.hpp"
-#include "cli/common.hpp"
-#include "cli/rates_scaling.hpp"
+#include "tables/common.hpp"
+#include "tables/scaling.hpp"
 
-namespace adonis::cli {
+namespace adonis::tables {
 
 /// Graphs, condition numbers and accuracy of the optimal table.
 struct OptimalTableSpec {
@@ -299,4 +299,4 @@ inline std::vector<RateRow> optimal_table(const OptimalTableSpec& spec, const st
   return rows;
 }
 
-}  // namespace adonis::cli
+}  // namespace adonis::tables

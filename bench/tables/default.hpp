@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/// @file rates_default.hpp
+/// @file default.hpp
 /// @brief The `default` rate table: every synchronous algorithm on each graph family and a real
 ///        network, on a quadratic and on logistic regression over heart_scale, each row checked
 ///        against its theorem as theory-rates.md §12 prescribes.
@@ -39,6 +39,7 @@
 #include "adonis/algorithm/gradient_tracking.hpp"
 #include "adonis/algorithm/msda.hpp"
 #include "adonis/graph/spec.hpp"
+#include "adonis/problem/random.hpp"
 #include "adonis/problem/constants.hpp"
 #include "adonis/problem/local.hpp"
 #include "adonis/problem/reference.hpp"
@@ -49,10 +50,11 @@
 #include "adonis/theory/linearized.hpp"
 #include "adonis/theory/measure.hpp"
 #include "adonis/theory/verdict.hpp"
-#include "cli/common.hpp"
-#include "cli/run.hpp"
+#include "adonis/experiment/table.hpp"
+#include "adonis/report/plot.hpp"
+#include "tables/common.hpp"
 
-namespace adonis::cli {
+namespace adonis::tables {
 
 /// The graphs and problems of the default table, and the run budgets.
 struct DefaultTableSpec {
@@ -64,6 +66,15 @@ struct DefaultTableSpec {
   Round gossip_rounds = 300;  ///< averaging runs
   /// The (graph, problem) whose convergence curves are kept for the figure.
   std::string curve_graph = "torus:4x4", curve_problem = "logistic:heart_scale:0.01";
+  /// `--quick`: a smoke run, two graphs and the quadratic only.
+  static DefaultTableSpec quick() {
+    DefaultTableSpec spec;
+    spec.graphs = {"ring:16", "karate"};
+    spec.problems = {spec.problems.front()};
+    spec.curve_graph = "ring:16";
+    spec.curve_problem = spec.problems.front();
+    return spec;
+  }
 };
 
 /// One measured curve ||X_t − X_{t−1}|| and the theory's rate, for the convergence figure.
@@ -73,15 +84,6 @@ struct ConvergenceCurve {
   double theory_rate = 0;
   LinearRateFit fit;
 };
-
-/// The `adonis run` command that reproduces a single-run row (with --measure it prints the
-/// numbers the row is made of).
-inline std::string run_command(const std::string& algorithm, const std::string& graph, const std::string& problem,
-                               Round rounds, const std::string& extra = {}) {
-  return "adonis run --algorithm " + algorithm + " --graph " + graph + " --problem " + problem + " --iterations " +
-         std::to_string(rounds) + (extra.empty() ? "" : " " + extra) + " --measure";
-}
-
 
 /// Runs the default table (progress on `log`).
 inline std::vector<RateRow> default_table(const DefaultTableSpec& spec, std::ostream& log,
@@ -224,7 +226,7 @@ inline std::vector<RateRow> default_table(const DefaultTableSpec& spec, std::ost
                 const Theorem th = theorems::choco_gossip(1 - ms.slem, delta);
                 RateRow r = theorem_row(th, base);
                 r.quantity = "mean Lyapunov contraction per round (top-k:" + std::to_string(k) +
-                             ", theorem's γ), bound 1 − ρ²δ/82";
+                             ", consistent γ*), bound 1 − ρ²δ/82";
                 r.command = run_command("choco-gossip", graph_spec, problem_spec, spec.gossip_rounds,
                                         "--compressor top-k:" + std::to_string(k) + " --gamma theory");
                 rows.push_back(judge_bound(r, th.value, lyap.mean_rate(), 0.0));
@@ -282,4 +284,83 @@ inline std::vector<RateRow> default_table(const DefaultTableSpec& spec, std::ost
   return rows;
 }
 
-}  // namespace adonis::cli
+/// FNV-1a hash of a graph's sorted edge list (provenance: identifies the exact topology).
+inline std::string graph_hash(const Graph& g) {
+  std::uint64_t h = 1469598103934665603ull;
+  auto mix = [&](std::uint64_t v) {
+    for (int k = 0; k < 8; ++k) {
+      h ^= (v >> (8 * k)) & 0xff;
+      h *= 1099511628211ull;
+    }
+  };
+  mix(static_cast<std::uint64_t>(num_nodes(g)));
+  for (const auto& [u, v] : edge_list(g)) {
+    mix(static_cast<std::uint64_t>(u));
+    mix(static_cast<std::uint64_t>(v));
+  }
+  std::ostringstream out;
+  out << std::hex << h;
+  return out.str();
+}
+
+/// The convergence figure of the default table: measured ||X_t − X_{t−1}|| and, dashed, the
+/// theory's envelope C r^t anchored at the start of the fit window.
+inline PlotOutput plot_convergence(const std::vector<ConvergenceCurve>& curves, const DefaultTableSpec& spec,
+                                   const std::filesystem::path& stem) {
+  PlotSpec plot{.title = "default table: " + spec.curve_graph + ", " + spec.curve_problem +
+                         " (dashed: theory's rate)",
+                .xlabel = "round t",
+                .ylabel = "||X_t - X_{t-1}||_F"};
+  for (const auto& c : curves) {
+    Series measured{.title = c.algorithm};
+    for (std::size_t t = 1; t < c.step_norm.size(); ++t)
+      if (c.step_norm[t] > 0) {
+        measured.x.push_back(static_cast<double>(t));
+        measured.y.push_back(c.step_norm[t]);
+      }
+    Series envelope{.title = c.algorithm + " theory", .dashed = true};
+    const std::size_t t0 = c.fit.first + 1;
+    if (t0 < c.step_norm.size()) {
+      for (std::size_t t = 1; t < c.step_norm.size(); t += std::max<std::size_t>(1, c.step_norm.size() / 200)) {
+        envelope.x.push_back(static_cast<double>(t));
+        envelope.y.push_back(c.step_norm[t0] * std::pow(c.theory_rate, static_cast<double>(t) - static_cast<double>(t0)));
+      }
+    }
+    plot.series.push_back(std::move(measured));
+    if (!envelope.x.empty()) plot.series.push_back(std::move(envelope));
+  }
+  return write_plot(plot, stem);
+}
+
+/// The default table with its provenance (graphs with their hashes, problems with their
+/// constants) and, with an output directory, the convergence figure.
+inline std::vector<RateRow> default_rows(const DefaultTableSpec& spec, experiment::Context& ctx) {
+  std::vector<ConvergenceCurve> curves;
+  std::vector<RateRow> rows = default_table(spec, ctx.progress(), ctx.out_dir().empty() ? nullptr : &curves);
+  nlohmann::ordered_json& provenance = ctx.provenance();
+  for (const auto& gs : spec.graphs) {
+    const Graph g = make_graph(gs);
+    provenance["graphs"][gs] = {{"nodes", num_nodes(g)}, {"edges", num_edges(g)}, {"hash", graph_hash(g)}};
+    for (const auto& ps : spec.problems) {
+      const ProblemInstance inst = make_problem(ps, num_nodes(g));
+      std::visit(
+          [&](const auto& p) {
+            const ReferenceSolution ref = reference_solution(p);
+            const ProblemConstants c = problem_constants(p, ref.x);
+            provenance["problems"][ps][gs] = {{"f_star", ref.f},       {"L_max", c.L_max}, {"L", c.L},
+                                              {"mu", c.mu},            {"kappa", c.kappa}, {"zeta2", c.zeta2},
+                                              {"reference", ref.method}};
+          },
+          inst.problem);
+    }
+  }
+  if (!ctx.out_dir().empty() && !curves.empty()) {
+    const PlotOutput plot = plot_convergence(curves, spec, ctx.out_dir() / "default_convergence");
+    provenance["plots"] = {{"convergence", plot.images ? "default_convergence.svg, default_convergence.png"
+                                                        : "gnuplot not found: default_convergence.gp only"}};
+    if (!plot.images) ctx.progress() << "rates: gnuplot not found; wrote the script " << plot.script << " only\n";
+  }
+  return rows;
+}
+
+}  // namespace adonis::tables

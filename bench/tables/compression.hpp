@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/// @file rates_compression.hpp
+/// @file compression.hpp
 /// @brief The `compression` rate table: CHOCO-Gossip's consensus rate at the consistent step γ*,
 ///        its scaling with the compression quality δ and the spectral gap ρ, and the erratum of
 ///        the step printed in ICLR'20 (Koloskova, Stich & Jaggi, ICML 2019; Koloskova, Lin, Stich
@@ -16,7 +16,7 @@
 ///   ≤ 1.2 and in 1/ρ (top-k, the gap graphs) ≤ 2.2.
 /// - identity compression (δ = 1) at γ*, from the slowest mode of W: the measured per-round
 ///   factor of e_t ≤ 1 − ρ²/82 ([DER] bound; fed the printed step on ring:24 and ring:32 it is
-///   VIOLATED, tests/cli/test_rates_compression.cpp).
+///   VIOLATED, tests/tables/test_compression_table.cpp).
 /// - (c) the printed step, Q = identity, slowest-mode start, on ring:17, 24, 32, 64: the measured
 ///   decay 1 − r, r = (e_T/e_1)^{1/(T−1)}, equals the exact 1 − max_k(1 − γ(1 − λ_k))² to 1e-6
 ///   relative ([DER] evidence), shown against the printed claim ρ²/82 (verdict `erratum` where
@@ -43,10 +43,10 @@
 #include "adonis/theory/fit.hpp"
 #include "adonis/theory/measure.hpp"
 #include "adonis/theory/verdict.hpp"
-#include "cli/common.hpp"
-#include "cli/rates_scaling.hpp"
+#include "tables/common.hpp"
+#include "tables/scaling.hpp"
 
-namespace adonis::cli {
+namespace adonis::tables {
 
 /// Graphs, compressions and accuracy of the compression table.
 struct CompressionTableSpec {
@@ -458,4 +458,4 @@ inline std::vector<RateRow> compression_table(const CompressionTableSpec& spec, 
   return rows;
 }
 
-}  // namespace adonis::cli
+}  // namespace adonis::tables

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/// @file rates_dual_averaging.hpp
+/// @file dual_averaging.hpp
 /// @brief The `dual-averaging` rate table: the network scaling of distributed dual averaging
 ///        (Duchi, Agarwal & Wainwright, IEEE TAC 57(3), 2012; theory-rates.md §8).
 ///
@@ -45,10 +45,10 @@
 #include "adonis/theory/bounds.hpp"
 #include "adonis/theory/fit.hpp"
 #include "adonis/theory/verdict.hpp"
-#include "cli/common.hpp"
-#include "cli/rates_scaling.hpp"
+#include "tables/common.hpp"
+#include "tables/scaling.hpp"
 
-namespace adonis::cli {
+namespace adonis::tables {
 
 /// Sizes, step multipliers and accuracy of the dual-averaging table.
 struct DualAveragingTableSpec {
@@ -314,4 +314,4 @@ inline std::vector<RateRow> dual_averaging_table(const DualAveragingTableSpec& s
   return rows;
 }
 
-}  // namespace adonis::cli
+}  // namespace adonis::tables

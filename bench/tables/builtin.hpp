@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/// @file builtin.hpp
+/// @brief The built-in rate tables of `adonis rates`, registered in an experiment::Registry
+///        (include/adonis/experiment/table.hpp). Each is a function of its parameters (a Spec with
+///        full defaults and a quick() preset) and a Context; research code can call them, or add
+///        its own tables to the same registry.
+#pragma once
+
+#include "adonis/experiment/table.hpp"
+#include "tables/async.hpp"
+#include "tables/compression.hpp"
+#include "tables/default.hpp"
+#include "tables/dsgd.hpp"
+#include "tables/dual_averaging.hpp"
+#include "tables/gossip.hpp"
+#include "tables/linear_rates.hpp"
+#include "tables/optimal.hpp"
+#include "tables/spectral.hpp"
+
+namespace adonis::tables {
+
+/// Adds the nine built-in tables to `registry`, in the order of `adonis rates --table all`.
+inline void register_builtin_tables(experiment::Registry& registry) {
+  using experiment::Context;
+  using experiment::make_table;
+  // the seed and mixing entries of the provenance, as every table has written them since 0.1
+  auto seeded = [](Context& ctx, bool mixing) {
+    ctx.provenance()["seed"] = 0;
+    if (mixing) ctx.provenance()["mixing"] = "metropolis";
+  };
+  registry.add(make_table<DefaultTableSpec>(
+      "default",
+      "every synchronous algorithm x {ring, torus, hypercube, Erdős–Rényi, exponential, karate} x {quadratic, "
+      "logistic heart_scale}: measured rate vs theorem",
+      [seeded](const DefaultTableSpec& s, Context& ctx) {
+        seeded(ctx, true);
+        return default_rows(s, ctx);
+      }));
+  registry.add(make_table<SpectralTableSpec>(
+      "spectral", "graph-family spectral quantities vs closed forms (theory-rates.md §11)",
+      [seeded](const SpectralTableSpec& s, Context& ctx) {
+        seeded(ctx, true);
+        return spectral_rows(s, ctx);
+      }));
+  registry.add(make_table<DualAveragingTableSpec>(
+      "dual-averaging",
+      "Duchi et al. 2012 (§8): slope of the iterations to ε vs 1/(1 − σ2(P)) over rings, tori and 4-regular "
+      "graphs for 3 step multipliers, and bounded iterations on expanders",
+      [seeded](const DualAveragingTableSpec& s, Context& ctx) {
+        seeded(ctx, false);
+        return dual_averaging_table(s, ctx.out_dir(), ctx.provenance(), ctx.progress());
+      }));
+  registry.add(make_table<OptimalTableSpec>(
+      "optimal",
+      "Scaman et al. 2017 (§9a): MSDA's time to ε vs the optimal complexity √κ_l (1 + 1/√γ) across graphs and "
+      "condition numbers",
+      [seeded](const OptimalTableSpec& s, Context& ctx) {
+        seeded(ctx, true);
+        return optimal_table(s, ctx.out_dir(), ctx.provenance(), ctx.progress());
+      }));
+  registry.add(make_table<LinearRatesTableSpec>(
+      "linear-rates",
+      "DGD, gradient tracking, EXTRA, ADMM: exact rates on quadratics (Jacobian), DGD's stability threshold, "
+      "and the contraction on logistic heart_scale",
+      [seeded](const LinearRatesTableSpec& s, Context& ctx) {
+        seeded(ctx, true);
+        return linear_rates_table(s, ctx.provenance(), ctx.progress());
+      }));
+  registry.add(make_table<AsyncTableSpec>(
+      "async",
+      "asynchronous gossip on the event engine (§3b, §5a, §9c, §9d): plain vs continuized gossip on rings (slopes 3 "
+      "and ≤ 2.3), A²CiD²'s speed-up, DADAO's exchanges vs √(χ1χ2) and gradients vs κ, AD-PSGD's O(1/√K)",
+      [seeded](const AsyncTableSpec& s, Context& ctx) {
+        seeded(ctx, false);
+        return async_table(s, ctx.out_dir(), ctx.provenance(), ctx.progress());
+      }));
+  registry.add(make_table<GossipTableSpec>(
+      "gossip",
+      "Boyd et al. 2006 (§2): pairwise gossip's λ2(W̄) bound, exact lifted second moment and measured rate, and "
+      "averaging time vs n on rings, tori and complete graphs (exponents 3, 2, 1)",
+      [seeded](const GossipTableSpec& s, Context& ctx) {
+        seeded(ctx, false);
+        return gossip_table(s, ctx.out_dir(), ctx.provenance(), ctx.progress());
+      }));
+  registry.add(make_table<CompressionTableSpec>(
+      "compression",
+      "CHOCO-Gossip (§10): the rate ρ²δ/82 at the consistent γ*, slopes in 1/δ and 1/ρ, and the printed step's "
+      "erratum (exact rates on rings 17–64)",
+      [seeded](const CompressionTableSpec& s, Context& ctx) {
+        seeded(ctx, true);
+        return compression_table(s, ctx.out_dir(), ctx.provenance(), ctx.progress());
+      }));
+  registry.add(make_table<DsgdTableSpec>(
+      "dsgd",
+      "Koloskova et al. 2020 (§4c): tuned rounds to ε of D-(S)GD vs 1/p and 1/ε, deterministic cases (a), (b), "
+      "and D-SGD's linear speed-up in n, case (c)",
+      [seeded](const DsgdTableSpec& s, Context& ctx) {
+        seeded(ctx, true);
+        return dsgd_table(s, ctx.out_dir(), ctx.provenance(), ctx.progress());
+      }));
+}
+
+/// A registry holding the built-in tables.
+inline experiment::Registry builtin_registry() {
+  experiment::Registry registry;
+  register_builtin_tables(registry);
+  return registry;
+}
+
+}  // namespace adonis::tables
