@@ -17,13 +17,6 @@
 
 namespace adonis::cli {
 
-/// "a, b, c" for error messages.
-inline std::string names_of(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
-}
-
 /// A double as JSON: a number, or null when it is infinite or NaN (JSON has neither).
 inline nlohmann::ordered_json number(double x) { return std::isfinite(x) ? nlohmann::ordered_json(x) : nlohmann::ordered_json(nullptr); }
 

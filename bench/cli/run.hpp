@@ -19,6 +19,7 @@
 #include "adonis/algorithm/admm.hpp"
 #include "adonis/algorithm/async_admm.hpp"
 #include "adonis/algorithm/async_sgd.hpp"
+#include "adonis/algorithm/catalog.hpp"
 #include "adonis/algorithm/choco.hpp"
 #include "adonis/algorithm/continuized_gossip.hpp"
 #include "adonis/algorithm/dadao.hpp"
@@ -29,6 +30,7 @@
 #include "adonis/algorithm/gradient_tracking.hpp"
 #include "adonis/algorithm/msda.hpp"
 #include "adonis/algorithm/pairwise_gossip.hpp"
+#include "adonis/graph/sequence_spec.hpp"
 #include "adonis/graph/spec.hpp"
 #include "adonis/problem/constants.hpp"
 #include "adonis/problem/local.hpp"
@@ -46,21 +48,6 @@
 #endif
 
 namespace adonis::cli {
-
-/// The algorithm names `run` accepts so far (architecture.md lists the full set).
-inline const std::vector<std::string>& run_algorithms() {
-  static const std::vector<std::string> names{"gossip", "chebyshev-gossip", "dgd", "gradient-tracking", "extra",
-                                                 "admm", "dual-averaging", "msda", "choco-gossip", "choco-sgd",
-                                                 "pairwise-gossip", "continuized-gossip", "async-sgd", "async-admm",
-                                                 "dadao", "a2cid2"};
-  return names;
-}
-
-/// The asynchronous algorithms (run on the event engine; --iterations counts events).
-inline bool is_async_algorithm(const std::string& name) {
-  return name == "pairwise-gossip" || name == "continuized-gossip" || name == "async-sgd" || name == "async-admm" ||
-         name == "dadao" || name == "a2cid2";
-}
 
 /// The engine options of `run` (architecture.md: --compute-rate, --comm-rate, --latency, --drop,
 /// --churn; plus --clock and --segment).
@@ -83,21 +70,16 @@ struct EngineArgs {
   }
 };
 
-/// The averaging algorithms (no --problem needed; X_0 = iid N(0, I_d) rows or local minimizers).
-inline bool is_averaging_algorithm(const std::string& name) {
-  return name == "gossip" || name == "chebyshev-gossip" || name == "choco-gossip" || name == "pairwise-gossip" ||
-         name == "continuized-gossip";
-}
-
 /// Validates --start: zero, local, random for the optimization algorithms; slowest-mode for the
 /// synchronous averaging algorithms on a static W; an averaging algorithm refuses any other
 /// explicit --start (it would be ignored).
 inline void check_start(const std::string& algorithm, const std::string& start, bool given, const std::string& sequence,
                         bool has_problem) {
-  const bool synchronous_averaging = algorithm == "gossip" || algorithm == "chebyshev-gossip" || algorithm == "choco-gossip";
+  const AlgorithmInfo& info = algorithm_info(algorithm);
   if (start == "slowest-mode") {
-    if (!synchronous_averaging)
-      throw InvalidArgument("run: --start slowest-mode applies to gossip, chebyshev-gossip and choco-gossip (got '" +
+    if (!info.slowest_mode)
+      throw InvalidArgument("run: --start slowest-mode applies to " +
+                            algorithm_names([](const AlgorithmInfo& a) { return a.slowest_mode; }) + " (got '" +
                             algorithm + "')");
     if (sequence != "static")
       throw InvalidArgument("run: --start slowest-mode needs --sequence static (the slowest mode of one fixed W; got '" +
@@ -106,22 +88,11 @@ inline void check_start(const std::string& algorithm, const std::string& start, 
   }
   if (start != "zero" && start != "local" && start != "random")
     throw InvalidArgument("run: --start must be zero, local, random or slowest-mode (got '" + start + "')");
-  if (given && (is_averaging_algorithm(algorithm) || (algorithm == "a2cid2" && !has_problem)))
+  if (given && (info.averaging || (algorithm == "a2cid2" && !has_problem)))
     throw InvalidArgument("run: --start " + start + " is a start of the optimization algorithms; '" + algorithm +
                           "' averages iid N(0, I) rows or the local minimizers (only slowest-mode applies, on a "
                           "static W)");
 }
-
-/// The synchronous algorithms `--backend mpi` runs (their products and per-node work go through
-/// the sequence, graph/sequence.hpp's PartitionedSequence).
-inline bool mpi_capable(const std::string& name) {
-  return name == "gossip" || name == "dgd" || name == "gradient-tracking" || name == "extra" || name == "admm" ||
-         name == "dual-averaging" || name == "choco-gossip" || name == "choco-sgd";
-}
-
-/// The asynchronous algorithms the real backends (`--backend threads`, and `mpi` with one-sided
-/// communication) run.
-inline bool real_async_capable(const std::string& name) { return name == "pairwise-gossip" || name == "async-sgd"; }
 
 /// The options of the real asynchronous backends (threads, mpi).
 struct RealArgs {
@@ -173,33 +144,6 @@ inline int error_exit(int code) {
   return code;
 }
 
-/// Builds the graph sequence of `--sequence KIND` over graph g with `--mixing`.
-inline AnySequence make_sequence(const Graph& g, const std::string& kind, const std::string& mixing, std::uint64_t seed) {
-  const auto parts = detail::split(kind, ':');
-  const std::string who = "run: --sequence '" + kind + "'";
-  auto arity = [&](std::size_t k, const char* usage) {
-    if (parts.size() != k + 1) detail::fail(who, "expected ", usage);
-  };
-  if (parts[0] == "static") { arity(0, "static"); return AnySequence(StaticSequence(mixing_matrix(g, mixing))); }
-  if (parts[0] == "random-matching") { arity(0, "random-matching"); return AnySequence(RandomMatchingSequence(g, seed)); }
-  if (parts[0] == "random-edge") { arity(0, "random-edge"); return AnySequence(RandomEdgeSequence(g, seed)); }
-  if (parts[0] == "b-connected") {
-    arity(1, "b-connected:B");
-    return AnySequence(BConnectedSequence(g, detail::parse_number<Index>(parts[1], who, "B"), seed));
-  }
-  if (parts[0] == "markov") {
-    arity(2, "markov:FAIL:RECOVER");
-    return AnySequence(MarkovLinkSequence(g, detail::parse_number<double>(parts[1], who, "FAIL"),
-                                          detail::parse_number<double>(parts[2], who, "RECOVER"), seed));
-  }
-  if (parts[0] == "one-peer-exponential") {
-    arity(0, "one-peer-exponential");
-    return AnySequence(OnePeerExponentialSequence(num_nodes(g)));
-  }
-  detail::fail(who, "unknown sequence (known: static, random-matching, random-edge, b-connected:B, "
-                    "markov:FAIL:RECOVER, one-peer-exponential)");
-}
-
 /// Registers the subcommand on `app`.
 inline void add_run(CLI::App& app) {
   struct Args {
@@ -215,8 +159,7 @@ inline void add_run(CLI::App& app) {
   };
   auto args = std::make_shared<Args>();
   auto* sub = app.add_subcommand("run", "Run one algorithm and record its trace");
-  std::string names;
-  for (const auto& n : run_algorithms()) names += (names.empty() ? "" : " | ") + n;
+  const std::string names = algorithm_names([](const AlgorithmInfo&) { return true; }, " | ");
   sub->add_option("--algorithm", args->algorithm, names)->required();
   sub->add_option("--graph", args->graph, "graph SPEC")->required();
   sub->add_option("--problem", args->problem, "problem SPEC (required by the optimization algorithms)");
@@ -305,33 +248,31 @@ inline void add_run(CLI::App& app) {
   sub->callback([args, rho_option, compressor_option, start_option, engine_options, every_option, iterations_option,
                  real_options] {
     auto& a = *args;
-    const bool async = is_async_algorithm(a.algorithm);
+    const AlgorithmInfo& info = algorithm_info(a.algorithm);  // throws for an unknown name
+    const bool async = info.asynchronous;
     const bool comm_rate_given = engine_options[1]->count() > 0;
     for (const CLI::Option* o : engine_options)
       if (!async && o->count() > 0)
         throw InvalidArgument("run: " + o->get_name() + " is an engine option of the asynchronous algorithms, not of '" +
                               a.algorithm + "'");
-    if (std::find(run_algorithms().begin(), run_algorithms().end(), a.algorithm) == run_algorithms().end())
-      throw InvalidArgument("run: unknown --algorithm '" + a.algorithm + "' (known: " + names_of(run_algorithms()) + ")");
     if (a.iterations < 0) throw InvalidArgument("run: --iterations must be >= 0 (got " + std::to_string(a.iterations) + ")");
     if (a.every < 1) throw InvalidArgument("run: --every must be >= 1 (got " + std::to_string(a.every) + ")");
-    if (rho_option->count() > 0 && a.algorithm != "admm" && a.algorithm != "async-admm")
+    if (rho_option->count() > 0 && !info.penalty)
       throw InvalidArgument("run: --rho is the penalty of 'admm' and 'async-admm', not an option of '" + a.algorithm +
                             "'");
     if (!(a.rho > 0)) throw InvalidArgument("run: --rho must be > 0 (got " + fmt(a.rho) + ")");
     if (a.batch < 0) throw InvalidArgument("run: --batch must be >= 0 (got " + std::to_string(a.batch) + ")");
-    if (a.batch > 0 && a.algorithm != "dgd" && a.algorithm != "choco-sgd" && a.algorithm != "async-sgd" &&
-        a.algorithm != "a2cid2")
-      throw InvalidArgument("run: --batch (stochastic gradients) applies to dgd, choco-sgd, async-sgd and a2cid2, not to '" +
+    if (a.batch > 0 && !info.stochastic)
+      throw InvalidArgument("run: --batch (stochastic gradients) applies to " +
+                            algorithm_names([](const AlgorithmInfo& x) { return x.stochastic; }) + ", not to '" +
                             a.algorithm + "'");
     check_start(a.algorithm, a.start, start_option->count() > 0, a.sequence, !a.problem.empty());
-    const bool choco = a.algorithm == "choco-gossip" || a.algorithm == "choco-sgd";
-    if (!choco && (compressor_option->count() > 0 || !a.gamma.empty()))
+    if (!info.compressed && (compressor_option->count() > 0 || !a.gamma.empty()))
       throw InvalidArgument("run: --compressor and --gamma are options of choco-gossip and choco-sgd, not of '" +
                             a.algorithm + "'");
     double gamma = 0;
     if (!a.gamma.empty() && a.gamma != "theory" && a.gamma != "printed") {
-      gamma = detail::parse_number<double>(a.gamma, "run", "--gamma");
+      gamma = parse_number<double>(a.gamma, "run", "--gamma");
       if (!(gamma > 0 && gamma <= 1)) throw InvalidArgument("run: --gamma must lie in (0, 1] (got " + a.gamma + ")");
     }
     const bool theory = a.step == "theory";
@@ -339,12 +280,14 @@ inline void add_run(CLI::App& app) {
       throw InvalidArgument("run: --backend must be sim, threads or mpi (got '" + a.backend + "')");
     const bool mpi = a.backend == "mpi";
     // pairwise-gossip and async-sgd on real threads or ranks (runtime/threads.hpp, mpi_async.hpp)
-    const bool real = a.backend != "sim" && real_async_capable(a.algorithm);
+    const bool real = a.backend != "sim" && info.threads;
     if (a.backend == "threads" && !real)
-      throw InvalidArgument("run: --backend threads runs pairwise-gossip and async-sgd (got '" + a.algorithm + "')");
-    if (mpi && !real && !mpi_capable(a.algorithm))
-      throw InvalidArgument("run: --backend mpi runs gossip, dgd, gradient-tracking, extra, admm, dual-averaging, "
-                            "choco-gossip, choco-sgd, pairwise-gossip and async-sgd (got '" + a.algorithm + "')");
+      throw InvalidArgument("run: --backend threads runs " +
+                            algorithm_names([](const AlgorithmInfo& x) { return x.threads; }) + " (got '" + a.algorithm +
+                            "')");
+    if (mpi && !info.mpi)
+      throw InvalidArgument("run: --backend mpi runs " + algorithm_names([](const AlgorithmInfo& x) { return x.mpi; }) +
+                            " (got '" + a.algorithm + "')");
     for (const CLI::Option* o : real_options)
       if (o->count() > 0 && !real)
         throw InvalidArgument("run: " + o->get_name() + " is an option of pairwise-gossip and async-sgd under --backend "
@@ -384,7 +327,7 @@ inline void add_run(CLI::App& app) {
                             "' has no confirmed theorem step (theory-rates §5a, §9d are recalled); give a number");
     double step = 0;
     if (!a.step.empty() && !theory) {
-      step = detail::parse_number<double>(a.step, "run", "--step");
+      step = parse_number<double>(a.step, "run", "--step");
       if (!(step > 0)) throw InvalidArgument("run: --step must be > 0 (got " + a.step + ")");
     }
     const Graph g = make_graph(a.graph);
@@ -451,9 +394,7 @@ inline void add_run(CLI::App& app) {
         trace.write_csv(out);
       }
     };
-    if (a.algorithm == "gossip" || a.algorithm == "chebyshev-gossip" || a.algorithm == "choco-gossip" ||
-        a.algorithm == "pairwise-gossip" || a.algorithm == "continuized-gossip" ||
-        (a.algorithm == "a2cid2" && a.problem.empty())) {
+    if (info.averaging || (a.algorithm == "a2cid2" && a.problem.empty())) {
       if (a.target > 0) throw InvalidArgument("run: --target needs an optimization algorithm");
       if (a.dim < 1) throw InvalidArgument("run: --dim must be >= 1 (got " + std::to_string(a.dim) + ")");
       Iterates<double> x;
@@ -548,7 +489,7 @@ inline void add_run(CLI::App& app) {
             if (a.sequence != "static")
               throw InvalidArgument("run: --step theory for '" + a.algorithm +
                                     "' needs --sequence static (the theorem is for one fixed W)");
-            return detail::mixing_spectrum(mixing_matrix(g, a.mixing));
+            return mixing_spectrum(mixing_matrix(g, a.mixing));
           };
           auto need_smooth = [&] {
             if (!(smoothness > 0))
@@ -659,7 +600,7 @@ inline void add_run(CLI::App& app) {
                 gmax += 2 * c.L_max * ref.x.norm();
               }
               step = dual_averaging_theory_scale(r, gmax > 0 ? gmax : 1.0,
-                                                 detail::mixing_spectrum(SparseMatrix(seq.mixing(0))).slem);
+                                                 mixing_spectrum(SparseMatrix(seq.mixing(0))).slem);
             }
             DualAveraging alg(p, std::move(seq), DualAveragingOptions{.step_scale = step});
             result = execute(alg, x, trace);

@@ -153,8 +153,9 @@ struct SlowestModeRun {
   std::string command{};
 };
 
-/// Runs CHOCO-Gossip with Q = identity at the step `step` for `rounds` rounds from the slowest
-/// mode of the Metropolis W of `graph_spec` and measures its decay per round.
+/// Runs CHOCO-Gossip with Q = identity at the step `step` from the slowest mode of the Metropolis
+/// W of `graph_spec` for `rounds` rounds, or fewer where e_t would fall by more than exp(−40)
+/// (then X − X̄ nears its rounding floor), and measures its decay per round.
 inline SlowestModeRun slowest_mode_run(const std::string& graph_spec, ChocoStep step, Round rounds) {
   const Graph g = make_graph(graph_spec);
   const SparseMatrix w = metropolis_weights(g);
@@ -164,15 +165,17 @@ inline SlowestModeRun slowest_mode_run(const std::string& graph_spec, ChocoStep 
   const LaplacianEnds ends = laplacian_ends(sparse_identity(num_nodes(g)) - w);
   auto decay_at = [&](double lambda) { return r.gamma * lambda * (2 - r.gamma * lambda); };
   r.decay_exact = std::min(decay_at(ends.lambda2), decay_at(ends.lambda_max));
+  // e_t falls by exp(−40) at most: far above the rounding floor of X − X̄ (~1e-33 e_1)
+  r.rounds = std::min<Round>(rounds, std::max<Round>(100, static_cast<Round>(std::ceil(40 / r.decay_exact))));
   Iterates<double> x = slowest_mode(w);
   ChocoGossip alg(StaticSequence{w}, ChocoGossipOptions{.gamma = r.gamma, .compressor = parse_compressor("identity", 1)});
   ChocoLyapunovObserver lyapunov;
-  alg.run(x, RunOptions{.max_rounds = rounds}, lyapunov);
+  alg.run(x, RunOptions{.max_rounds = r.rounds}, lyapunov);
   const auto& e = lyapunov.values();
   r.decay = -std::expm1(std::log(e.back() / e[1]) / static_cast<double>(e.size() - 2));
   r.command = "adonis run --algorithm choco-gossip --graph " + graph_spec + " --compressor identity --gamma " +
               (step == ChocoStep::consistent ? "theory" : "printed") + " --start slowest-mode --dim 1 --iterations " +
-              std::to_string(rounds) + " --measure";
+              std::to_string(r.rounds) + " --measure";
   return r;
 }
 

@@ -4,6 +4,7 @@
 // regression on the shipped heart_scale dataset. Prints f(x̄_t) − f* and the bytes sent; exits 1
 // unless f(x̄) − f* fell 100-fold. Built and run by ctest ("example: choco-sgd on karate").
 #include <adonis/adonis.hpp>
+#include <adonis/graph/spec.hpp>  // make_graph (adonis::io)
 
 #include <iostream>
 

@@ -5,6 +5,7 @@
 // by exactly 1 − a(1 − λ2(W)) (a derived, exact statement). Built and run by ctest ("example:
 // custom algorithm"); exits 1 if the row is not ok.
 #include <adonis/adonis.hpp>
+#include <adonis/graph/spec.hpp>  // make_graph (adonis::io)
 
 #include <iostream>
 #include <utility>

@@ -5,6 +5,7 @@
 // Jacobian on the non-consensus space (theory-rates.md §6a, [DER]). Built and run by ctest
 // ("example: gradient tracking rate"); exits 1 if the fit misses r1 by more than 1% in −ln r.
 #include <adonis/adonis.hpp>
+#include <adonis/graph/spec.hpp>  // make_graph (adonis::io)
 
 #include <cmath>
 #include <iostream>

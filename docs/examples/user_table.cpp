@@ -8,6 +8,7 @@
 // The table: synchronous gossip x ← W x (Metropolis W) from the slowest mode contracts by exactly
 // ρ = ||W − J|| per round on rings (theory-rates.md §1, [DER]: theorems::gossip).
 #include <adonis/adonis.hpp>
+#include <adonis/graph/spec.hpp>  // make_graph (adonis::io)
 #include <adonis/experiment/table.hpp>
 
 #include <filesystem>

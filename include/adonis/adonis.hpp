@@ -47,6 +47,7 @@
 #include "adonis/algorithm/admm.hpp"
 #include "adonis/algorithm/dual_averaging.hpp"
 #include "adonis/algorithm/a2cid2.hpp"
+#include "adonis/algorithm/catalog.hpp"
 #include "adonis/algorithm/async_admm.hpp"
 #include "adonis/algorithm/async_sgd.hpp"
 #include "adonis/algorithm/choco.hpp"
@@ -68,4 +69,5 @@
 #include "adonis/theory/verdict.hpp"
 
 #include "adonis/report/plot.hpp"
+#include "adonis/report/rates.hpp"
 #include "adonis/report/trace.hpp"

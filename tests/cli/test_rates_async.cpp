@@ -10,18 +10,19 @@
 #include <nlohmann/json.hpp>
 
 #include "process.hpp"
+#include "tables.hpp"
 
 using adonis::test::run_cli;
 using adonis::test::slurp;
 
 namespace {
 
-/// Runs `adonis rates --table NAME --quick --out DIR`; the parsed NAME.json.
+/// The quick preset of table NAME, run in-process (tests/support/tables.hpp); the parsed NAME.json.
 nlohmann::json rates_async_quick(const std::string& name, const std::filesystem::path& dir, std::string& out) {
-  const auto r = run_cli("rates --table " + name + " --quick --out '" + dir.string() + "'");
-  out = r.out + r.err;
-  REQUIRE(r.status == 0);
-  return nlohmann::json::parse(slurp(dir / (name + ".json")));
+  int status = -1;
+  auto json = adonis::test::run_builtin_quick(name, dir, status, out);
+  REQUIRE(status == 0);
+  return json;
 }
 
 }  // namespace

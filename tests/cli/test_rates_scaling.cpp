@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/// `adonis rates` scaling and linear-rate tables of issue 6 (--quick): dual-averaging, optimal,
-/// linear-rates. Each test checks the verdicts, the fitted slopes (not only the verdicts: a
+/// The scaling and linear-rate tables (quick preset, run in-process through the experiment
+/// layer): dual-averaging, optimal, linear-rates, compression, dsgd. Each test checks the verdicts, the fitted slopes (not only the verdicts: a
 /// slope far from its prediction fails here even when the one-sided table check passes), the
 /// provenance and that a recorded command reproduces its run.
 #include <catch2/catch.hpp>
@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "process.hpp"
+#include "tables.hpp"
 
 using adonis::test::run_cli;
 using adonis::test::slurp;
@@ -20,13 +21,10 @@ using adonis::test::summary_value;
 
 namespace {
 
-/// Runs `adonis rates --table NAME --quick --out DIR` and returns the parsed NAME.json.
+/// The quick preset of table NAME, run in-process (tests/support/tables.hpp); the parsed NAME.json.
 nlohmann::json rates_scaling_quick_json(const std::string& name, const std::filesystem::path& dir, int& status,
                                         std::string& out) {
-  const auto r = run_cli("rates --table " + name + " --quick --out '" + dir.string() + "'");
-  status = r.status;
-  out = r.out + r.err;
-  return nlohmann::json::parse(slurp(dir / (name + ".json")));
+  return adonis::test::run_builtin_quick(name, dir, status, out);
 }
 
 }  // namespace
@@ -233,7 +231,7 @@ TEST_CASE("rates: the compression table (quick): CHOCO-Gossip at γ*, and the pr
   }
   CHECK(slopes == 3);
   CHECK(errata == 4);
-  CHECK(bounds == 20);
+  CHECK(bounds == 19);
   CHECK(out.find("### Errata") != std::string::npos);
 
   // a run's command reproduces it: its fitted Lyapunov rate over T rounds gives e_T/e_0 ≤ ε

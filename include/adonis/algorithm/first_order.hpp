@@ -105,3 +105,11 @@ double default_step(double given, StepRule rule, const S& sequence, double smoot
 }
 
 }  // namespace adonis::detail
+
+namespace adonis {
+
+/// λmin(W) and ρ = ||W − J|| of a symmetric mixing matrix W (the step rules' spectral inputs).
+using detail::MixingSpectrum;
+using detail::mixing_spectrum;
+
+}  // namespace adonis

@@ -50,3 +50,11 @@ inline bool ends_with(std::string_view s, std::string_view suffix) {
 }
 
 }  // namespace adonis::detail
+
+namespace adonis {
+
+/// Parses the whole of a token as a number of type T, or throws InvalidArgument naming `who`,
+/// the field `what` and the token (e.g. `parse_number<double>("0.5", "run", "--gamma")`).
+using detail::parse_number;
+
+}  // namespace adonis

@@ -635,6 +635,21 @@ inline Theorem async_sgd_speedup() {
   return th;
 }
 
+/// A²CiD² on a graph with χ1 = χ2 (complete graphs, Λ = L/|E|): β̃ = ½√(χ1/χ2) = ½, so x̃ takes
+/// the same jumps as x and x̃ ≡ x; the method is then exactly pairwise gossip on the same event
+/// stream [DER] (theory-rates §9d, §11). `value` is the rounding allowance, 1e-12.
+inline Theorem a2cid2_complete_identity() {
+  return {.algorithm = "a2cid2",
+          .statement = "with χ1 = χ2, x̃ ≡ x and A²CiD² equals pairwise gossip event by event",
+          .spectral_quantity = "χ1 = χ2 (complete graphs)",
+          .normalization = "Λ = L/|E|",
+          .source = "derived from Nabli, Belilovsky & Oyallon, NeurIPS 2023, with β̃ = ½√(χ1/χ2) (theory-rates.md §9d)",
+          .tag = Tag::DER,
+          .kind = TheoremKind::quantity,
+          .check = Check::bound,
+          .value = 1e-12};
+}
+
 /// A²CiD²: the momentum improves the graph factor from χ1 to √(χ1χ2): the speed-up over plain
 /// asynchronous gossip grows like √(χ1/χ2) (∝ n on rings) [REC: slope only] (§9d).
 inline Theorem a2cid2_speedup() {

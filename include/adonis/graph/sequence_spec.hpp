@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/// @file sequence_spec.hpp
+/// @brief The graph-sequence SPEC grammar of `adonis run --sequence` (docs/graphs.md):
+///        `static`, `random-matching`, `random-edge`, `b-connected:B`, `markov:FAIL:RECOVER`,
+///        `one-peer-exponential`, built over a graph with a mixing rule.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "adonis/core/error.hpp"
+#include "adonis/core/parse.hpp"
+#include "adonis/graph/mixing.hpp"
+#include "adonis/graph/sequence.hpp"
+
+namespace adonis {
+
+/// The sequence described by `spec` over graph `g`: `static` uses mixing_matrix(g, mixing); the
+/// random kinds draw from `seed` (W_t a pure function of (seed, t)).
+/// @throws InvalidArgument naming the spec and the field (an unknown kind, a wrong number of
+///         parameters, a parameter that is not a number or out of range).
+inline AnySequence make_sequence(const Graph& g, std::string_view spec, std::string_view mixing, std::uint64_t seed) {
+  const auto parts = detail::split(spec, ':');
+  const std::string who = "sequence spec '" + std::string(spec) + "'";
+  auto arity = [&](std::size_t k, const char* usage) {
+    if (parts.size() != k + 1) detail::fail(who, "expected ", usage);
+  };
+  if (parts[0] == "static") {
+    arity(0, "static");
+    return AnySequence(StaticSequence(mixing_matrix(g, mixing)));
+  }
+  if (parts[0] == "random-matching") {
+    arity(0, "random-matching");
+    return AnySequence(RandomMatchingSequence(g, seed));
+  }
+  if (parts[0] == "random-edge") {
+    arity(0, "random-edge");
+    return AnySequence(RandomEdgeSequence(g, seed));
+  }
+  if (parts[0] == "b-connected") {
+    arity(1, "b-connected:B");
+    return AnySequence(BConnectedSequence(g, parse_number<Index>(parts[1], who, "B"), seed));
+  }
+  if (parts[0] == "markov") {
+    arity(2, "markov:FAIL:RECOVER");
+    return AnySequence(MarkovLinkSequence(g, parse_number<double>(parts[1], who, "FAIL"),
+                                          parse_number<double>(parts[2], who, "RECOVER"), seed));
+  }
+  if (parts[0] == "one-peer-exponential") {
+    arity(0, "one-peer-exponential");
+    return AnySequence(OnePeerExponentialSequence(num_nodes(g)));
+  }
+  detail::fail(who, "unknown sequence (known: static, random-matching, random-edge, b-connected:B, "
+                    "markov:FAIL:RECOVER, one-peer-exponential)");
+}
+
+}  // namespace adonis
