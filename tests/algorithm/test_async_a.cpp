@@ -430,6 +430,44 @@ TEST_CASE("Finding: continuized gossip with the DADAO-reimplementation eta is no
   }
 }
 
+TEST_CASE("Finding: continuized gossip and A2CiD2 converge at latency 0.1 and diverge at latency 0.2 on torus:6x6",
+          "[async][continuized][a2cid2][finding]") {
+  // docs/algorithms/continuized-gossip.md "Latency" (the [async_a_tables] measurement, asserted):
+  // every edge at rate 1, fixed latency τ, x0 = sin(3i), seed 3, 2·10⁵ events. The stale Δ and
+  // the momentum jumps tolerate τ = 0.1 but not 0.2, where plain pairwise gossip still converges.
+  const Graph g = torus_graph(6, 6);
+  Iterates<double> x0(36, 1);
+  for (Index i = 0; i < 36; ++i) x0(i, 0) = std::sin(3.0 * static_cast<double>(i));
+  const double e0 = consensus_error2(x0);
+  for (const char* latency : {"0.1", "0.2"}) {
+    const bool stable = std::string(latency) == "0.1";
+    sim::EngineOptions o = asynca_engine(3, 72);  // 72 edges: every edge at rate 1
+    o.latency = sim::Latency::parse(latency);
+    ContinuizedGossip cg(g, o);
+    A2cid2<> ac(g, o);
+    Iterates<double> a = x0, b = x0;
+    const RunResult ra = cg.run(a, RunOptions{200'000}), rb = ac.run(b, RunOptions{200'000});
+    INFO("latency " << latency << ": continuized " << to_string(ra.status) << " after " << ra.counters.rounds
+                    << " events, ||e||²/||e0||² " << consensus_error2(a) / e0 << "; a2cid2 " << to_string(rb.status)
+                    << " after " << rb.counters.rounds << ", " << consensus_error2(b) / e0);
+    if (stable) {
+      CHECK(ra.status == Status::max_rounds);
+      CHECK(rb.status == Status::max_rounds);
+      CHECK(consensus_error2(a) < 1e-20 * e0);
+      CHECK(consensus_error2(b) < 1e-20 * e0);
+    } else {
+      CHECK(ra.status == Status::diverged);
+      CHECK(rb.status == Status::diverged);
+      PairwiseGossip pg(g, o);
+      Iterates<double> c = x0;
+      const RunResult rc = pg.run(c, RunOptions{200'000});
+      INFO("pairwise " << to_string(rc.status) << ", " << consensus_error2(c) / e0);
+      CHECK(rc.status == Status::max_rounds);
+      CHECK(consensus_error2(c) < 1e-20 * e0);
+    }
+  }
+}
+
 TEST_CASE("Async gossip SGD applies the gradient of the model read at the node's previous computation (AD-PSGD)",
           "[async][async_sgd]") {
   const AsyncaLogistic s("ring:8");
