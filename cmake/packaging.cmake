@@ -27,7 +27,7 @@ set(CPACK_DEBIAN_PACKAGE_SECTION "science")
 set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
 # The first line of the Description field is CPACK_PACKAGE_DESCRIPTION_SUMMARY; this is the body.
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-  "The adonis program (rates, run, graph-info, problem-info), its shipped datasets and graphs under /usr/share/adonis, and the header-only C++20 library with its CMake package (find_package(adonis)).")
+  "The adonis program (rates, run, graph-info, problem-info), its shipped datasets\nand graphs under /usr/share/adonis, and the header-only C++20 library with its\nCMake package (find_package(adonis)).")
 find_program(ADONIS_DPKG_SHLIBDEPS dpkg-shlibdeps)
 mark_as_advanced(ADONIS_DPKG_SHLIBDEPS)
 if(ADONIS_DPKG_SHLIBDEPS)
