@@ -5,21 +5,46 @@
 /// Every error from bad input becomes one line on stderr, "adonis: error: <message>", and a
 /// non-zero exit status (2 for bad input, 3 for an internal failure), never a crash. Under
 /// `--backend mpi`, an error after MPI started ends the whole job (MPI_Abort with that code).
+/// `adonis --version` also prints where the shipped datasets and graphs are found.
 #include <exception>
 #include <iostream>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
+#include "adonis/core/data.hpp"
 #include "adonis/core/error.hpp"
+#include "adonis/graph/spec.hpp"
+#include "adonis/problem/spec.hpp"
 #include "adonis/version.hpp"
 #include "cli/graph_info.hpp"
 #include "cli/problem_info.hpp"
 #include "cli/rates.hpp"
 #include "cli/run.hpp"
 
+namespace {
+/// The version, then one line per kind of shipped file: the directory found and why (core/data.hpp).
+std::string version_text() {
+  std::string out = adonis::version_string;
+  const auto where = [&](const char* what, const adonis::DataLookup& lookup) {
+    out += "\n";
+    out += what;
+    try {
+      const adonis::DataDirectory d = adonis::find_data_directory(lookup);
+      out += d.path.string() + " (" + d.origin + ")";
+    } catch (const std::exception& e) {
+      out += std::string("not found: ") + e.what();
+    }
+  };
+  where("datasets: ", adonis::dataset_lookup());
+  where("graphs:   ", adonis::graphs_lookup());
+  return out;
+}
+}  // namespace
+
 int main(int argc, char** argv) {
   CLI::App app{"adonis: asynchronous decentralized convex optimization, with rates checked against theory"};
-  app.set_version_flag("--version", adonis::version_string);
+  app.set_version_flag("--version", version_text);
   app.require_subcommand(1);
   int exit_code = 0;
   adonis::cli::add_graph_info(app);

@@ -10,6 +10,7 @@
 
 #include "adonis/version.hpp"
 
+#include "adonis/core/data.hpp"
 #include "adonis/core/error.hpp"
 #include "adonis/core/newton.hpp"
 #include "adonis/core/parse.hpp"

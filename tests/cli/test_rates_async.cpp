@@ -4,6 +4,7 @@
 /// values themselves (a slope far from its prediction fails here), and that the figures exist.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <filesystem>
 #include <string>
 
@@ -60,20 +61,39 @@ TEST_CASE("rates: the async table (quick): plain gossip n³, continuized ≤ n^2
   const auto json = rates_async_quick("async", dir, out);
   INFO(out.substr(0, 3000));
   CHECK(json["summary"]["violated"] == 0);
-  double plain = 0, continuized = 0, dadao = 0, kappa = 0;
-  int speedups = 0;
+  // NaN until the row is seen: a missing row fails every comparison below (0 would pass
+  // `continuized <= 2.3`), and each row must be there exactly once
+  const double missing = std::nan("");
+  double plain = missing, continuized = missing, dadao = missing, kappa = missing;
+  int speedups = 0, n_plain = 0, n_continuized = 0, n_dadao = 0, n_kappa = 0;
   for (const auto& row : json["rows"]) {
     const std::string alg = row["algorithm"], q = row["quantity"];
     CHECK(row["verdict"] != "VIOLATED");
-    if (alg == "pairwise-gossip") plain = row["measured"];
-    if (alg == "continuized-gossip") continuized = row["measured"];
+    if (alg == "pairwise-gossip") {
+      plain = row["measured"];
+      ++n_plain;
+    }
+    if (alg == "continuized-gossip") {
+      continuized = row["measured"];
+      ++n_continuized;
+    }
     if (alg == "a2cid2" && row["check"] == "bound" && row["graph"].get<std::string>().rfind("ring", 0) == 0) {
       ++speedups;
       CHECK(row["theory"].get<double>() > 1);  // the speed-up itself (the bound side of the row)
     }
-    if (alg == "dadao" && q.find("exchanges") != std::string::npos) dadao = row["measured"];
-    if (alg == "dadao" && q.find("gradients") != std::string::npos) kappa = row["measured"];
+    if (alg == "dadao" && q.find("exchanges") != std::string::npos) {
+      dadao = row["measured"];
+      ++n_dadao;
+    }
+    if (alg == "dadao" && q.find("gradients") != std::string::npos) {
+      kappa = row["measured"];
+      ++n_kappa;
+    }
   }
+  CHECK(n_plain == 1);
+  CHECK(n_continuized == 1);
+  CHECK(n_dadao == 1);
+  CHECK(n_kappa == 1);
   CHECK(std::abs(plain - 3) <= 0.2);
   CHECK(continuized <= 2.3);
   CHECK(continuized < plain - 0.5);

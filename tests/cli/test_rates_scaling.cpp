@@ -255,8 +255,8 @@ TEST_CASE("rates: the compression table (quick): CHOCO-Gossip at γ*, and the pr
 }
 
 // [asan_skip]: 137 s under ASan (9 s in the release build, which runs it); see tests/CMakeLists.txt.
-TEST_CASE("rates: the dsgd table (quick): tuned D-(S)GD scales as 1/p, the ε-slope carries the Õ's log, "
-          "D-SGD speeds up linearly in n",
+TEST_CASE("rates: the dsgd table (quick): tuned D-(S)GD scales as 1/p at ζ > 0 with no p-dependence at ζ = 0, "
+          "the ε-slope carries the Õ's log, D-SGD speeds up linearly in n",
           "[cli][rates][asan_skip]") {
   // With the step tuned per target, the rounds to ε grow like ε^−0.5·ln(C/ε) (theory-rates.md
   // §4c(b), [DER]): the Õ of Thm. 2 hides the logarithm, so the raw slope is 0.6–0.7 and the
@@ -269,7 +269,7 @@ TEST_CASE("rates: the dsgd table (quick): tuned D-(S)GD scales as 1/p, the ε-sl
   INFO(out.substr(0, 3000));
   CHECK(status == 0);
   CHECK(json["summary"]["violated"] == 0);
-  int in_p = 0, in_eps = 0, noise_eps = 0, noise_n = 0;
+  int in_p = 0, in_p_iid = 0, in_eps = 0, noise_eps = 0, noise_n = 0;
   for (const auto& row : json["rows"]) {
     CHECK(row["tag"] == "REC");
     CHECK(row["check"] == "slope");
@@ -290,8 +290,17 @@ TEST_CASE("rates: the dsgd table (quick): tuned D-(S)GD scales as 1/p, the ε-sl
     } else if (q.find("vs 1/p") != std::string::npos) {
       ++in_p;
       CHECK(row["verdict"] == "ok");
-      CHECK(s <= 1.25);
-      CHECK(s >= (q.find("ζ = 0") != std::string::npos ? -0.3 : 0.6));
+      if (q.find("ζ = 0") != std::string::npos) {
+        ++in_p_iid;
+        // ζ = 0 (identical f_i, κ = 10): over these graphs (1/p = 1 … 10 ≤ κ) the tuned rounds
+        // do not depend on p (measured T = 142, 359, 217, 214 at 1/p = 1, 1.56, 2.84, 10.1:
+        // slope 0.043). The row's own band [0, 1.25], with a CI as wide as [−1.1, 1.19], could
+        // not fail on that; |slope| ≤ 0.3 can (a 1/p law would give ≈ 1).
+        CHECK(std::abs(s) <= 0.3);
+      } else {
+        CHECK(s <= 1.25);
+        CHECK(s >= 0.6);
+      }
     } else {
       ++in_eps;
       CHECK(q.find("T(ε)/ln(1/ε)") != std::string::npos);
@@ -307,6 +316,7 @@ TEST_CASE("rates: the dsgd table (quick): tuned D-(S)GD scales as 1/p, the ε-sl
     }
   }
   CHECK(in_p == 2);
+  CHECK(in_p_iid == 1);
   CHECK(in_eps == 4);
   CHECK(noise_eps == 1);
   CHECK(noise_n == 1);

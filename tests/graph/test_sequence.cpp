@@ -158,10 +158,17 @@ TEST_CASE("B-connected p degrades as B grows", "[graph][sequence][p]") {
   const Graph g = ring_graph(8);
   const double p1 = BConnectedSequence(g, 1, 0).consensus_rate().p;
   REQUIRE(close(p1, 0.3523969861));  // B = 1 is static MH on C_8
-  for (Index b : {2, 4}) {
+  // p is per block of τ = B rounds: compare the per-round rate 1 − (1 − p)^{1/τ} across B
+  double previous = p1;
+  for (Index b : {2, 4, 8}) {
     const auto r = BConnectedSequence(g, b, 0).consensus_rate();
     REQUIRE(r.tau == b);
     REQUIRE(r.p > 0.0);
     REQUIRE(r.p <= 1.0);
+    const double per_round = 1 - std::pow(1 - r.p, 1.0 / static_cast<double>(r.tau));
+    INFO("B = " << b << ": p " << r.p << " per block of " << r.tau << ", per round " << per_round << ", at B/2 "
+                << previous);
+    CHECK(per_round < previous);
+    previous = per_round;
   }
 }

@@ -7,9 +7,10 @@
 ///   karate (Zachary's karate club, shipped in graphs/, see graphs/PROVENANCE.md)
 ///   or a file path ending in .edges, .graphml or .dot      (a missing SEED means 0)
 ///
-/// Shipped graphs are looked up in $ADONIS_GRAPHS_DIR, else in the directory given by the
-/// ADONIS_GRAPHS_DIR macro at compile time (CMake points the program and the tests at the source
-/// tree's graphs/), else in ./graphs.
+/// Shipped graphs are looked up in $ADONIS_GRAPHS_DIR, else next to the running program
+/// (PREFIX/share/adonis/graphs), else in the directory given by the ADONIS_GRAPHS_DIR macro at
+/// compile time (CMake points the program and the tests at the source tree's graphs/), else in
+/// ./graphs: see core/data.hpp.
 ///
 /// Includes readers.hpp, so users of this header link `adonis::io`.
 #pragma once
@@ -22,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "adonis/core/data.hpp"
 #include "adonis/core/error.hpp"
 #include "adonis/core/parse.hpp"
 #include "adonis/graph/generators.hpp"
@@ -38,15 +40,19 @@ inline const std::vector<std::string>& graph_families() {
   return names;
 }
 
-/// The directory holding the shipped graphs (see the file comment).
-inline std::string graphs_directory() {
-  if (const char* env = std::getenv("ADONIS_GRAPHS_DIR"); env != nullptr && *env != '\0') return env;
+/// How the shipped graphs are looked up (core/data.hpp): $ADONIS_GRAPHS_DIR, PREFIX/share/adonis/graphs,
+/// then the ADONIS_GRAPHS_DIR macro (else graphs relative to the working directory).
+inline DataLookup graphs_lookup() {
 #ifdef ADONIS_GRAPHS_DIR
-  return ADONIS_GRAPHS_DIR;
+  return {"ADONIS_GRAPHS_DIR", "graphs", ADONIS_GRAPHS_DIR};
 #else
-  return "graphs";
+  return {"ADONIS_GRAPHS_DIR", "graphs", "graphs"};
 #endif
 }
+
+/// The directory holding the shipped graphs (find_data_directory(graphs_lookup())).
+/// @throws InvalidArgument ($ADONIS_GRAPHS_DIR names no directory), RuntimeError (none found).
+inline std::string graphs_directory() { return find_data_directory(graphs_lookup()).path.string(); }
 
 /// The real networks shipped in graphs/ (name → file), usable as a graph SPEC.
 inline const std::vector<std::pair<std::string, std::string>>& shipped_graphs() {

@@ -11,9 +11,10 @@
 /// order of application: `std` standardizes the features, `intercept` prepends a column of
 /// ones, `noise=S2` adds Gaussian noise of total variance S2 to stochastic gradients.
 ///
-/// Shipped datasets are looked up in $ADONIS_DATA_DIR, else in the directory given by the
-/// ADONIS_DATA_DIR macro at compile time (CMake points it at the source tree's problems/data),
-/// else in ./problems/data.
+/// Shipped datasets are looked up in $ADONIS_DATA_DIR, else next to the running program
+/// (PREFIX/share/adonis/data), else in the directory given by the ADONIS_DATA_DIR macro at
+/// compile time (CMake points it at the source tree's problems/data), else in ./problems/data:
+/// see core/data.hpp.
 #pragma once
 
 #include <cstdint>
@@ -26,6 +27,7 @@
 #include <variant>
 #include <vector>
 
+#include "adonis/core/data.hpp"
 #include "adonis/core/error.hpp"
 #include "adonis/core/types.hpp"
 #include "adonis/problem/dataset.hpp"
@@ -55,23 +57,28 @@ inline const std::vector<ShippedDataset>& shipped_datasets() {
   return list;
 }
 
-/// The directory holding the shipped datasets (see the file comment).
-inline std::string data_directory() {
-  if (const char* env = std::getenv("ADONIS_DATA_DIR"); env != nullptr && *env != '\0') return env;
+/// How the shipped datasets are looked up (core/data.hpp): $ADONIS_DATA_DIR, PREFIX/share/adonis/data,
+/// then the ADONIS_DATA_DIR macro (else problems/data relative to the working directory).
+inline DataLookup dataset_lookup() {
 #ifdef ADONIS_DATA_DIR
-  return ADONIS_DATA_DIR;
+  return {"ADONIS_DATA_DIR", "data", ADONIS_DATA_DIR};
 #else
-  return "problems/data";
+  return {"ADONIS_DATA_DIR", "data", "problems/data"};
 #endif
 }
+
+/// The directory holding the shipped datasets (find_data_directory(dataset_lookup())).
+/// @throws InvalidArgument ($ADONIS_DATA_DIR names no directory), RuntimeError (none found).
+inline std::string data_directory() { return find_data_directory(dataset_lookup()).path.string(); }
 
 /// Loads a shipped dataset by name, or a file: `.csv` by read_csv_file() (last column the
 /// target), anything else by read_libsvm_file(). breast_cancer's 0/1 labels become -1/+1;
 /// longley's target is TOTEMP and its observation-number column is dropped (NIST StRD layout).
-/// @throws ParseError (unreadable file, malformed rows, with file and line).
+/// A shipped name is looked up through data_directory(); a path is read as given.
+/// @throws ParseError (unreadable file, malformed rows, with file and line); data_directory()'s
+///         errors for a shipped name.
 inline Dataset load_dataset(std::string_view name_or_path) {
-  const std::string dir = data_directory();
-  const auto path = [&](const char* file) { return (std::filesystem::path(dir) / file).string(); };
+  const auto path = [](const char* file) { return (std::filesystem::path(data_directory()) / file).string(); };
   if (name_or_path == "heart_scale") return read_libsvm_file(path("heart_scale"));
   if (name_or_path == "breast_cancer") {
     Dataset ds = read_csv_file(path("breast_cancer.csv"));
