@@ -64,8 +64,8 @@ TEST_CASE("rates: the async table (quick): plain gossip n³, continuized ≤ n^2
   // NaN until the row is seen: a missing row fails every comparison below (0 would pass
   // `continuized <= 2.3`), and each row must be there exactly once
   const double missing = std::nan("");
-  double plain = missing, continuized = missing, dadao = missing, kappa = missing;
-  int speedups = 0, n_plain = 0, n_continuized = 0, n_dadao = 0, n_kappa = 0;
+  double plain = missing, continuized = missing, dadao = missing, kappa = missing, sgd_k = missing, sgd_n = missing;
+  int speedups = 0, identities = 0, n_plain = 0, n_continuized = 0, n_dadao = 0, n_kappa = 0, n_sgd_k = 0, n_sgd_n = 0;
   for (const auto& row : json["rows"]) {
     const std::string alg = row["algorithm"], q = row["quantity"];
     CHECK(row["verdict"] != "VIOLATED");
@@ -80,6 +80,19 @@ TEST_CASE("rates: the async table (quick): plain gossip n³, continuized ≤ n^2
     if (alg == "a2cid2" && row["check"] == "bound" && row["graph"].get<std::string>().rfind("ring", 0) == 0) {
       ++speedups;
       CHECK(row["theory"].get<double>() > 1);  // the speed-up itself (the bound side of the row)
+    }
+    if (alg == "a2cid2" && row["graph"].get<std::string>().rfind("complete", 0) == 0) {
+      ++identities;  // χ1 = χ2: A²CiD² is pairwise gossip, to rounding
+      CHECK(row["tag"] == "DER");
+      CHECK(row["measured"].get<double>() <= 1e-12);
+    }
+    if (alg == "async-sgd" && q.find("slope in K") != std::string::npos) {
+      sgd_k = row["measured"];
+      ++n_sgd_k;
+    }
+    if (alg == "async-sgd" && q.find("slope in n") != std::string::npos) {
+      sgd_n = row["measured"];
+      ++n_sgd_n;
     }
     if (alg == "dadao" && q.find("exchanges") != std::string::npos) {
       dadao = row["measured"];
@@ -98,6 +111,11 @@ TEST_CASE("rates: the async table (quick): plain gossip n³, continuized ≤ n^2
   CHECK(continuized <= 2.3);
   CHECK(continuized < plain - 0.5);
   CHECK(speedups == 3);
+  CHECK(identities == 2);
+  CHECK(n_sgd_k == 1);
+  CHECK(n_sgd_n == 1);
+  CHECK(sgd_k == Approx(-0.5).margin(0.1));  // AD-PSGD's O(1/√K) (theory-rates §5a)
+  CHECK(sgd_n < -0.3);                       // linear speed-up (measured −0.50)
   CHECK(dadao > 0);
   CHECK(dadao <= 1.25);
   CHECK(kappa == Approx(0.5).margin(0.1));
