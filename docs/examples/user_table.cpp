@@ -12,6 +12,7 @@
 #include <adonis/experiment/table.hpp>
 
 #include <filesystem>
+#include <exception>
 #include <iostream>
 #include <string>
 #include <utility>
@@ -56,7 +57,7 @@ std::vector<adonis::RateRow> ring_gossip_rows(const RingGossipSpec& spec, adonis
   return rows;
 }
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
   namespace ex = adonis::experiment;
   ex::Registry registry;
   registry.add(ex::make_table<RingGossipSpec>("ring-gossip", "synchronous gossip on rings: exact rate ρ",
@@ -69,4 +70,7 @@ int main(int argc, char** argv) {
   adonis::write_rates_terminal(std::cout, result.rows, "ring-gossip (quick)", false);
   std::cout << "files in " << out << '\n';
   return adonis::any_violated(result.rows) ? 1 : 0;
+} catch (const std::exception& e) {  // bad input (e.g. an output path that is a file): one line
+  std::cerr << "user_table: error: " << e.what() << '\n';
+  return 2;
 }
