@@ -93,11 +93,7 @@ inline void register_builtin_tables(experiment::Registry& registry) {
   registry.add(make_table<DsgdTableSpec>(
       "dsgd",
       "Koloskova et al. 2020 (§4c): tuned rounds to ε of D-(S)GD vs 1/p and 1/ε, deterministic cases (a), (b), "
-      "and D-SGD's linear speed-up in n, case (c)",
-      [seeded](const DsgdTableSpec& s, Context& ctx) {
-        seeded(ctx, true);
-        return dsgd_table(s, ctx.out_dir(), ctx.provenance(), ctx.progress());
-      }));
+      "and D-SGD's linear speed-up in n, case (c)", dsgd_rows));
 }
 
 /// A registry holding the built-in tables.

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /// @file common.hpp
 /// @brief Helpers shared by the built-in rate tables: number formatting for notes and
-///        commands, and the `adonis run` command that reproduces a single-run row.
+///        commands, the `adonis run` command that reproduces a single-run row, the seed and
+///        mixing entries of the provenance, and the wall time of a run for the progress log.
 #pragma once
 
+#include <chrono>
 #include <string>
 
 #include "adonis/core/types.hpp"
+#include "adonis/experiment/table.hpp"
 #include "adonis/theory/verdict.hpp"
 
 namespace adonis::tables {
@@ -20,6 +23,18 @@ inline std::string run_command(const std::string& algorithm, const std::string& 
                                Round rounds, const std::string& extra = {}) {
   return "adonis run --algorithm " + algorithm + " --graph " + graph + " --problem " + problem + " --iterations " +
          std::to_string(rounds) + (extra.empty() ? "" : " " + extra) + " --measure";
+}
+
+/// Writes the seed entry of the provenance and, with `mixing`, the mixing entry ("metropolis"),
+/// as every built-in table has written them since 0.1 (first, before the table's own entries).
+inline void record_seed(experiment::Context& ctx, bool mixing) {
+  ctx.provenance()["seed"] = 0;
+  if (mixing) ctx.provenance()["mixing"] = "metropolis";
+}
+
+/// Seconds of wall time since `start` (the progress log's timings).
+inline double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 }  // namespace adonis::tables

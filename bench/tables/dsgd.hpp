@@ -43,6 +43,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adonis/algorithm/dgd.hpp"
+#include "adonis/experiment/table.hpp"
 #include "adonis/graph/spec.hpp"
 #include "adonis/problem/random.hpp"
 #include "adonis/problem/reference.hpp"
@@ -264,59 +265,86 @@ inline DsgdTuned dsgd_tuned_stochastic(const std::string& graph_spec, const std:
   return out;
 }
 
-/// Runs the dsgd table (progress on `log`); with a non-empty `out_dir` it writes the scaling
-/// figure there.
-inline std::vector<RateRow> dsgd_table(const DsgdTableSpec& spec, const std::filesystem::path& out_dir,
-                                       nlohmann::ordered_json& provenance, std::ostream& log) {
-  using adonis::detail::short_number;
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-  std::vector<RateRow> rows;
-  const RateRow base{.table = "dsgd"};
-  provenance["eps"] = spec.eps;
-  provenance["p"] = "1 - ||W - J||^2 (Metropolis W, tau = 1)";
-  // ---- (a) iid optimum, random start: slope in 1/p in [0, 1.25]
-  {
-    std::vector<double> x, y;
-    std::string missing;
-    for (const auto& graph_spec : spec.graphs) {
-      const auto start = std::chrono::steady_clock::now();
-      const DsgdTuned t = dsgd_tuned(graph_spec, spec.iid, {spec.iid_eps}, true, spec.steps, spec.max_rounds,
-                                     provenance);
-      log << "rates: dsgd (a) " << graph_spec << " 1/p = " << 1 / t.p << ": T = " << t.hits[0] << " ("
-          << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() << " s)\n";
-      if (t.hits[0] < 0) missing += graph_spec + " ";
-      else {
-        x.push_back(1 / t.p);
-        y.push_back(std::max(1.0, t.hits[0]));
-      }
+/// Case (a) measured: 1/p and the tuned rounds to iid_eps of each graph that reached it, and the
+/// graphs that did not.
+struct DsgdLinearRuns {
+  std::vector<double> inv_p{}, rounds{};
+  std::string missing{};
+};
+
+/// Runs case (a): ζ = 0 from a random start, the step tuned to iid_eps on every graph (runs in
+/// the provenance, progress on its log).
+inline DsgdLinearRuns dsgd_run_linear(const DsgdTableSpec& spec, experiment::Context& ctx) {
+  DsgdLinearRuns out;
+  for (const auto& graph_spec : spec.graphs) {
+    const auto start = std::chrono::steady_clock::now();
+    const DsgdTuned t = dsgd_tuned(graph_spec, spec.iid, {spec.iid_eps}, true, spec.steps, spec.max_rounds,
+                                   ctx.provenance());
+    ctx.progress() << "rates: dsgd (a) " << graph_spec << " 1/p = " << 1 / t.p << ": T = " << t.hits[0] << " ("
+                   << seconds_since(start) << " s)\n";
+    if (t.hits[0] < 0) out.missing += graph_spec + " ";
+    else {
+      out.inv_p.push_back(1 / t.p);
+      out.rounds.push_back(std::max(1.0, t.hits[0]));
     }
-    RateRow r = theorem_row(theorems::dsgd_linear_in_p(), base);
-    r.graph = std::to_string(spec.graphs.size()) + " graphs (" + spec.graphs.front() + " … " + spec.graphs.back() + ")";
-    r.problem = spec.iid;
-    r.quantity = "log-log slope of the tuned rounds to e_t ≤ " + short_number(spec.iid_eps) +
-                 " e_0 vs 1/p (ζ = 0, random start), in [0, 1.25]";
-    const PowerLawFit f = x.size() >= 3 ? fit_power_law(x, y) : PowerLawFit{.slope = nan};
-    r = judge_slope_at_most(r, 1.25, f.slope);
-    if (!(f.slope >= 0)) r.verdict = Verdict::violated;
-    if (x.size() >= 3) adonis::detail::append_note(r, describe_fit(f) + "; lower end 0");
-    if (!missing.empty()) {
-      r.verdict = Verdict::violated;
-      adonis::detail::append_note(r, "not reached: " + missing);
-    }
-    rows.push_back(r);
   }
-  // ---- (b) heterogeneous, bias-dominated
+  return out;
+}
+
+/// "N graphs (first … last)": the graph column of the rows pooled over the graphs.
+inline std::string dsgd_graphs_label(const DsgdTableSpec& spec) {
+  return std::to_string(spec.graphs.size()) + " graphs (" + spec.graphs.front() + " … " + spec.graphs.back() + ")";
+}
+
+/// Judges case (a): the slope of the tuned rounds in 1/p lies in [0, 1.25]; VIOLATED if a graph
+/// did not reach the target.
+inline RateRow dsgd_judge_linear(const DsgdTableSpec& spec, const DsgdLinearRuns& runs) {
+  using adonis::detail::short_number;
+  RateRow r = theorem_row(theorems::dsgd_linear_in_p(), RateRow{.table = "dsgd"});
+  r.graph = dsgd_graphs_label(spec);
+  r.problem = spec.iid;
+  r.quantity = "log-log slope of the tuned rounds to e_t ≤ " + short_number(spec.iid_eps) +
+               " e_0 vs 1/p (ζ = 0, random start), in [0, 1.25]";
+  const bool fitted = runs.inv_p.size() >= 3;
+  const PowerLawFit f = fitted ? fit_power_law(runs.inv_p, runs.rounds)
+                               : PowerLawFit{.slope = std::numeric_limits<double>::quiet_NaN()};
+  r = judge_slope_at_most(r, 1.25, f.slope);
+  if (!(f.slope >= 0)) r.verdict = Verdict::violated;
+  if (fitted) adonis::detail::append_note(r, describe_fit(f) + "; lower end 0");
+  if (!runs.missing.empty()) {
+    r.verdict = Verdict::violated;
+    adonis::detail::append_note(r, "not reached: " + runs.missing);
+  }
+  return r;
+}
+
+/// Runs case (b): heterogeneous f_i from X_0 = 0, the step tuned to every ε of spec.eps on every
+/// graph (runs in the provenance, progress on its log).
+inline std::vector<DsgdTuned> dsgd_run_bias(const DsgdTableSpec& spec, experiment::Context& ctx) {
   std::vector<DsgdTuned> tuned;
   for (const auto& graph_spec : spec.graphs) {
     const auto start = std::chrono::steady_clock::now();
     tuned.push_back(dsgd_tuned(graph_spec, spec.heterogeneous, spec.eps, false, spec.steps, spec.max_rounds,
-                               provenance));
-    log << "rates: dsgd (b) " << graph_spec << " 1/p = " << 1 / tuned.back().p << ": T =";
-    for (double h : tuned.back().hits) log << ' ' << h;
-    log << " (" << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() << " s)\n";
+                               ctx.provenance()));
+    ctx.progress() << "rates: dsgd (b) " << graph_spec << " 1/p = " << 1 / tuned.back().p << ": T =";
+    for (double h : tuned.back().hits) ctx.progress() << ' ' << h;
+    ctx.progress() << " (" << seconds_since(start) << " s)\n";
   }
-  std::vector<ScalingGroup> groups;
+  return tuned;
+}
+
+/// The log-log slope of `y` in `x`: the fit over three points or more, the secant over two.
+inline double dsgd_slope(const std::vector<double>& x, const std::vector<double>& y) {
+  return x.size() >= 3 ? fit_power_law(x, y).slope
+                       : (std::log(y[1]) - std::log(y[0])) / (std::log(x[1]) - std::log(x[0]));
+}
+
+/// Judges case (b) in ε, one row per graph: the slope of T(ε)/ln(1/ε) in 1/ε is 0.5 ± 0.1 (the
+/// raw slope of T and the tuned steps in the note).
+inline std::vector<RateRow> dsgd_judge_bias_in_eps(const DsgdTableSpec& spec, const std::vector<DsgdTuned>& tuned) {
+  using adonis::detail::short_number;
   const Theorem eps_th = theorems::dsgd_bias_in_eps();
+  std::vector<RateRow> rows;
   for (std::size_t g = 0; g < spec.graphs.size(); ++g) {
     std::vector<double> x, y;
     for (std::size_t k = 0; k < spec.eps.size(); ++k)
@@ -324,149 +352,197 @@ inline std::vector<RateRow> dsgd_table(const DsgdTableSpec& spec, const std::fil
         x.push_back(1 / spec.eps[k]);
         y.push_back(tuned[g].hits[k]);
       }
-    RateRow r = theorem_row(eps_th, base);
+    RateRow r = theorem_row(eps_th, RateRow{.table = "dsgd"});
     r.graph = spec.graphs[g];
     r.problem = spec.heterogeneous;
     r.quantity = "log-log slope of T(ε)/ln(1/ε), T the tuned rounds to e_t ≤ ε e_0, vs 1/ε, ε = " +
                  short_number(spec.eps.front()) + "–" + short_number(spec.eps.back()) +
                  " (1/p = " + short_number(1 / tuned[g].p) + ")";
     if (x.size() >= 2 && x.size() == spec.eps.size()) {
-      auto slope_of = [&](const std::vector<double>& v) {
-        return x.size() >= 3 ? fit_power_law(x, v).slope
-                             : (std::log(v[1]) - std::log(v[0])) / (std::log(x[1]) - std::log(x[0]));
-      };
       // the Õ hides ln(C/ε) (theory-rates §4c(b)): T/ln(1/ε) is asserted, the raw T reported
       std::vector<double> y_log;
       for (std::size_t k = 0; k < y.size(); ++k) y_log.push_back(y[k] / std::log(x[k]));
-      r = judge_slope(r, eps_th.value, slope_of(y_log), 0.1);
-      adonis::detail::append_note(r, "raw slope of T: " + short_number(slope_of(y)) + " (expected 0.55–0.75)");
+      r = judge_slope(r, eps_th.value, dsgd_slope(x, y_log), 0.1);
+      adonis::detail::append_note(r, "raw slope of T: " + short_number(dsgd_slope(x, y)) + " (expected 0.55–0.75)");
       std::string steps;
       for (std::size_t k = 0; k < spec.eps.size(); ++k)
         steps += (k ? ", " : "") + short_number(tuned[g].hits[k]) + " at η = " + short_number(tuned[g].best_step[k]);
       adonis::detail::append_note(r, "T: " + steps);
     } else {
-      r = judge_slope(r, eps_th.value, nan, 0.1);
+      r = judge_slope(r, eps_th.value, std::numeric_limits<double>::quiet_NaN(), 0.1);
       adonis::detail::append_note(r, "a target was not reached");
     }
     rows.push_back(r);
   }
-  {
-    const Theorem p_th = theorems::dsgd_bias_in_p();
-    ScalingGroup group{.label = "eps = " + short_number(spec.eps.back()), .predicted_slope = p_th.value};
-    for (std::size_t g = 0; g < spec.graphs.size(); ++g)
-      if (tuned[g].hits.back() > 0) {
-        group.x.push_back(1 / tuned[g].p);
-        group.y.push_back(tuned[g].hits.back());
-      }
-    RateRow r = theorem_row(p_th, base);
-    r.graph = std::to_string(spec.graphs.size()) + " graphs (" + spec.graphs.front() + " … " + spec.graphs.back() + ")";
-    r.problem = spec.heterogeneous;
-    r.quantity = "log-log slope of the tuned rounds to e_t ≤ " + short_number(spec.eps.back()) +
-                 " e_0 vs 1/p, in [0.6, 1.25]";
-    if (group.x.size() == spec.graphs.size()) {
-      group.fit = fit_power_law(group.x, group.y);
-      r = judge_slope_at_most(r, 1.25, group.fit.slope);
-      if (group.fit.slope < 0.6) r.verdict = Verdict::violated;
-      adonis::detail::append_note(r, describe_fit(group.fit) + "; lower end 0.6");
-    } else {
-      r = judge_slope_at_most(r, 1.25, nan);
-      adonis::detail::append_note(r, "a graph did not reach ε");
-    }
-    rows.push_back(r);
-    groups.push_back(std::move(group));
-  }
-  if (!out_dir.empty() && !groups.front().x.empty())
-    record_plot(provenance, "scaling",
-                plot_scaling("D-(S)GD, heterogeneous quadratic: tuned rounds to eps vs 1/p", "1/p, p = 1 - rho^2",
-                             "rounds", groups, out_dir / "dsgd_scaling"),
-                "dsgd_scaling", log);
+  return rows;
+}
 
+/// Case (b) in p: the tuned rounds at the smallest ε vs 1/p over the graphs that reached it,
+/// fitted when every graph did.
+inline ScalingGroup dsgd_bias_group(const DsgdTableSpec& spec, const std::vector<DsgdTuned>& tuned) {
+  ScalingGroup group{.label = "eps = " + adonis::detail::short_number(spec.eps.back()),
+                     .predicted_slope = theorems::dsgd_bias_in_p().value};
+  for (std::size_t g = 0; g < spec.graphs.size(); ++g)
+    if (tuned[g].hits.back() > 0) {
+      group.x.push_back(1 / tuned[g].p);
+      group.y.push_back(tuned[g].hits.back());
+    }
+  if (group.x.size() == spec.graphs.size()) group.fit = fit_power_law(group.x, group.y);
+  return group;
+}
+
+/// Judges case (b) in p: the slope of the tuned rounds at the smallest ε in 1/p lies in
+/// [0.6, 1.25].
+inline RateRow dsgd_judge_bias_in_p(const DsgdTableSpec& spec, const ScalingGroup& group) {
+  using adonis::detail::short_number;
+  RateRow r = theorem_row(theorems::dsgd_bias_in_p(), RateRow{.table = "dsgd"});
+  r.graph = dsgd_graphs_label(spec);
+  r.problem = spec.heterogeneous;
+  r.quantity = "log-log slope of the tuned rounds to e_t ≤ " + short_number(spec.eps.back()) +
+               " e_0 vs 1/p, in [0.6, 1.25]";
+  if (group.x.size() == spec.graphs.size()) {
+    r = judge_slope_at_most(r, 1.25, group.fit.slope);
+    if (group.fit.slope < 0.6) r.verdict = Verdict::violated;
+    adonis::detail::append_note(r, describe_fit(group.fit) + "; lower end 0.6");
+  } else {
+    r = judge_slope_at_most(r, 1.25, std::numeric_limits<double>::quiet_NaN());
+    adonis::detail::append_note(r, "a graph did not reach ε");
+  }
+  return r;
+}
+
+/// Case (c) measured: the tuned D-SGD runs per node count, and the targets not reached.
+struct DsgdSpeedupRuns {
+  std::vector<DsgdTuned> runs{};
+  std::vector<double> nodes{};
+  std::string missing{}, sizes{};
+};
+
+/// Runs case (c): ζ = 0, stochastic gradients, complete graphs of spec.speedup_nodes nodes, the
+/// step tuned to every ε of spec.stochastic_eps (runs in the provenance, progress on its log).
+inline DsgdSpeedupRuns dsgd_run_speedup(const DsgdTableSpec& spec, experiment::Context& ctx) {
+  DsgdSpeedupRuns out;
+  for (const Index n : spec.speedup_nodes) {
+    const auto start = std::chrono::steady_clock::now();
+    const std::string graph_spec = "complete:" + std::to_string(n);
+    out.runs.push_back(dsgd_tuned_stochastic(graph_spec, spec.stochastic, spec.stochastic_eps, spec.stochastic_seeds,
+                                             spec.steps, spec.max_rounds, ctx.provenance()));
+    out.nodes.push_back(static_cast<double>(n));
+    out.sizes += (out.sizes.empty() ? "" : ", ") + std::to_string(n);
+    ctx.progress() << "rates: dsgd (c) " << graph_spec << ": T =";
+    for (double h : out.runs.back().hits) ctx.progress() << ' ' << h;
+    ctx.progress() << " (" << seconds_since(start) << " s)\n";
+    for (std::size_t k = 0; k < spec.stochastic_eps.size(); ++k)
+      if (out.runs.back().hits[k] <= 0)
+        out.missing += graph_spec + " at ε = " + adonis::detail::short_number(spec.stochastic_eps[k]) + " ";
+  }
+  return out;
+}
+
+/// Judges case (c) in ε: the slope of T/ln(1/ε) in 1/ε is 1 ± 0.15, pooled over n (one common
+/// slope, one intercept per n: each n's points divided by their geometric means before a single
+/// fit); the raw slope of T in the note.
+inline RateRow dsgd_judge_noise_in_eps(const DsgdTableSpec& spec, const DsgdSpeedupRuns& c) {
+  using adonis::detail::short_number;
+  const Theorem eps_c = theorems::dsgd_noise_in_eps();
+  RateRow r = theorem_row(eps_c, RateRow{.table = "dsgd", .graph = "complete:n, n ∈ {" + c.sizes + "} (p = 1)",
+                                         .problem = spec.stochastic});
+  r.quantity = "log-log slope of T(ε)/ln(1/ε), T the tuned rounds to E f(x̄_t) − f* ≤ ε e_0 (mean of " +
+               std::to_string(spec.stochastic_seeds) + " seeds) vs 1/ε, ε = " +
+               short_number(spec.stochastic_eps.front()) + "–" + short_number(spec.stochastic_eps.back()) +
+               ", pooled over n (one intercept per n)";
+  if (!c.missing.empty()) {
+    r = judge_slope(r, eps_c.value, std::numeric_limits<double>::quiet_NaN(), 0.15);
+    adonis::detail::append_note(r, "not reached: " + c.missing);
+    return r;
+  }
+  std::vector<double> x, y, y_log;
+  std::string per_n;
+  const auto m = static_cast<double>(spec.stochastic_eps.size());
+  for (std::size_t g = 0; g < c.runs.size(); ++g) {
+    double mx = 0, my = 0, myl = 0;
+    for (std::size_t k = 0; k < spec.stochastic_eps.size(); ++k) {
+      mx += std::log(1 / spec.stochastic_eps[k]) / m;
+      my += std::log(c.runs[g].hits[k]) / m;
+      myl += std::log(c.runs[g].hits[k] / std::log(1 / spec.stochastic_eps[k])) / m;
+    }
+    for (std::size_t k = 0; k < spec.stochastic_eps.size(); ++k) {
+      x.push_back(std::exp(std::log(1 / spec.stochastic_eps[k]) - mx));
+      y.push_back(std::exp(std::log(c.runs[g].hits[k]) - my));
+      y_log.push_back(std::exp(std::log(c.runs[g].hits[k] / std::log(1 / spec.stochastic_eps[k])) - myl));
+    }
+    std::string ts;
+    for (double h : c.runs[g].hits) ts += (ts.empty() ? "" : ", ") + short_number(h);
+    per_n += (per_n.empty() ? "" : "; ") + std::string("n = ") + short_number(c.nodes[g]) + ": " + ts;
+  }
+  const PowerLawFit f = fit_power_law(x, y), f_log = fit_power_law(x, y_log);
+  r = judge_slope(r, eps_c.value, f_log.slope, 0.15);
+  adonis::detail::append_note(r, describe_fit(f_log) + " (pooled); raw slope of T: " + short_number(f.slope));
+  adonis::detail::append_note(r, "T: " + per_n);
+  return r;
+}
+
+/// Case (c) in n: the tuned rounds at the smallest ε vs n, fitted (empty if a target was missed).
+inline ScalingGroup dsgd_speedup_group(const DsgdTableSpec& spec, const DsgdSpeedupRuns& c) {
+  ScalingGroup group{.label = "eps = " + adonis::detail::short_number(spec.stochastic_eps.back()),
+                     .predicted_slope = theorems::dsgd_noise_in_n().value};
+  if (!c.missing.empty()) return group;
+  for (std::size_t g = 0; g < c.runs.size(); ++g) {
+    group.x.push_back(c.nodes[g]);
+    group.y.push_back(c.runs[g].hits.back());
+  }
+  group.fit = fit_power_law(group.x, group.y);
+  return group;
+}
+
+/// Judges case (c) in n: the slope of the tuned rounds at the smallest ε in n is −1 ± 0.15
+/// (linear speed-up).
+inline RateRow dsgd_judge_noise_in_n(const DsgdTableSpec& spec, const DsgdSpeedupRuns& c, const ScalingGroup& group) {
+  using adonis::detail::short_number;
+  const Theorem n_c = theorems::dsgd_noise_in_n();
+  RateRow r = theorem_row(n_c, RateRow{.table = "dsgd", .graph = "complete:n, n ∈ {" + c.sizes + "} (p = 1)",
+                                       .problem = spec.stochastic});
+  r.quantity = "log-log slope of the tuned rounds to E f(x̄_t) − f* ≤ " + short_number(spec.stochastic_eps.back()) +
+               " e_0 (mean of " + std::to_string(spec.stochastic_seeds) + " seeds) vs n (linear speed-up)";
+  if (!c.missing.empty()) {
+    r = judge_slope(r, n_c.value, std::numeric_limits<double>::quiet_NaN(), 0.15);
+    adonis::detail::append_note(r, "not reached: " + c.missing);
+    return r;
+  }
+  r = judge_slope(r, n_c.value, group.fit.slope, 0.15);
+  std::string steps;
+  for (std::size_t g = 0; g < c.runs.size(); ++g)
+    steps += (g ? ", " : "") + short_number(c.runs[g].hits.back()) + " at η = " + short_number(c.runs[g].best_step.back());
+  adonis::detail::append_note(r, describe_fit(group.fit) + "; T: " + steps);
+  return r;
+}
+
+/// The dsgd table: cases (a), (b) and (c), each run then judged; with an output directory the
+/// scaling (b) and speed-up (c) figures; the targets, p and every run in the provenance.
+inline std::vector<RateRow> dsgd_rows(const DsgdTableSpec& spec, experiment::Context& ctx) {
+  record_seed(ctx, true);
+  ctx.provenance()["eps"] = spec.eps;
+  ctx.provenance()["p"] = "1 - ||W - J||^2 (Metropolis W, tau = 1)";
+  std::vector<RateRow> rows;
+  // ---- (a) iid optimum, random start: slope in 1/p in [0, 1.25]
+  rows.push_back(dsgd_judge_linear(spec, dsgd_run_linear(spec, ctx)));
+  // ---- (b) heterogeneous, bias-dominated
+  const std::vector<DsgdTuned> tuned = dsgd_run_bias(spec, ctx);
+  for (const RateRow& r : dsgd_judge_bias_in_eps(spec, tuned)) rows.push_back(r);
+  const ScalingGroup bias = dsgd_bias_group(spec, tuned);
+  rows.push_back(dsgd_judge_bias_in_p(spec, bias));
+  if (!bias.x.empty())
+    write_scaling_figure(ctx, "scaling", "dsgd_scaling", "D-(S)GD, heterogeneous quadratic: tuned rounds to eps vs 1/p",
+                         "1/p, p = 1 - rho^2", "rounds", {bias});
   // ---- (c) iid optimum, stochastic gradients, complete graphs: slope in 1/ε, then in n
-  {
-    std::vector<DsgdTuned> runs;
-    std::vector<double> nodes;
-    std::string missing, sizes;
-    for (const Index n : spec.speedup_nodes) {
-      const auto start = std::chrono::steady_clock::now();
-      const std::string graph_spec = "complete:" + std::to_string(n);
-      runs.push_back(dsgd_tuned_stochastic(graph_spec, spec.stochastic, spec.stochastic_eps, spec.stochastic_seeds,
-                                           spec.steps, spec.max_rounds, provenance));
-      nodes.push_back(static_cast<double>(n));
-      sizes += (sizes.empty() ? "" : ", ") + std::to_string(n);
-      log << "rates: dsgd (c) " << graph_spec << ": T =";
-      for (double h : runs.back().hits) log << ' ' << h;
-      log << " (" << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() << " s)\n";
-      for (std::size_t k = 0; k < spec.stochastic_eps.size(); ++k)
-        if (runs.back().hits[k] <= 0) missing += graph_spec + " at ε = " + short_number(spec.stochastic_eps[k]) + " ";
-    }
-    const std::string graphs = "complete:n, n ∈ {" + sizes + "} (p = 1)";
-    const std::string seeds = std::to_string(spec.stochastic_seeds) + " seeds";
-    // slope in 1/ε, pooled over n: one common slope, one intercept per n (each n's points
-    // divided by their geometric means before a single fit); alongside, that of T/ln(1/ε)
-    const Theorem eps_c = theorems::dsgd_noise_in_eps();
-    RateRow r = theorem_row(eps_c, RateRow{.table = "dsgd", .graph = graphs, .problem = spec.stochastic});
-    r.quantity = "log-log slope of T(ε)/ln(1/ε), T the tuned rounds to E f(x̄_t) − f* ≤ ε e_0 (mean of " + seeds +
-                 ") vs 1/ε, ε = " +
-                 short_number(spec.stochastic_eps.front()) + "–" + short_number(spec.stochastic_eps.back()) +
-                 ", pooled over n (one intercept per n)";
-    std::string per_n;
-    if (missing.empty()) {
-      std::vector<double> x, y, y_log;
-      for (std::size_t g = 0; g < runs.size(); ++g) {
-        double mx = 0, my = 0, myl = 0;
-        const auto m = static_cast<double>(spec.stochastic_eps.size());
-        for (std::size_t k = 0; k < spec.stochastic_eps.size(); ++k) {
-          mx += std::log(1 / spec.stochastic_eps[k]) / m;
-          my += std::log(runs[g].hits[k]) / m;
-          myl += std::log(runs[g].hits[k] / std::log(1 / spec.stochastic_eps[k])) / m;
-        }
-        for (std::size_t k = 0; k < spec.stochastic_eps.size(); ++k) {
-          x.push_back(std::exp(std::log(1 / spec.stochastic_eps[k]) - mx));
-          y.push_back(std::exp(std::log(runs[g].hits[k]) - my));
-          y_log.push_back(std::exp(std::log(runs[g].hits[k] / std::log(1 / spec.stochastic_eps[k])) - myl));
-        }
-        std::string ts;
-        for (double h : runs[g].hits) ts += (ts.empty() ? "" : ", ") + short_number(h);
-        per_n += (per_n.empty() ? "" : "; ") + std::string("n = ") + short_number(nodes[g]) + ": " + ts;
-      }
-      const PowerLawFit f = fit_power_law(x, y), f_log = fit_power_law(x, y_log);
-      r = judge_slope(r, eps_c.value, f_log.slope, 0.15);
-      adonis::detail::append_note(r, describe_fit(f_log) + " (pooled); raw slope of T: " + short_number(f.slope));
-      adonis::detail::append_note(r, "T: " + per_n);
-    } else {
-      r = judge_slope(r, eps_c.value, nan, 0.15);
-      adonis::detail::append_note(r, "not reached: " + missing);
-    }
-    rows.push_back(r);
-
-    // slope in n at the smallest ε
-    const Theorem n_c = theorems::dsgd_noise_in_n();
-    ScalingGroup group{.label = "eps = " + short_number(spec.stochastic_eps.back()), .predicted_slope = n_c.value};
-    r = theorem_row(n_c, RateRow{.table = "dsgd", .graph = graphs, .problem = spec.stochastic});
-    r.quantity = "log-log slope of the tuned rounds to E f(x̄_t) − f* ≤ " + short_number(spec.stochastic_eps.back()) +
-                 " e_0 (mean of " + seeds + ") vs n (linear speed-up)";
-    if (missing.empty()) {
-      for (std::size_t g = 0; g < runs.size(); ++g) {
-        group.x.push_back(nodes[g]);
-        group.y.push_back(runs[g].hits.back());
-      }
-      group.fit = fit_power_law(group.x, group.y);
-      r = judge_slope(r, n_c.value, group.fit.slope, 0.15);
-      std::string steps;
-      for (std::size_t g = 0; g < runs.size(); ++g)
-        steps += (g ? ", " : "") + short_number(runs[g].hits.back()) + " at η = " + short_number(runs[g].best_step.back());
-      adonis::detail::append_note(r, describe_fit(group.fit) + "; T: " + steps);
-    } else {
-      r = judge_slope(r, n_c.value, nan, 0.15);
-      adonis::detail::append_note(r, "not reached: " + missing);
-    }
-    rows.push_back(r);
-    if (!out_dir.empty() && !group.x.empty())
-      record_plot(provenance, "speedup",
-                  plot_scaling("D-SGD, iid quadratic with gradient noise, complete graphs: tuned rounds to eps vs n",
-                               "n (complete graph)", "rounds", {group}, out_dir / "dsgd_speedup"),
-                  "dsgd_speedup", log);
-  }
+  const DsgdSpeedupRuns speedup = dsgd_run_speedup(spec, ctx);
+  rows.push_back(dsgd_judge_noise_in_eps(spec, speedup));
+  const ScalingGroup in_n = dsgd_speedup_group(spec, speedup);
+  rows.push_back(dsgd_judge_noise_in_n(spec, speedup, in_n));
+  if (!in_n.x.empty())
+    write_scaling_figure(ctx, "speedup", "dsgd_speedup",
+                         "D-SGD, iid quadratic with gradient noise, complete graphs: tuned rounds to eps vs n",
+                         "n (complete graph)", "rounds", {in_n});
   return rows;
 }
 

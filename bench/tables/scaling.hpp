@@ -19,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adonis/experiment/table.hpp"
 #include "adonis/report/plot.hpp"
 #include "adonis/theory/fit.hpp"
 #include "adonis/theory/verdict.hpp"
@@ -71,6 +72,16 @@ inline void record_plot(nlohmann::ordered_json& provenance, const std::string& k
                         const std::string& name, std::ostream& log) {
   provenance["plots"][key] = plot.images ? name + ".svg, " + name + ".png" : "gnuplot not found: " + name + ".gp only";
   if (!plot.images) log << "rates: gnuplot not found; wrote the script " << plot.script << " only\n";
+}
+
+/// With an output directory in `ctx`, writes the scaling figure ctx.out_dir()/`name` (plot_scaling)
+/// and records it in the provenance as `plots.KEY` (record_plot); without one, does nothing.
+inline void write_scaling_figure(experiment::Context& ctx, const std::string& key, const std::string& name,
+                                 const std::string& title, const std::string& xlabel, const std::string& ylabel,
+                                 const std::vector<ScalingGroup>& groups) {
+  if (ctx.out_dir().empty()) return;
+  record_plot(ctx.provenance(), key, plot_scaling(title, xlabel, ylabel, groups, ctx.out_dir() / name), name,
+              ctx.progress());
 }
 
 /// "slope s ± SE (95% CI [lo, hi], R² r, k points)": what a slope row's note says of its fit.
