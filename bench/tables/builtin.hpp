@@ -54,10 +54,7 @@ inline void register_builtin_tables(experiment::Registry& registry) {
       "optimal",
       "Scaman et al. 2017 (§9a): MSDA's time to ε vs the optimal complexity √κ_l (1 + 1/√γ) across graphs and "
       "condition numbers",
-      [seeded](const OptimalTableSpec& s, Context& ctx) {
-        seeded(ctx, true);
-        return optimal_table(s, ctx.out_dir(), ctx.provenance(), ctx.progress());
-      }));
+      optimal_rows));
   registry.add(make_table<LinearRatesTableSpec>(
       "linear-rates",
       "DGD, gradient tracking, EXTRA, ADMM: exact rates on quadratics (Jacobian), DGD's stability threshold, "

@@ -24,6 +24,7 @@
 /// --measure` prints this ratio as distance_ratio).
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -36,6 +37,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adonis/algorithm/msda.hpp"
+#include "adonis/experiment/table.hpp"
 #include "adonis/graph/spec.hpp"
 #include "adonis/problem/reference.hpp"
 #include "adonis/problem/spec.hpp"
@@ -142,78 +144,90 @@ inline OptimalRun optimal_run(const std::string& graph_spec, double kappa, doubl
   return r;
 }
 
-/// Runs the optimal table (progress on `log`); with a non-empty `out_dir` it writes the scaling
-/// figure there. Every run goes into provenance["runs"] with its command.
-inline std::vector<RateRow> optimal_table(const OptimalTableSpec& spec, const std::filesystem::path& out_dir,
-                                          nlohmann::ordered_json& provenance, std::ostream& log) {
-  using adonis::detail::short_number;
-  provenance["eps"] = spec.eps;
-  provenance["tau"] = 1;
+/// Runs MSDA on every graph and condition number of `spec` (progress on the context's log); every
+/// run goes into provenance["runs"] with its command.
+inline std::vector<OptimalRun> optimal_run_all(const OptimalTableSpec& spec, experiment::Context& ctx) {
   std::vector<OptimalRun> runs;
-  std::vector<std::string> missing;  // runs that did not reach ε
   for (const auto& graph_spec : spec.graphs)
     for (double kappa : spec.kappas) {
       const auto start = std::chrono::steady_clock::now();
       OptimalRun r = optimal_run(graph_spec, kappa, spec.eps, spec.max_steps);
-      log << "rates: optimal " << graph_spec << " kappa = " << kappa << ": " << r.steps << " steps x (1 + K = "
-          << 1 + r.k << ") (" << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()
-          << " s)\n";
-      if (r.steps < 0)
-        missing.push_back(graph_spec + " κ = " + adonis::detail::short_number(kappa) + " (smallest ratio " +
-                          adonis::detail::short_number(r.best_ratio) + " at step " + std::to_string(r.best_step) +
-                          ", " + adonis::detail::short_number(r.ratio_at_hit) + " at the end; ||Σ_i x_i|| = " +
-                          adonis::detail::short_number(r.dual_sum) + ")");
-      provenance["runs"].push_back({{"graph", r.graph},
-                                    {"problem", r.problem},
-                                    {"kappa", kappa},
-                                    {"gamma", r.gamma},
-                                    {"K", r.k},
-                                    {"steps", r.steps},
-                                    {"distance_ratio", r.ratio_at_hit},
-                                    {"best_ratio", r.best_ratio},
-                                    {"dual_sum", r.dual_sum},
-                                    {"command", r.command}});
+      ctx.progress() << "rates: optimal " << graph_spec << " kappa = " << kappa << ": " << r.steps
+                     << " steps x (1 + K = " << 1 + r.k << ") (" << seconds_since(start) << " s)\n";
+      ctx.provenance()["runs"].push_back({{"graph", r.graph},
+                                          {"problem", r.problem},
+                                          {"kappa", kappa},
+                                          {"gamma", r.gamma},
+                                          {"K", r.k},
+                                          {"steps", r.steps},
+                                          {"distance_ratio", r.ratio_at_hit},
+                                          {"best_ratio", r.best_ratio},
+                                          {"dual_sum", r.dual_sum},
+                                          {"command", r.command}});
       runs.push_back(std::move(r));
     }
-  std::string not_reached;
-  for (const auto& m : missing) not_reached += (not_reached.empty() ? "" : "; ") + m;
-  not_reached = "VIOLATED: " + std::to_string(missing.size()) + " run(s) did not reach ε within " +
-                std::to_string(spec.max_steps) + " dual steps: " + not_reached +
-                " (the fit uses the runs that did)";
-  // a missing run makes the row VIOLATED whatever the fit of the others says
-  auto flag = [&](RateRow& row, bool any_missing) {
-    if (!any_missing) return;
-    row.verdict = Verdict::violated;
-    adonis::detail::append_note(row, not_reached);
-  };
-  std::vector<RateRow> rows;
-  const RateRow base{.table = "optimal"};
-  const Theorem pooled_th = theorems::msda_complexity(), steps_th = theorems::msda_gradient_steps(),
-                rounds_th = theorems::msda_communication_rounds();
-  const std::string eps_text = short_number(spec.eps);
+  return runs;
+}
 
-  // ---- pooled: time vs √κ_l (1 + 1/√γ)
+/// The note of a row some of whose runs did not reach ε: each such run with its smallest and
+/// final distance ratios.
+inline std::string optimal_not_reached(const OptimalTableSpec& spec, const std::vector<OptimalRun>& runs) {
+  using adonis::detail::short_number;
+  std::string list;
+  std::size_t count = 0;
+  for (const auto& r : runs) {
+    if (r.steps >= 0) continue;
+    ++count;
+    list += (list.empty() ? "" : "; ") + r.graph + " κ = " + short_number(r.kappa) + " (smallest ratio " +
+            short_number(r.best_ratio) + " at step " + std::to_string(r.best_step) + ", " +
+            short_number(r.ratio_at_hit) + " at the end; ||Σ_i x_i|| = " + short_number(r.dual_sum) + ")";
+  }
+  return "VIOLATED: " + std::to_string(count) + " run(s) did not reach ε within " + std::to_string(spec.max_steps) +
+         " dual steps: " + list + " (the fit uses the runs that did)";
+}
+
+/// A missing run makes the row VIOLATED whatever the fit of the others says.
+inline void optimal_flag(RateRow& row, bool any_missing, const std::string& not_reached) {
+  if (!any_missing) return;
+  row.verdict = Verdict::violated;
+  adonis::detail::append_note(row, not_reached);
+}
+
+/// The pooled points, time vs √κ_l (1 + 1/√γ) of every run that reached ε, and their fit.
+inline ScalingGroup optimal_pooled_group(const std::vector<OptimalRun>& runs) {
   ScalingGroup pooled{.label = "MSDA, all graphs and kappas"};
   for (const auto& r : runs)
     if (r.steps > 0) {
       pooled.x.push_back(r.complexity());
       pooled.y.push_back(r.time());
     }
-  {
-    RateRow row = theorem_row(pooled_th, base);
-    row.graph = std::to_string(spec.graphs.size()) + " graphs (" + spec.graphs.front() + " … " + spec.graphs.back() + ")";
-    row.problem = "quadratic:dim=5,L=κ,mu=1,zeta=1, κ = " + short_number(spec.kappas.front()) + "–" +
-                  short_number(spec.kappas.back());
-    row.quantity = "log-log slope of the time to ε = " + eps_text +
-                   " ((1 + K)·steps, τ = 1) vs √κ_l (1 + 1/√γ)";
-    pooled.fit = fit_power_law(pooled.x, pooled.y);
-    row = judge_slope_at_most(row, spec.pooled_limit, pooled.fit.slope);
-    adonis::detail::append_note(row, describe_fit(pooled.fit) + "; expected ≈ " + short_number(pooled_th.value));
-    flag(row, !missing.empty());
-    rows.push_back(row);
-  }
+  pooled.fit = fit_power_law(pooled.x, pooled.y);
+  return pooled;
+}
 
-  // ---- per graph: dual steps vs κ_l
+/// Judges the pooled slope of the time to ε in √κ_l (1 + 1/√γ): at most spec.pooled_limit.
+inline RateRow optimal_judge_pooled(const OptimalTableSpec& spec, const std::vector<OptimalRun>& runs,
+                                    const ScalingGroup& pooled) {
+  using adonis::detail::short_number;
+  const Theorem pooled_th = theorems::msda_complexity();
+  RateRow row = theorem_row(pooled_th, RateRow{.table = "optimal"});
+  row.graph = std::to_string(spec.graphs.size()) + " graphs (" + spec.graphs.front() + " … " + spec.graphs.back() + ")";
+  row.problem = "quadratic:dim=5,L=κ,mu=1,zeta=1, κ = " + short_number(spec.kappas.front()) + "–" +
+                short_number(spec.kappas.back());
+  row.quantity = "log-log slope of the time to ε = " + short_number(spec.eps) +
+                 " ((1 + K)·steps, τ = 1) vs √κ_l (1 + 1/√γ)";
+  row = judge_slope_at_most(row, spec.pooled_limit, pooled.fit.slope);
+  adonis::detail::append_note(row, describe_fit(pooled.fit) + "; expected ≈ " + short_number(pooled_th.value));
+  const bool any_missing = std::any_of(runs.begin(), runs.end(), [](const OptimalRun& r) { return r.steps < 0; });
+  optimal_flag(row, any_missing, optimal_not_reached(spec, runs));
+  return row;
+}
+
+/// Judges, per graph, the slope of the dual steps to ε in κ_l: 0.5 ± spec.slope_tol.
+inline std::vector<RateRow> optimal_judge_steps(const OptimalTableSpec& spec, const std::vector<OptimalRun>& runs) {
+  using adonis::detail::short_number;
+  const Theorem steps_th = theorems::msda_gradient_steps();
+  std::vector<RateRow> rows;
   for (const auto& graph_spec : spec.graphs) {
     std::vector<double> x, y;
     for (const auto& r : runs)
@@ -221,10 +235,10 @@ inline std::vector<RateRow> optimal_table(const OptimalTableSpec& spec, const st
         x.push_back(r.kappa);
         y.push_back(static_cast<double>(r.steps));
       }
-    RateRow row = theorem_row(steps_th, base);
+    RateRow row = theorem_row(steps_th, RateRow{.table = "optimal"});
     row.graph = graph_spec;
     row.problem = "quadratic:dim=5,L=κ,mu=1,zeta=1";
-    row.quantity = "log-log slope of the gradient steps to ε = " + eps_text + " vs κ_l = " +
+    row.quantity = "log-log slope of the gradient steps to ε = " + short_number(spec.eps) + " vs κ_l = " +
                    short_number(spec.kappas.front()) + "–" + short_number(spec.kappas.back());
     if (x.size() < 3) {  // too few condition numbers reached ε for a fit
       row = judge_slope(row, steps_th.value, std::numeric_limits<double>::quiet_NaN(), spec.slope_tol);
@@ -233,69 +247,90 @@ inline std::vector<RateRow> optimal_table(const OptimalTableSpec& spec, const st
       row = judge_slope(row, steps_th.value, f.slope, spec.slope_tol);
       adonis::detail::append_note(row, describe_fit(f));
     }
-    flag(row, x.size() != spec.kappas.size());
+    optimal_flag(row, x.size() != spec.kappas.size(), optimal_not_reached(spec, runs));
     rows.push_back(row);
   }
+  return rows;
+}
 
-  // ---- per κ, across rings: communication rounds vs 1/γ
+/// Judges, per κ_l across the rings of `spec` (at least 3), the slope of the communication
+/// rounds to ε in 1/γ: 0.5 ± spec.slope_tol.
+inline std::vector<RateRow> optimal_judge_rounds(const OptimalTableSpec& spec, const std::vector<OptimalRun>& runs) {
+  const Theorem rounds_th = theorems::msda_communication_rounds();
   std::vector<std::string> rings;
   for (const auto& graph_spec : spec.graphs)
     if (graph_spec.rfind("ring:", 0) == 0) rings.push_back(graph_spec);
-  if (rings.size() >= 3)
-    for (double kappa : spec.kappas) {
-      std::vector<double> x, y;
-      for (const auto& r : runs)
-        if (r.kappa == kappa && r.graph.rfind("ring:", 0) == 0 && r.steps > 0) {
-          x.push_back(1 / r.gamma);
-          y.push_back(r.rounds());
-        }
-      RateRow row = theorem_row(rounds_th, base);
-      row.graph = rings.front() + " … " + rings.back();
-      row.problem = optimal_problem_spec(kappa);
-      row.quantity = "log-log slope of the communication rounds (K·steps) to ε = " + eps_text + " vs 1/γ";
-      if (x.size() < 3) {  // too few rings reached ε for a fit
-        row = judge_slope(row, rounds_th.value, std::numeric_limits<double>::quiet_NaN(), spec.slope_tol);
-      } else {
-        const PowerLawFit f = fit_power_law(x, y);
-        row = judge_slope(row, rounds_th.value, f.slope, spec.slope_tol);
-        adonis::detail::append_note(row, describe_fit(f) + " (−0.5 in γ)");
+  std::vector<RateRow> rows;
+  if (rings.size() < 3) return rows;
+  for (double kappa : spec.kappas) {
+    std::vector<double> x, y;
+    for (const auto& r : runs)
+      if (r.kappa == kappa && r.graph.rfind("ring:", 0) == 0 && r.steps > 0) {
+        x.push_back(1 / r.gamma);
+        y.push_back(r.rounds());
       }
-      flag(row, x.size() != rings.size());
-      rows.push_back(row);
+    RateRow row = theorem_row(rounds_th, RateRow{.table = "optimal"});
+    row.graph = rings.front() + " … " + rings.back();
+    row.problem = optimal_problem_spec(kappa);
+    row.quantity = "log-log slope of the communication rounds (K·steps) to ε = " +
+                   adonis::detail::short_number(spec.eps) + " vs 1/γ";
+    if (x.size() < 3) {  // too few rings reached ε for a fit
+      row = judge_slope(row, rounds_th.value, std::numeric_limits<double>::quiet_NaN(), spec.slope_tol);
+    } else {
+      const PowerLawFit f = fit_power_law(x, y);
+      row = judge_slope(row, rounds_th.value, f.slope, spec.slope_tol);
+      adonis::detail::append_note(row, describe_fit(f) + " (−0.5 in γ)");
     }
+    optimal_flag(row, x.size() != rings.size(), optimal_not_reached(spec, runs));
+    rows.push_back(row);
+  }
+  return rows;
+}
 
-  // ---- the lower bound's constant: report only
-  {
-    double lo = INFINITY, hi = 0;
-    std::string at_lo, at_hi;
-    for (const auto& r : runs) {
-      if (r.steps < 0) continue;
-      const double c = r.time() / (r.complexity() * std::log(1 / spec.eps));
-      if (c < lo) {
-        lo = c;
-        at_lo = r.graph + ", κ = " + short_number(r.kappa);
-      }
-      if (c > hi) {
-        hi = c;
-        at_hi = r.graph + ", κ = " + short_number(r.kappa);
-      }
+/// The lower bound's constant, report only: the range of time/(√κ_l (1 + 1/√γ) ln(1/ε)).
+inline RateRow optimal_lower_bound_row(const OptimalTableSpec& spec, const std::vector<OptimalRun>& runs) {
+  using adonis::detail::short_number;
+  double lo = INFINITY, hi = 0;
+  std::string at_lo, at_hi;
+  for (const auto& r : runs) {
+    if (r.steps < 0) continue;
+    const double c = r.time() / (r.complexity() * std::log(1 / spec.eps));
+    if (c < lo) {
+      lo = c;
+      at_lo = r.graph + ", κ = " + short_number(r.kappa);
     }
-    RateRow row = theorem_row(theorems::decentralized_lower_bound(), base);
-    row.graph = "all";
-    row.problem = "quadratic:dim=5,L=κ,mu=1,zeta=1";
-    row.quantity = "min over runs of time / (√κ_l (1 + 1/√γ) ln(1/ε))";
-    rows.push_back(report_only(row, lo,
-                               "the lower bound is worst-case over instances and its constant is [REC]: not "
-                               "asserted (range " + short_number(lo) + " at " + at_lo + " to " + short_number(hi) +
-                                   " at " + at_hi + ")"));
+    if (c > hi) {
+      hi = c;
+      at_hi = r.graph + ", κ = " + short_number(r.kappa);
+    }
   }
+  RateRow row = theorem_row(theorems::decentralized_lower_bound(), RateRow{.table = "optimal"});
+  row.graph = "all";
+  row.problem = "quadratic:dim=5,L=κ,mu=1,zeta=1";
+  row.quantity = "min over runs of time / (√κ_l (1 + 1/√γ) ln(1/ε))";
+  return report_only(row, lo,
+                     "the lower bound is worst-case over instances and its constant is [REC]: not "
+                     "asserted (range " + short_number(lo) + " at " + at_lo + " to " + short_number(hi) +
+                         " at " + at_hi + ")");
+}
 
-  if (!out_dir.empty() && !pooled.x.empty()) {
-    const PlotOutput plot = plot_scaling("MSDA: time to eps = " + eps_text + " ((1 + K) steps, tau = 1)",
-                                         "sqrt(kappa_l) (1 + 1/sqrt(gamma))", "time to eps", {pooled},
-                                         out_dir / "optimal_scaling");
-    record_plot(provenance, "scaling", plot, "optimal_scaling", log);
-  }
+/// The optimal table: MSDA on every graph and κ_l, then the pooled, per-graph, per-κ and
+/// lower-bound rows; with an output directory, the scaling figure. ε, τ and every run (with its
+/// command) in the provenance.
+inline std::vector<RateRow> optimal_rows(const OptimalTableSpec& spec, experiment::Context& ctx) {
+  record_seed(ctx, true);
+  ctx.provenance()["eps"] = spec.eps;
+  ctx.provenance()["tau"] = 1;
+  const std::vector<OptimalRun> runs = optimal_run_all(spec, ctx);
+  const ScalingGroup pooled = optimal_pooled_group(runs);
+  std::vector<RateRow> rows{optimal_judge_pooled(spec, runs, pooled)};
+  for (const RateRow& r : optimal_judge_steps(spec, runs)) rows.push_back(r);
+  for (const RateRow& r : optimal_judge_rounds(spec, runs)) rows.push_back(r);
+  rows.push_back(optimal_lower_bound_row(spec, runs));
+  if (!pooled.x.empty())
+    write_scaling_figure(ctx, "scaling", "optimal_scaling",
+                         "MSDA: time to eps = " + adonis::detail::short_number(spec.eps) + " ((1 + K) steps, tau = 1)",
+                         "sqrt(kappa_l) (1 + 1/sqrt(gamma))", "time to eps", {pooled});
   return rows;
 }
 
