@@ -46,10 +46,7 @@ inline void register_builtin_tables(experiment::Registry& registry) {
       "dual-averaging",
       "Duchi et al. 2012 (§8): slope of the iterations to ε vs 1/(1 − σ2(P)) over rings, tori and 4-regular "
       "graphs for 3 step multipliers, and bounded iterations on expanders",
-      [seeded](const DualAveragingTableSpec& s, Context& ctx) {
-        seeded(ctx, false);
-        return dual_averaging_table(s, ctx.out_dir(), ctx.provenance(), ctx.progress());
-      }));
+      dual_averaging_rows));
   registry.add(make_table<OptimalTableSpec>(
       "optimal",
       "Scaman et al. 2017 (§9a): MSDA's time to ε vs the optimal complexity √κ_l (1 + 1/√γ) across graphs and "

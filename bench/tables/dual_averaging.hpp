@@ -38,6 +38,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adonis/algorithm/dual_averaging.hpp"
+#include "adonis/experiment/table.hpp"
 #include "adonis/graph/spec.hpp"
 #include "adonis/problem/median.hpp"
 #include "adonis/problem/partition.hpp"
@@ -180,12 +181,17 @@ inline DualAveragingRun dual_averaging_hit(const std::string& graph_spec, const 
   return r;
 }
 
-/// Runs the dual-averaging table (progress on `log`). With a non-empty `out_dir` it writes the
-/// data set CSV (which the reproducing commands name) and the scaling figure there; every run
-/// goes into provenance["runs"] with its command.
-inline std::vector<RateRow> dual_averaging_table(const DualAveragingTableSpec& spec, const std::filesystem::path& out_dir,
-                                                 nlohmann::ordered_json& provenance, std::ostream& log) {
-  const Dataset data = dual_averaging_line_data(spec.samples);
+/// "1/4" for c = 0.25, else c in 6 significant digits: how the rows name a step multiplier.
+inline std::string dual_averaging_c_label(double c) {
+  return c == 0.25 ? std::string("1/4") : adonis::detail::short_number(c);
+}
+
+/// Writes the data set CSV into the context's output directory (if any), which the
+/// reproducing commands name, and records the problem, mixing and ε in the provenance.
+/// Returns the problem SPEC, `median:PATH`.
+inline std::string dual_averaging_write_data(const DualAveragingTableSpec& spec, const Dataset& data,
+                                             experiment::Context& ctx) {
+  const std::filesystem::path& out_dir = ctx.out_dir();
   const std::string csv_name = "dual_averaging_line.csv";
   const std::string data_path = out_dir.empty() ? csv_name : (out_dir / csv_name).string();
   if (!out_dir.empty()) {
@@ -196,121 +202,167 @@ inline std::vector<RateRow> dual_averaging_table(const DualAveragingTableSpec& s
     if (!csv) adonis::detail::fail<RuntimeError>("rates dual-averaging", "cannot write ", (out_dir / csv_name).string());
   }
   const std::string problem = "median:" + data_path;
-  provenance["problem"] = {{"spec", problem},
-                           {"partition", "sorted"},
-                           {"data", "a_j = 2j/(m - 1), j = 0..m-1, target = a_j"},
-                           {"samples", spec.samples},
-                           {"G", 1.0},
-                           {"R", "||x*||/sqrt(2)"}};
-  provenance["mixing"] = "max-degree";
-  provenance["eps"] = spec.eps;
+  ctx.provenance()["problem"] = {{"spec", problem},
+                                 {"partition", "sorted"},
+                                 {"data", "a_j = 2j/(m - 1), j = 0..m-1, target = a_j"},
+                                 {"samples", spec.samples},
+                                 {"G", 1.0},
+                                 {"R", "||x*||/sqrt(2)"}};
+  ctx.provenance()["mixing"] = "max-degree";
+  ctx.provenance()["eps"] = spec.eps;
+  return problem;
+}
 
-  auto c_label = [](double c) {
-    return c == 0.25 ? std::string("1/4") : adonis::detail::short_number(c);
-  };
-  auto run_one = [&](const std::string& graph_spec, double c) {
-    const DualAveragingRun r = dual_averaging_hit(graph_spec, data, problem, c, spec.eps, spec.max_rounds);
-    log << "rates: dual-averaging " << graph_spec << " c = " << c_label(c) << ": T = " << r.hit << " (1/gap "
-        << 1 / r.gap << ", " << r.seconds << " s)\n";
-    provenance["runs"].push_back({{"graph", r.graph},
-                                  {"nodes", r.nodes},
-                                  {"gap", r.gap},
-                                  {"c", c},
-                                  {"step_scale", r.step_scale},
-                                  {"T", r.hit},
-                                  {"worst_node_suboptimality", r.worst_at_hit},
-                                  {"command", r.command}});
-    return r;
-  };
+/// What every run of the table shares: the data set and its problem SPEC.
+struct DualAveragingData {
+  const DualAveragingTableSpec& spec;
+  const Dataset& data;
+  const std::string& problem;
+};
 
+/// One run (dual_averaging_hit) with step multiplier `c`, logged on the context's progress and
+/// recorded in provenance["runs"] with its command.
+inline DualAveragingRun dual_averaging_run_one(const DualAveragingData& d, const std::string& graph_spec, double c,
+                                               experiment::Context& ctx) {
+  const DualAveragingRun r = dual_averaging_hit(graph_spec, d.data, d.problem, c, d.spec.eps, d.spec.max_rounds);
+  ctx.progress() << "rates: dual-averaging " << graph_spec << " c = " << dual_averaging_c_label(c) << ": T = " << r.hit
+                 << " (1/gap " << 1 / r.gap << ", " << r.seconds << " s)\n";
+  ctx.provenance()["runs"].push_back({{"graph", r.graph},
+                                      {"nodes", r.nodes},
+                                      {"gap", r.gap},
+                                      {"c", c},
+                                      {"step_scale", r.step_scale},
+                                      {"T", r.hit},
+                                      {"worst_node_suboptimality", r.worst_at_hit},
+                                      {"command", r.command}});
+  return r;
+}
+
+/// The slope runs of one multiplier: T(ε) against 1/(1 − σ2) (group.x, group.y; 4-regular graphs
+/// as means over the seeds), and whether a run missed ε.
+struct DualAveragingGapRuns {
+  ScalingGroup group{};
+  bool missed = false;
+};
+
+/// Runs the slope regression's graphs (rings, tori, 4-regular) with step multiplier `c`.
+inline DualAveragingGapRuns dual_averaging_run_gap(const DualAveragingData& d, double c, experiment::Context& ctx) {
+  DualAveragingGapRuns out{.group = {.label = "c = " + dual_averaging_c_label(c)}};
+  auto add = [&](const DualAveragingRun& r) {
+    out.missed |= r.hit < 0;
+    out.group.x.push_back(1 / r.gap);
+    out.group.y.push_back(static_cast<double>(r.hit));
+  };
+  for (Index n : d.spec.rings) add(dual_averaging_run_one(d, "ring:" + std::to_string(n), c, ctx));
+  for (Index m : d.spec.tori)
+    add(dual_averaging_run_one(d, "torus:" + std::to_string(m) + "x" + std::to_string(m), c, ctx));
+  for (Index n : d.spec.regular) {  // one point per size: means over the seeds
+    std::vector<double> inv_gap, hits;
+    for (auto seed : d.spec.seeds) {
+      const auto r = dual_averaging_run_one(d, "regular:" + std::to_string(n) + ":4:" + std::to_string(seed), c, ctx);
+      out.missed |= r.hit < 0;
+      inv_gap.push_back(1 / r.gap);
+      hits.push_back(static_cast<double>(r.hit));
+    }
+    out.group.x.push_back(aggregate(inv_gap).mean);
+    out.group.y.push_back(aggregate(hits).mean);
+  }
+  if (!out.missed) out.group.fit = fit_power_law(out.group.x, out.group.y);
+  return out;
+}
+
+/// Judges the slope of T(ε) in 1/(1 − σ2(P)) with multiplier `c`: at most spec.slope_limit.
+inline RateRow dual_averaging_judge_gap(const DualAveragingTableSpec& spec, double c, const DualAveragingGapRuns& g) {
+  const Theorem gap_th = theorems::dual_averaging();
+  RateRow r = theorem_row(gap_th, RateRow{.table = "dual-averaging",
+                                          .problem = "median:line (m = " + std::to_string(spec.samples) + ", sorted)"});
+  r.graph = "rings " + std::to_string(spec.rings.front()) + "–" + std::to_string(spec.rings.back()) + ", tori " +
+            std::to_string(spec.tori.front()) + "²–" + std::to_string(spec.tori.back()) + "², 4-regular " +
+            std::to_string(spec.regular.front()) + "–" + std::to_string(spec.regular.back()) + " (" +
+            std::to_string(spec.seeds.size()) + " seeds)";
+  r.quantity = "log-log slope of T(ε = " + adonis::detail::short_number(spec.eps) +
+               ") vs 1/(1 − σ2(P)), P max-degree, step c = " + dual_averaging_c_label(c) + " x Thm. 2's";
+  if (g.missed) {
+    r = judge_slope_at_most(r, spec.slope_limit, std::numeric_limits<double>::quiet_NaN());
+    adonis::detail::append_note(r, "a run did not reach ε within " + std::to_string(spec.max_rounds) + " rounds");
+  } else {
+    r = judge_slope_at_most(r, spec.slope_limit, g.group.fit.slope);
+    adonis::detail::append_note(r, describe_fit(g.group.fit) + "; expected ≈ " +
+                                       adonis::detail::short_number(gap_th.value) + " (the abstract: sharp)");
+  }
+  return r;
+}
+
+/// The sanity runs of one multiplier: mean T(ε) over the seeds per expander size.
+struct DualAveragingSanityRuns {
+  std::vector<double> means{}, sizes{};
+  bool missed = false;
+};
+
+/// Runs the sanity row's random 4-regular graphs with step multiplier `c`.
+inline DualAveragingSanityRuns dual_averaging_run_sanity(const DualAveragingData& d, double c,
+                                                         experiment::Context& ctx) {
+  DualAveragingSanityRuns out;
+  for (Index n : d.spec.sanity) {
+    std::vector<double> hits;
+    for (auto seed : d.spec.seeds) {
+      const auto run = dual_averaging_run_one(d, "regular:" + std::to_string(n) + ":4:" + std::to_string(seed), c, ctx);
+      out.missed |= run.hit < 0;
+      hits.push_back(static_cast<double>(run.hit));
+    }
+    out.means.push_back(aggregate(hits).mean);
+    out.sizes.push_back(static_cast<double>(n));
+  }
+  return out;
+}
+
+/// Judges the sanity row of multiplier `c`: max/min over n of the mean T(ε) below
+/// spec.sanity_limit on expanders.
+inline RateRow dual_averaging_judge_sanity(const DualAveragingTableSpec& spec, double c,
+                                           const DualAveragingSanityRuns& runs) {
+  using adonis::detail::short_number;
+  RateRow s = theorem_row(theorems::dual_averaging_expanders(),
+                          RateRow{.table = "dual-averaging",
+                                  .problem = "median:line (m = " + std::to_string(spec.samples) + ", sorted)"});
+  s.graph = "4-regular n = " + std::to_string(spec.sanity.front()) + "–" + std::to_string(spec.sanity.back()) + " (" +
+            std::to_string(spec.seeds.size()) + " seeds)";
+  s.quantity = "max/min over n of the mean T(ε = " + short_number(spec.eps) + "), step c = " +
+               dual_averaging_c_label(c) + " x Thm. 2's";
+  const double hi = *std::max_element(runs.means.begin(), runs.means.end()),
+               lo = *std::min_element(runs.means.begin(), runs.means.end());
+  s = judge_bound(s, spec.sanity_limit, runs.missed ? std::numeric_limits<double>::quiet_NaN() : hi / lo, 0.0);
+  std::string listing;
+  for (std::size_t k = 0; k < runs.means.size(); ++k)
+    listing += (k ? ", " : "") + std::string("n = ") + short_number(runs.sizes[k]) + ": " + short_number(runs.means[k]);
+  adonis::detail::append_note(s, "mean T(ε): " + listing +
+                                     (runs.missed ? "; a run did not reach ε"
+                                                  : "; slope in n " +
+                                                        short_number(fit_power_law(runs.sizes, runs.means).slope)));
+  return s;
+}
+
+/// The dual-averaging table: per step multiplier, the slope runs then the sanity runs, each
+/// judged; with an output directory, the data set CSV (which the reproducing commands name) and
+/// the scaling figure. Every run goes into provenance["runs"] with its command.
+inline std::vector<RateRow> dual_averaging_rows(const DualAveragingTableSpec& spec, experiment::Context& ctx) {
+  record_seed(ctx, false);
+  const Dataset data = dual_averaging_line_data(spec.samples);
+  const std::string problem = dual_averaging_write_data(spec, data, ctx);
+  const DualAveragingData d{spec, data, problem};
   std::vector<RateRow> rows;
   std::vector<ScalingGroup> groups;
-  const RateRow base{.table = "dual-averaging",
-                     .problem = "median:line (m = " + std::to_string(spec.samples) + ", sorted)"};
-  const Theorem gap_th = theorems::dual_averaging(), expander_th = theorems::dual_averaging_expanders();
   for (const double c : spec.multipliers) {
     // ---- slope of T(ε) against 1/(1 − σ2) over rings, tori and 4-regular graphs
-    ScalingGroup group{.label = "c = " + c_label(c)};
-    bool missed = false;
-    auto add = [&](double inv_gap, double hits) {
-      group.x.push_back(inv_gap);
-      group.y.push_back(hits);
-    };
-    for (Index n : spec.rings) {
-      const auto r = run_one("ring:" + std::to_string(n), c);
-      missed |= r.hit < 0;
-      add(1 / r.gap, static_cast<double>(r.hit));
-    }
-    for (Index m : spec.tori) {
-      const auto r = run_one("torus:" + std::to_string(m) + "x" + std::to_string(m), c);
-      missed |= r.hit < 0;
-      add(1 / r.gap, static_cast<double>(r.hit));
-    }
-    for (Index n : spec.regular) {  // one point per size: means over the seeds
-      std::vector<double> inv_gap, hits;
-      for (auto seed : spec.seeds) {
-        const auto r = run_one("regular:" + std::to_string(n) + ":4:" + std::to_string(seed), c);
-        missed |= r.hit < 0;
-        inv_gap.push_back(1 / r.gap);
-        hits.push_back(static_cast<double>(r.hit));
-      }
-      add(aggregate(inv_gap).mean, aggregate(hits).mean);
-    }
-    RateRow r = theorem_row(gap_th, base);
-    r.graph = "rings " + std::to_string(spec.rings.front()) + "–" + std::to_string(spec.rings.back()) + ", tori " +
-              std::to_string(spec.tori.front()) + "²–" + std::to_string(spec.tori.back()) + "², 4-regular " +
-              std::to_string(spec.regular.front()) + "–" + std::to_string(spec.regular.back()) + " (" +
-              std::to_string(spec.seeds.size()) + " seeds)";
-    r.quantity = "log-log slope of T(ε = " + adonis::detail::short_number(spec.eps) +
-                 ") vs 1/(1 − σ2(P)), P max-degree, step c = " + c_label(c) + " x Thm. 2's";
-    if (missed) {
-      r = judge_slope_at_most(r, spec.slope_limit, std::numeric_limits<double>::quiet_NaN());
-      adonis::detail::append_note(r, "a run did not reach ε within " + std::to_string(spec.max_rounds) + " rounds");
-    } else {
-      group.fit = fit_power_law(group.x, group.y);
-      r = judge_slope_at_most(r, spec.slope_limit, group.fit.slope);
-      adonis::detail::append_note(r, describe_fit(group.fit) + "; expected ≈ " +
-                                         adonis::detail::short_number(gap_th.value) + " (the abstract: sharp)");
-    }
-    rows.push_back(r);
-    groups.push_back(std::move(group));
-
+    DualAveragingGapRuns gap = dual_averaging_run_gap(d, c, ctx);
+    rows.push_back(dual_averaging_judge_gap(spec, c, gap));
+    groups.push_back(std::move(gap.group));
     // ---- sanity: bounded T(ε) on expanders
-    std::vector<double> means, sizes;
-    bool sanity_missed = false;
-    for (Index n : spec.sanity) {
-      std::vector<double> hits;
-      for (auto seed : spec.seeds) {
-        const auto run = run_one("regular:" + std::to_string(n) + ":4:" + std::to_string(seed), c);
-        sanity_missed |= run.hit < 0;
-        hits.push_back(static_cast<double>(run.hit));
-      }
-      means.push_back(aggregate(hits).mean);
-      sizes.push_back(static_cast<double>(n));
-    }
-    RateRow s = theorem_row(expander_th, base);
-    s.graph = "4-regular n = " + std::to_string(spec.sanity.front()) + "–" + std::to_string(spec.sanity.back()) + " (" +
-              std::to_string(spec.seeds.size()) + " seeds)";
-    s.quantity = "max/min over n of the mean T(ε = " + adonis::detail::short_number(spec.eps) + "), step c = " +
-                 c_label(c) + " x Thm. 2's";
-    const double hi = *std::max_element(means.begin(), means.end()), lo = *std::min_element(means.begin(), means.end());
-    s = judge_bound(s, spec.sanity_limit, sanity_missed ? std::numeric_limits<double>::quiet_NaN() : hi / lo, 0.0);
-    std::string listing;
-    for (std::size_t k = 0; k < means.size(); ++k)
-      listing += (k ? ", " : "") + std::string("n = ") + adonis::detail::short_number(sizes[k]) + ": " +
-                 adonis::detail::short_number(means[k]);
-    adonis::detail::append_note(s, "mean T(ε): " + listing +
-                                       (sanity_missed ? "; a run did not reach ε" : "; slope in n " +
-                                        adonis::detail::short_number(fit_power_law(sizes, means).slope)));
-    rows.push_back(s);
+    rows.push_back(dual_averaging_judge_sanity(spec, c, dual_averaging_run_sanity(d, c, ctx)));
   }
-  if (!out_dir.empty()) {
-    const PlotOutput plot =
-        plot_scaling("dual averaging: rounds to max_i f(x_i) - f* <= " + adonis::detail::short_number(spec.eps) +
-                         " (median, sorted; rings, tori, 4-regular)",
-                     "1/(1 - sigma2(P)), P max-degree", "T(eps)", groups, out_dir / "dual_averaging_scaling");
-    record_plot(provenance, "scaling", plot, "dual_averaging_scaling", log);
-  }
+  write_scaling_figure(ctx, "scaling", "dual_averaging_scaling",
+                       "dual averaging: rounds to max_i f(x_i) - f* <= " + adonis::detail::short_number(spec.eps) +
+                           " (median, sorted; rings, tori, 4-regular)",
+                       "1/(1 - sigma2(P)), P max-degree", "T(eps)", groups);
   return rows;
 }
 
