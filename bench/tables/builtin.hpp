@@ -72,10 +72,7 @@ inline void register_builtin_tables(experiment::Registry& registry) {
       "gossip",
       "Boyd et al. 2006 (§2): pairwise gossip's λ2(W̄) bound, exact lifted second moment and measured rate, and "
       "averaging time vs n on rings, tori and complete graphs (exponents 3, 2, 1)",
-      [seeded](const GossipTableSpec& s, Context& ctx) {
-        seeded(ctx, false);
-        return gossip_table(s, ctx.out_dir(), ctx.provenance(), ctx.progress());
-      }));
+      gossip_rows));
   registry.add(make_table<CompressionTableSpec>(
       "compression",
       "CHOCO-Gossip (§10): the rate ρ²δ/82 at the consistent γ*, slopes in 1/δ and 1/ρ, and the printed step's "

@@ -30,10 +30,12 @@
 #include <nlohmann/json.hpp>
 
 #include "adonis/algorithm/pairwise_gossip.hpp"
+#include "adonis/experiment/table.hpp"
 #include "adonis/graph/spec.hpp"
 #include "adonis/theory/bounds.hpp"
 #include "adonis/theory/fit.hpp"
 #include "adonis/theory/verdict.hpp"
+#include "tables/common.hpp"
 #include "tables/scaling.hpp"
 
 namespace adonis::tables {
@@ -137,113 +139,150 @@ inline double gossip_averaging_ticks(const Graph& g, const Vector<double>& x0, d
 
 }  // namespace gossip_table_detail
 
-/// Builds the gossip table; writes `gossip_scaling` plots into out_dir when it is not empty.
-inline std::vector<RateRow> gossip_table(const GossipTableSpec& spec, const std::filesystem::path& out_dir,
-                                         nlohmann::ordered_json& provenance, std::ostream& log) {
+/// The measurements of one graph of §2's table: λ2(W̄), the exact rate r2 and the fit of the
+/// Monte Carlo mean of ||e_k||².
+struct GossipSpectralRun {
+  GossipTableSpec::Printed printed{};
+  double lambda2 = 0, r2 = 0;
+  LinearRateFit fit{};
+};
+
+/// Computes λ2(W̄) and r2 of `pr.graph` and fits the per-tick rate of the Monte Carlo mean of
+/// ||e_k||² over spec.mc_runs seeds from a fixed start (progress on `log`).
+inline GossipSpectralRun gossip_run_spectral(const GossipTableSpec& spec, const GossipTableSpec::Printed& pr,
+                                             std::ostream& log) {
+  log << "rates: gossip " << pr.graph << '\n';
+  const Graph g = make_graph(pr.graph);
+  const Index n = num_nodes(g);
+  const sim::EventEngine eng(g, gossip_table_detail::boyd_clocks(0));
+  GossipSpectralRun out{.printed = pr,
+                        .lambda2 = clock_quantities(eng).gossip_lambda2,
+                        .r2 = gossip_table_detail::lifted_second_moment_rate(eng)};
+  // Monte Carlo E||e_k||² from a fixed start (the slowest eigenvector of W̄ would make the
+  // one-step bound tight; a generic start shows the asymptotic rate r2)
+  Iterates<double> x0(n, 1);
+  for (Index i = 0; i < n; ++i) x0(i, 0) = std::sin(1.0 + 2.0 * static_cast<double>(i));
+  const double e0 = (x0.array() - x0.mean()).square().sum();
+  const int K = static_cast<int>(std::ceil(std::log(1e-6) / std::log(out.r2)));
+  std::vector<double> mean(static_cast<std::size_t>(K) + 1, 0.0), ticks(mean.size());
+  for (int r = 0; r < spec.mc_runs; ++r) {
+    PairwiseGossip alg(g, gossip_table_detail::boyd_clocks(1000 + static_cast<std::uint64_t>(r)));
+    alg.init(x0);
+    mean[0] += e0 / spec.mc_runs;
+    for (int k = 1; k <= K; ++k) {
+      alg.step();
+      mean[static_cast<std::size_t>(k)] += (alg.iterates().array() - alg.iterates().mean()).square().sum() / spec.mc_runs;
+    }
+  }
+  for (std::size_t k = 0; k < ticks.size(); ++k) ticks[k] = static_cast<double>(k);
+  out.fit = fit_linear_rate(ticks, mean, LinearFitOptions{.transient_fraction = 0.3});
+  return out;
+}
+
+/// Judges one graph of §2's table: λ2(W̄) and r2 against the printed values, the sandwich
+/// λ2² ≤ r2 ≤ λ2, and the measured rate against Boyd's bound λ2(W̄).
+inline std::vector<RateRow> gossip_judge_spectral(const GossipTableSpec& spec, const GossipSpectralRun& m) {
+  const RateRow base = theorem_row(theorems::pairwise_gossip(m.lambda2),
+                                   RateRow{.table = "gossip", .graph = m.printed.graph, .problem = "none"});
   std::vector<RateRow> rows;
-  provenance["clocks"] = "node clocks, uniform neighbour choice (Boyd's model); one tick = one exchange";
-  for (const auto& pr : spec.printed) {
-    log << "rates: gossip " << pr.graph << '\n';
-    const Graph g = make_graph(pr.graph);
-    const Index n = num_nodes(g);
-    const sim::EventEngine eng(g, gossip_table_detail::boyd_clocks(0));
-    const double lambda2 = clock_quantities(eng).gossip_lambda2;
-    const double r2 = gossip_table_detail::lifted_second_moment_rate(eng);
-    const RateRow base = theorem_row(theorems::pairwise_gossip(lambda2),
-                                     RateRow{.table = "gossip", .graph = pr.graph, .problem = "none"});
-    RateRow row = base;
-    row.quantity = "λ2(W̄), W̄ = I − L_P/(2n), vs §2's printed value";
-    rows.push_back(judge_equal(row, pr.lambda2, lambda2, 5e-6));
-    row.quantity = "exact per-tick rate r2 of E||e_k||² (lifted operator) vs §2's printed value";
-    rows.push_back(judge_equal(row, pr.r2, r2, 5e-6));
-    row.quantity = "r2 ≤ λ2(W̄) (Boyd's bound)";
-    rows.push_back(judge_bound(row, lambda2, r2, 0.0));
-    row.quantity = "λ2(W̄)² ≤ r2";
-    rows.push_back(judge_bound(row, r2, lambda2 * lambda2, 0.0));
+  RateRow row = base;
+  row.quantity = "λ2(W̄), W̄ = I − L_P/(2n), vs §2's printed value";
+  rows.push_back(judge_equal(row, m.printed.lambda2, m.lambda2, 5e-6));
+  row.quantity = "exact per-tick rate r2 of E||e_k||² (lifted operator) vs §2's printed value";
+  rows.push_back(judge_equal(row, m.printed.r2, m.r2, 5e-6));
+  row.quantity = "r2 ≤ λ2(W̄) (Boyd's bound)";
+  rows.push_back(judge_bound(row, m.lambda2, m.r2, 0.0));
+  row.quantity = "λ2(W̄)² ≤ r2";
+  rows.push_back(judge_bound(row, m.r2, m.lambda2 * m.lambda2, 0.0));
+  row = base;
+  row.quantity = "measured per-tick rate of the MC mean of ||e_k||² (" + std::to_string(spec.mc_runs) +
+                 " seeds) vs Boyd's λ2(W̄)";
+  row.note = "exact rate r2 = " + detail::short_number(m.r2) + ", measured/r2 = " + detail::short_number(m.fit.rate / m.r2);
+  rows.push_back(judge_bound(row, m.lambda2, m.fit));
+  return rows;
+}
 
-    // Monte Carlo E||e_k||² from a fixed start (the slowest eigenvector of W̄ would make the
-    // one-step bound tight; a generic start shows the asymptotic rate r2)
-    Iterates<double> x0(n, 1);
-    for (Index i = 0; i < n; ++i) x0(i, 0) = std::sin(1.0 + 2.0 * static_cast<double>(i));
-    const double e0 = (x0.array() - x0.mean()).square().sum();
-    const int K = static_cast<int>(std::ceil(std::log(1e-6) / std::log(r2)));
-    std::vector<double> mean(static_cast<std::size_t>(K) + 1, 0.0), ticks(mean.size());
-    for (int r = 0; r < spec.mc_runs; ++r) {
-      PairwiseGossip alg(g, gossip_table_detail::boyd_clocks(1000 + static_cast<std::uint64_t>(r)));
-      alg.init(x0);
-      mean[0] += e0 / spec.mc_runs;
-      for (int k = 1; k <= K; ++k) {
-        alg.step();
-        mean[static_cast<std::size_t>(k)] += (alg.iterates().array() - alg.iterates().mean()).square().sum() / spec.mc_runs;
-      }
-    }
-    for (std::size_t k = 0; k < ticks.size(); ++k) ticks[k] = static_cast<double>(k);
-    const LinearRateFit fit = fit_linear_rate(ticks, mean, LinearFitOptions{.transient_fraction = 0.3});
-    row = base;
-    row.quantity = "measured per-tick rate of the MC mean of ||e_k||² (" + std::to_string(spec.mc_runs) +
-                   " seeds) vs Boyd's λ2(W̄)";
-    row.note = "exact rate r2 = " + detail::short_number(r2) + ", measured/r2 = " + detail::short_number(fit.rate / r2);
-    rows.push_back(judge_bound(row, lambda2, fit));
+/// A family of the averaging-time scaling: its graphs, their node counts and the predicted
+/// exponent of n.
+struct GossipFamily {
+  std::string name, label;
+  std::vector<std::string> specs;
+  std::vector<double> n;
+  double predicted;
+};
+
+/// Rings (exponent 3), m×m tori (2) and complete graphs (1) of `spec`.
+inline std::vector<GossipFamily> gossip_families(const GossipTableSpec& spec) {
+  GossipFamily ring{"ring", "rings", {}, {}, 3};
+  for (Index n : spec.rings) {
+    ring.specs.push_back("ring:" + std::to_string(n));
+    ring.n.push_back(static_cast<double>(n));
   }
+  GossipFamily torus{"torus", "m×m tori", {}, {}, 2};
+  for (Index m : spec.tori) {
+    torus.specs.push_back("torus:" + std::to_string(m) + "x" + std::to_string(m));
+    torus.n.push_back(static_cast<double>(m * m));
+  }
+  GossipFamily complete{"complete", "complete graphs", {}, {}, 1};
+  for (Index n : spec.completes) {
+    complete.specs.push_back("complete:" + std::to_string(n));
+    complete.n.push_back(static_cast<double>(n));
+  }
+  return {ring, torus, complete};
+}
 
+/// Measures the median averaging time (ticks, from the slowest mode, over spec.time_seeds seeds)
+/// of every graph of `f`: the points of its scaling group, unfitted (medians in the context's
+/// provenance, progress on its log).
+inline ScalingGroup gossip_run_times(const GossipTableSpec& spec, const GossipFamily& f, experiment::Context& ctx) {
+  ScalingGroup group{.label = f.label, .predicted_slope = f.predicted};
+  for (std::size_t k = 0; k < f.specs.size(); ++k) {
+    ctx.progress() << "rates: gossip averaging time " << f.specs[k] << '\n';
+    const Graph g = make_graph(f.specs[k]);
+    const Vector<double> x0 = gossip_table_detail::slowest_mode(g);
+    std::vector<double> t;
+    for (int s = 0; s < spec.time_seeds; ++s)
+      t.push_back(gossip_table_detail::gossip_averaging_ticks(g, x0, spec.epsilon, static_cast<std::uint64_t>(s)));
+    std::sort(t.begin(), t.end());
+    const double median = t.size() % 2 ? t[t.size() / 2] : 0.5 * (t[t.size() / 2 - 1] + t[t.size() / 2]);
+    group.x.push_back(f.n[k]);
+    group.y.push_back(median);
+    ctx.provenance()["averaging_ticks"][f.specs[k]] = median;
+  }
+  return group;
+}
+
+/// Judges the averaging-time slope of family `f` (its group fitted): the predicted exponent ± 0.25.
+inline RateRow gossip_judge_times(const GossipTableSpec& spec, const GossipFamily& f, const ScalingGroup& group) {
+  std::string sizes;
+  for (double v : f.n) sizes += (sizes.empty() ? "" : ", ") + detail::short_number(v);
+  RateRow row = theorem_row(theorems::pairwise_gossip_ticks_scaling(f.predicted),
+                            RateRow{.table = "gossip", .graph = f.name + " n ∈ {" + sizes + "}", .problem = "none"});
+  row.quantity = "slope of ticks to ||e|| ≤ " + detail::short_number(spec.epsilon) +
+                 "||e_0|| from the slowest mode of W̄ (median of " + std::to_string(spec.time_seeds) + " seeds) in n";
+  row.note = describe_fit(group.fit);
+  return judge_slope(row, f.predicted, group.fit.slope, 0.25);
+}
+
+/// The gossip table: §2's graphs (spectral quantities, measured rate), then the averaging time
+/// against n per family; with an output directory, the `gossip_scaling` figure.
+inline std::vector<RateRow> gossip_rows(const GossipTableSpec& spec, experiment::Context& ctx) {
+  record_seed(ctx, false);
+  ctx.provenance()["clocks"] = "node clocks, uniform neighbour choice (Boyd's model); one tick = one exchange";
+  std::vector<RateRow> rows;
+  for (const auto& pr : spec.printed)
+    for (const RateRow& r : gossip_judge_spectral(spec, gossip_run_spectral(spec, pr, ctx.progress())))
+      rows.push_back(r);
   // averaging time against n
-  struct Family {
-    std::string name, label;
-    std::vector<std::string> specs;
-    std::vector<double> n;
-    double predicted;
-  };
-  std::vector<Family> families;
-  {
-    Family ring{"ring", "rings", {}, {}, 3};
-    for (Index n : spec.rings) {
-      ring.specs.push_back("ring:" + std::to_string(n));
-      ring.n.push_back(static_cast<double>(n));
-    }
-    Family torus{"torus", "m×m tori", {}, {}, 2};
-    for (Index m : spec.tori) {
-      torus.specs.push_back("torus:" + std::to_string(m) + "x" + std::to_string(m));
-      torus.n.push_back(static_cast<double>(m * m));
-    }
-    Family complete{"complete", "complete graphs", {}, {}, 1};
-    for (Index n : spec.completes) {
-      complete.specs.push_back("complete:" + std::to_string(n));
-      complete.n.push_back(static_cast<double>(n));
-    }
-    families = {ring, torus, complete};
-  }
   std::vector<ScalingGroup> groups;
-  for (const auto& f : families) {
-    ScalingGroup group{.label = f.label, .predicted_slope = f.predicted};
-    for (std::size_t k = 0; k < f.specs.size(); ++k) {
-      log << "rates: gossip averaging time " << f.specs[k] << '\n';
-      const Graph g = make_graph(f.specs[k]);
-      const Vector<double> x0 = gossip_table_detail::slowest_mode(g);
-      std::vector<double> t;
-      for (int s = 0; s < spec.time_seeds; ++s)
-        t.push_back(gossip_table_detail::gossip_averaging_ticks(g, x0, spec.epsilon, static_cast<std::uint64_t>(s)));
-      std::sort(t.begin(), t.end());
-      const double median = t.size() % 2 ? t[t.size() / 2] : 0.5 * (t[t.size() / 2 - 1] + t[t.size() / 2]);
-      group.x.push_back(f.n[k]);
-      group.y.push_back(median);
-      provenance["averaging_ticks"][f.specs[k]] = median;
-    }
+  for (const auto& f : gossip_families(spec)) {
+    ScalingGroup group = gossip_run_times(spec, f, ctx);
     group.fit = fit_power_law(group.x, group.y);
-    std::string sizes;
-    for (double v : f.n) sizes += (sizes.empty() ? "" : ", ") + detail::short_number(v);
-    RateRow row = theorem_row(theorems::pairwise_gossip_ticks_scaling(f.predicted),
-                              RateRow{.table = "gossip", .graph = f.name + " n ∈ {" + sizes + "}", .problem = "none"});
-    row.quantity = "slope of ticks to ||e|| ≤ " + detail::short_number(spec.epsilon) +
-                   "||e_0|| from the slowest mode of W̄ (median of " + std::to_string(spec.time_seeds) + " seeds) in n";
-    row.note = describe_fit(group.fit);
-    rows.push_back(judge_slope(row, f.predicted, group.fit.slope, 0.25));
+    rows.push_back(gossip_judge_times(spec, f, group));
     groups.push_back(std::move(group));
   }
-  if (!out_dir.empty()) {
-    const PlotOutput plot = plot_scaling("pairwise gossip: averaging time (ticks) vs n", "n", "ticks to epsilon",
-                                         groups, out_dir / "gossip_scaling");
-    record_plot(provenance, "scaling", plot, "gossip_scaling", log);
-  }
+  write_scaling_figure(ctx, "scaling", "gossip_scaling", "pairwise gossip: averaging time (ticks) vs n", "n",
+                       "ticks to epsilon", groups);
   return rows;
 }
 
