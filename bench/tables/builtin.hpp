@@ -64,10 +64,7 @@ inline void register_builtin_tables(experiment::Registry& registry) {
       "async",
       "asynchronous gossip on the event engine (§3b, §5a, §9c, §9d): plain vs continuized gossip on rings (slopes 3 "
       "and ≤ 2.3), A²CiD²'s speed-up, DADAO's exchanges vs √(χ1χ2) and gradients vs κ, AD-PSGD's O(1/√K)",
-      [seeded](const AsyncTableSpec& s, Context& ctx) {
-        seeded(ctx, false);
-        return async_table(s, ctx.out_dir(), ctx.provenance(), ctx.progress());
-      }));
+      async_rows));
   registry.add(make_table<GossipTableSpec>(
       "gossip",
       "Boyd et al. 2006 (§2): pairwise gossip's λ2(W̄) bound, exact lifted second moment and measured rate, and "
