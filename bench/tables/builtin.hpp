@@ -56,10 +56,7 @@ inline void register_builtin_tables(experiment::Registry& registry) {
       "linear-rates",
       "DGD, gradient tracking, EXTRA, ADMM: exact rates on quadratics (Jacobian), DGD's stability threshold, "
       "and the contraction on logistic heart_scale",
-      [seeded](const LinearRatesTableSpec& s, Context& ctx) {
-        seeded(ctx, true);
-        return linear_rates_table(s, ctx.provenance(), ctx.progress());
-      }));
+      linear_rates_rows));
   registry.add(make_table<AsyncTableSpec>(
       "async",
       "asynchronous gossip on the event engine (§3b, §5a, §9c, §9d): plain vs continuized gossip on rings (slopes 3 "

@@ -2,7 +2,8 @@
 /// @file common.hpp
 /// @brief Helpers shared by the built-in rate tables: number formatting for notes and
 ///        commands, the `adonis run` command that reproduces a single-run row, the seed and
-///        mixing entries of the provenance, and the wall time of a run for the progress log.
+///        mixing entries of the provenance, a graph with its Metropolis weights, a measured run
+///        from a random start, and the wall time of a run for the progress log.
 #pragma once
 
 #include <chrono>
@@ -10,6 +11,9 @@
 
 #include "adonis/core/types.hpp"
 #include "adonis/experiment/table.hpp"
+#include "adonis/graph/spec.hpp"
+#include "adonis/problem/random.hpp"
+#include "adonis/theory/measure.hpp"
 #include "adonis/theory/verdict.hpp"
 
 namespace adonis::tables {
@@ -30,6 +34,31 @@ inline std::string run_command(const std::string& algorithm, const std::string& 
 inline void record_seed(experiment::Context& ctx, bool mixing) {
   ctx.provenance()["seed"] = 0;
   if (mixing) ctx.provenance()["mixing"] = "metropolis";
+}
+
+/// A graph of a table with its Metropolis weights W and W's spectrum: what every run on it shares.
+struct MetropolisGraph {
+  std::string spec;
+  Graph g;
+  Index n;
+  SparseMatrix w;
+  adonis::detail::MixingSpectrum ms;
+  explicit MetropolisGraph(const std::string& graph_spec)
+      : spec(graph_spec),
+        g(make_graph(graph_spec)),
+        n(num_nodes(g)),
+        w(metropolis_weights(g)),
+        ms(adonis::detail::mixing_spectrum(w)) {}
+};
+
+/// Runs `alg` from `adonis run --start random --seed 0` (n x dim) until its steps
+/// ||X_t − X_{t−1}|| fall below `stop_below` x the first (or `opt`'s budget ends).
+template <class Alg>
+Measurements measure_from_random_start(Alg& alg, Index n, Index dim, const RunOptions& opt, double stop_below) {
+  Measurements m;
+  Iterates<double> x = random_start(n, dim, 0);
+  alg.run(x, opt, MeasureObserver<>(m, stop_below));
+  return m;
 }
 
 /// Seconds of wall time since `start` (the progress log's timings).

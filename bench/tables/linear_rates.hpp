@@ -44,6 +44,7 @@
 #include "adonis/algorithm/dgd.hpp"
 #include "adonis/algorithm/extra.hpp"
 #include "adonis/algorithm/gradient_tracking.hpp"
+#include "adonis/experiment/table.hpp"
 #include "adonis/graph/spec.hpp"
 #include "adonis/problem/random.hpp"
 #include "adonis/problem/constants.hpp"
@@ -84,191 +85,237 @@ struct LinearRatesTableSpec {
   }
 };
 
-/// Runs the linear-rates table (progress on `log`). Single-run rows carry their command.
-inline std::vector<RateRow> linear_rates_table(const LinearRatesTableSpec& spec, nlohmann::ordered_json& provenance,
-                                               std::ostream& log) {
+/// One run whose exponent is checked against its Jacobian's rates: the theorem (the
+/// linearization, or DGD's stability threshold on either side of which it runs), the problem,
+/// the measured steps, the Jacobian's two slowest rates, the row's quantity and the extra
+/// `adonis run` options.
+struct LinearRatesRun {
+  Theorem theorem;
+  std::string problem;
+  Measurements m;
+  SpectralRates rates;
+  std::string quantity, extra;
+};
+
+/// Runs DGD, gradient tracking, EXTRA and ADMM on the quadratic at each multiplier of their
+/// default parameter, with the Jacobians' exact rates.
+inline std::vector<LinearRatesRun> linear_rates_run_quadratic(const LinearRatesTableSpec& spec,
+                                                              const MetropolisGraph& gr) {
+  using adonis::detail::short_number;
+  const Index n = gr.n;
+  const ProblemInstance inst = make_problem(spec.quadratic, n);
+  const auto& p = std::get<QuadraticProblem>(inst.problem);
+  const ReferenceSolution ref = reference_solution(p);
+  const ProblemConstants c = problem_constants(p, ref.x);
+  Iterates<double> xstar(n, p.dim());
+  for (Index i = 0; i < n; ++i) xstar.row(i) = ref.x.transpose();
+  const Matrix<double> h = stacked_hessian(p, xstar);
+  const std::string q = "-ln(rate) per round, affine iteration: exact";
+  const RunOptions opt{.max_rounds = spec.max_rounds};
+  std::vector<LinearRatesRun> runs;
+  auto add = [&](const std::string& name, Measurements m, SpectralRates rates, const std::string& quantity,
+                 const std::string& extra) {
+    runs.push_back({theorems::linearized(name, rates.r1), spec.quadratic, std::move(m), rates, quantity, extra});
+  };
+  for (double s : spec.multipliers) {
+    const std::string at = s == 1 ? " (default)" : " (" + short_number(s) + " x default)";
+    {
+      const double alpha = s * Dgd(p, StaticSequence{gr.w}, DgdOptions{.smoothness = c.L_max}).step_size();
+      Dgd alg(p, StaticSequence{gr.w}, DgdOptions{.step_size = alpha});
+      add("dgd", measure_from_random_start(alg, n, p.dim(), opt, spec.stop_below),
+          spectral_rates(dgd_jacobian(gr.w, h, alpha)), q + ", α = " + short_number(alpha) + at,
+          "--step " + fmt(alpha, 17) + " ");
+    }
+    {
+      const double alpha =
+          s * GradientTracking(p, StaticSequence{gr.w}, GradientTrackingOptions{.smoothness = c.L_max}).step_size();
+      GradientTracking alg(p, StaticSequence{gr.w}, GradientTrackingOptions{.step_size = alpha});
+      add("gradient-tracking", measure_from_random_start(alg, n, p.dim(), opt, spec.stop_below),
+          spectral_rates(diging_jacobian(gr.w, h, alpha)), q + ", α = " + short_number(alpha) + at,
+          "--step " + fmt(alpha, 17) + " ");
+    }
+    {
+      const double alpha = s * Extra(p, StaticSequence{gr.w}, ExtraOptions{.smoothness = c.L_max}).step_size();
+      Extra alg(p, StaticSequence{gr.w}, ExtraOptions{.step_size = alpha});
+      add("extra", measure_from_random_start(alg, n, p.dim(), opt, spec.stop_below),
+          spectral_rates(extra_jacobian(gr.w, h, alpha)), q + ", α = " + short_number(alpha) + at,
+          "--step " + fmt(alpha, 17) + " ");
+    }
+    {
+      const double penalty = s * AdmmOptions{}.penalty;
+      Admm alg(p, StaticSequence{gr.w}, AdmmOptions{.penalty = penalty});
+      add("admm", measure_from_random_start(alg, n, p.dim(), opt, spec.stop_below),
+          spectral_rates(admm_jacobian(adjacency_matrix(gr.g), h, penalty)),
+          q + ", c = " + short_number(penalty) + at, "--rho " + fmt(penalty, 17) + " ");
+    }
+  }
+  return runs;
+}
+
+/// Runs DGD on identical quadratics at 0.99x and 1.01x its exact stability threshold
+/// (1 + λn(W))/L, with the Jacobian's rates (the theorem gives the threshold; the rows check the
+/// Jacobian's rate on either side of it).
+inline std::vector<LinearRatesRun> linear_rates_run_stability(const LinearRatesTableSpec& spec,
+                                                              const MetropolisGraph& gr) {
+  using adonis::detail::short_number;
+  const Index n = gr.n;
+  const ProblemInstance inst = make_problem(spec.identical, n);
+  const auto& p = std::get<QuadraticProblem>(inst.problem);
+  const ProblemConstants c = problem_constants(p, reference_solution(p).x);
+  const Theorem stability = theorems::dgd_stability_threshold(gr.ms.lambda_min, c.L_max);
+  const Matrix<double> h = stacked_hessian(p, Iterates<double>::Zero(n, p.dim()));
+  std::vector<LinearRatesRun> runs;
+  for (double s : {0.99, 1.01}) {
+    const double alpha = s * stability.value;
+    Dgd alg(p, StaticSequence{gr.w}, DgdOptions{.step_size = alpha});
+    // a diverging run stops at ||X|| > 1e10 max(||X_0||, 1): its steps grow by 1e10 first
+    Measurements m = measure_from_random_start(alg, n, p.dim(),
+                                          RunOptions{.max_rounds = spec.max_rounds, .divergence_factor = 1e10},
+                                          spec.stop_below);
+    runs.push_back({stability, spec.identical, std::move(m), spectral_rates(dgd_jacobian(gr.w, h, alpha)),
+                    "-ln(rate) per round at α = " + short_number(s) + " x (1 + λn(W))/L = " + short_number(alpha) +
+                        (s < 1 ? " (converges)" : " (diverges)"),
+                    "--step " + fmt(alpha, 17) + " "});
+  }
+  return runs;
+}
+
+/// Judges an exact-rate run: equality of −ln r with the Jacobian's within spec.rel_tol when the
+/// slowest mode is resolved (the second-slowest weighs ≤ 1e-3 where the fit starts), otherwise
+/// the bracket of the two slowest modes within spec.bracket_tol.
+inline RateRow linear_rates_judge_exact(const LinearRatesTableSpec& spec, const std::string& graph_spec,
+                                        const LinearRatesRun& run) {
+  RateRow r = theorem_row(run.theorem, RateRow{.table = "linear-rates", .graph = graph_spec, .problem = run.problem,
+                                               .quantity = run.quantity});
+  const Round rounds = static_cast<Round>(run.m.step_norm.size()) - 1;
+  r.command = run_command(r.algorithm, graph_spec, run.problem, rounds, run.extra + "--start random");
+  const SpectralRates& theory = run.rates;
+  const double t0 = static_cast<double>(fit_step_rate(run.m).first + 1);
+  const bool resolved = !(theory.r2 > 0 && theory.r2 < theory.r1) || std::pow(theory.r2 / theory.r1, t0) <= 1e-3;
+  return check_exponent(run.m, theory.r1, r, resolved ? spec.rel_tol : spec.bracket_tol, theory.r2);
+}
+
+/// A report-only run on logistic regression: the theorem named, the measured steps, the
+/// linearized rate at the fixed point (reference value) and why no theorem is checked.
+struct LinearRatesReport {
+  Theorem theorem;
+  Measurements m;
+  double reference;
+  std::string reason;
+};
+
+/// The logistic measurements: DIGing's Thm. 10 at its own step (its rate λ and the linearized
+/// rate at x*), and the four methods at their default parameter.
+struct LinearRatesLogistic {
+  Theorem thm10;
+  double alpha = 0, linearized = 0;
+  std::vector<LinearRatesReport> reports{};
+};
+
+/// Runs DGD, gradient tracking, EXTRA and ADMM on logistic regression at their default
+/// parameter, and computes Thm. 10's rate and step and the linearized rate there.
+inline LinearRatesLogistic linear_rates_run_logistic(const LinearRatesTableSpec& spec, const MetropolisGraph& gr) {
+  using adonis::detail::short_number;
+  const Index n = gr.n;
+  const SparseMatrix& w = gr.w;
+  const ProblemInstance inst = make_problem(spec.logistic, n);
+  const auto& p = std::get<LogisticProblem>(inst.problem);
+  const ReferenceSolution ref = reference_solution(p);
+  const ProblemConstants c = problem_constants(p, ref.x);
+  Iterates<double> xstar(n, p.dim());
+  for (Index i = 0; i < n; ++i) xstar.row(i) = ref.x.transpose();
+  const Matrix<double> h_star = stacked_hessian(p, xstar);
+  double mu_mean = 0;
+  for (double mu : c.mu_i) mu_mean += mu / static_cast<double>(n);
+  const double alpha = diging_theory_step(gr.ms.slem, 1, c.L_max, mu_mean, n);
+  LinearRatesLogistic out{.thm10 = theorems::diging_rate(alpha, gr.ms.slem, c.L_max, mu_mean, n),
+                          .alpha = alpha,
+                          .linearized = spectral_rates(diging_jacobian(w, h_star, alpha)).r1};
+  const RunOptions opt{.max_rounds = spec.max_rounds};
+  {
+    Dgd alg(p, StaticSequence{w}, DgdOptions{.smoothness = c.L_max});
+    Measurements m = measure_from_random_start(alg, n, p.dim(), opt, spec.stop_below);
+    const double reference = spectral_rates(dgd_jacobian(w, stacked_hessian(p, m.last), alg.step_size())).r1;
+    out.reports.push_back({theorems::dgd_corollary1(), std::move(m), reference,
+                           "Cor. 1's rate √(1 − αc2/2) needs the constants of Lemma 3, not available"});
+  }
+  {
+    GradientTracking alg(p, StaticSequence{w}, GradientTrackingOptions{.smoothness = c.L_max});
+    Measurements m = measure_from_random_start(alg, n, p.dim(), opt, spec.stop_below);
+    const Theorem bound = theorems::diging_step_bound(gr.ms.slem, c.L_max, mu_mean, n);
+    out.reports.push_back({bound, std::move(m), spectral_rates(diging_jacobian(w, h_star, alg.step_size())).r1,
+                           "the default step exceeds Thm. 10's bound " + short_number(bound.value) + " (" +
+                               short_number(alg.step_size() / bound.value) + "x): no rate is guaranteed"});
+  }
+  {
+    Extra alg(p, StaticSequence{w}, ExtraOptions{.smoothness = c.L_max});
+    Measurements m = measure_from_random_start(alg, n, p.dim(), opt, spec.stop_below);
+    out.reports.push_back({theorems::extra_linear(), std::move(m),
+                           spectral_rates(extra_jacobian(w, h_star, alg.step_size())).r1,
+                           "Thm. 3.7's δ needs μ_g, the restricted strong convexity of an auxiliary function that "
+                           "was not transcribed"});
+  }
+  {
+    Admm alg(p, StaticSequence{w}, AdmmOptions{});
+    Measurements m = measure_from_random_start(alg, n, p.dim(), opt, spec.stop_below);
+    out.reports.push_back({theorems::admm_linear(), std::move(m),
+                           spectral_rates(admm_jacobian(adjacency_matrix(gr.g), h_star, alg.penalty())).r1,
+                           "the rate δ of the paper is [REC] and unverified (its exact expression is not confirmed)"});
+  }
+  return out;
+}
+
+/// Judges the logistic rows: Thm. 10's λ bounds the linearized rate at its own step (compared
+/// through −1/ln r, as these rates are close to 1); the default-parameter runs are reported.
+inline std::vector<RateRow> linear_rates_judge_logistic(const LinearRatesTableSpec& spec, const std::string& graph_spec,
+                                                        const LinearRatesLogistic& lg) {
   using adonis::detail::short_number;
   std::vector<RateRow> rows;
-  provenance["start"] = "random (--start random, seed 0)";
+  const double lambda = lg.thm10.value;
+  RateRow r = theorem_row(
+      lg.thm10, RateRow{.table = "linear-rates", .graph = graph_spec, .problem = spec.logistic,
+                        .quantity = "rounds per e-fold −1/ln r at Thm. 10's step α = " + short_number(lg.alpha) +
+                                    " (r: spectral radius of the linearized iteration at x*), bound −1/ln λ of Thm. 10"});
+  // rates this close to 1 are compared through −1/ln r (≈ 1/(1 − r)): r ≤ λ iff −1/ln r ≤ −1/ln λ
+  r = judge_bound(r, -1 / std::log(lambda), -1 / std::log(lg.linearized), 0.0);
+  adonis::detail::append_note(r, "λ = 1 − " + short_number(1 - lambda) + ", r = 1 − " + short_number(1 - lg.linearized));
+  rows.push_back(r);
+  for (const LinearRatesReport& rep : lg.reports) {
+    RateRow row = theorem_row(rep.theorem, RateRow{.table = "linear-rates", .graph = graph_spec,
+                                                   .problem = spec.logistic,
+                                                   .quantity = "measured rate per round (default parameter; tail fit "
+                                                               "of ||X_t − X_{t−1}||)"});
+    row.command = run_command(row.algorithm, graph_spec, spec.logistic,
+                              static_cast<Round>(rep.m.step_norm.size()) - 1, "--start random");
+    rows.push_back(report_only(row, fit_step_rate(rep.m).rate,
+                               rep.reason + "; reference value: the linearized rate at the fixed point",
+                               rep.reference));
+  }
+  return rows;
+}
+
+/// The linear-rates table: per graph, the quadratic's exact rates, DGD's stability threshold and
+/// the logistic rows, each run then judged (progress on the context's log). Single-run rows
+/// carry their command; the graphs' spectra go into the provenance.
+inline std::vector<RateRow> linear_rates_rows(const LinearRatesTableSpec& spec, experiment::Context& ctx) {
+  record_seed(ctx, true);
+  ctx.provenance()["start"] = "random (--start random, seed 0)";
+  std::vector<RateRow> rows;
   for (const auto& graph_spec : spec.graphs) {
     const auto start = std::chrono::steady_clock::now();
-    const Graph g = make_graph(graph_spec);
-    const Index n = num_nodes(g);
-    const SparseMatrix w = metropolis_weights(g);
-    const adonis::detail::MixingSpectrum ms = adonis::detail::mixing_spectrum(w);
-    provenance["graphs"][graph_spec] = {{"nodes", n}, {"edges", num_edges(g)}, {"lambda_min", ms.lambda_min},
-                                        {"slem", ms.slem}};
-
-    // measures one run and checks its exponent against the Jacobian's (theory.r1, r2); `th` names
-    // the theorem (the linearization, or DGD's stability threshold on either side of which it runs)
-    auto exact_row = [&](const Theorem& th, const std::string& problem_spec, const Measurements& m,
-                         SpectralRates theory, const std::string& quantity, const std::string& extra) {
-      RateRow r = theorem_row(th, RateRow{.table = "linear-rates", .graph = graph_spec, .problem = problem_spec,
-                                          .quantity = quantity});
-      const Round rounds = static_cast<Round>(m.step_norm.size()) - 1;
-      r.command = run_command(r.algorithm, graph_spec, problem_spec, rounds, extra + "--start random");
-      // resolved (the second-slowest mode weighs ≤ 1e-3 where the fit starts): equality within
-      // rel_tol; otherwise the bracket of the two slowest modes within the default table's 3%
-      const double t0 = static_cast<double>(fit_step_rate(m).first + 1);
-      const bool resolved = !(theory.r2 > 0 && theory.r2 < theory.r1) || std::pow(theory.r2 / theory.r1, t0) <= 1e-3;
-      rows.push_back(check_exponent(m, theory.r1, r, resolved ? spec.rel_tol : spec.bracket_tol, theory.r2));
-    };
-    const RunOptions opt{.max_rounds = spec.max_rounds};
-
+    const MetropolisGraph gr(graph_spec);
+    ctx.provenance()["graphs"][graph_spec] = {{"nodes", gr.n}, {"edges", num_edges(gr.g)},
+                                              {"lambda_min", gr.ms.lambda_min}, {"slem", gr.ms.slem}};
     // ---- quadratic: exact rates at the default parameter and at half of it
-    {
-      const ProblemInstance inst = make_problem(spec.quadratic, n);
-      const auto& p = std::get<QuadraticProblem>(inst.problem);
-      const ReferenceSolution ref = reference_solution(p);
-      const ProblemConstants c = problem_constants(p, ref.x);
-      Iterates<double> xstar(n, p.dim());
-      for (Index i = 0; i < n; ++i) xstar.row(i) = ref.x.transpose();
-      const Matrix<double> h = stacked_hessian(p, xstar);
-      const std::string q = "-ln(rate) per round, affine iteration: exact";
-      for (double s : spec.multipliers) {
-        const std::string at = s == 1 ? " (default)" : " (" + short_number(s) + " x default)";
-        {
-          const double alpha = s * Dgd(p, StaticSequence{w}, DgdOptions{.smoothness = c.L_max}).step_size();
-          Dgd alg(p, StaticSequence{w}, DgdOptions{.step_size = alpha});
-          Measurements m;
-          Iterates<double> x = random_start(n, p.dim(), 0);
-          alg.run(x, opt, MeasureObserver<>(m, spec.stop_below));
-          const SpectralRates rates = spectral_rates(dgd_jacobian(w, h, alpha));
-          exact_row(theorems::linearized("dgd", rates.r1), spec.quadratic, m, rates, q + ", α = " + short_number(alpha) + at, "--step " + fmt(alpha, 17) + " ");
-        }
-        {
-          const double alpha =
-              s * GradientTracking(p, StaticSequence{w}, GradientTrackingOptions{.smoothness = c.L_max}).step_size();
-          GradientTracking alg(p, StaticSequence{w}, GradientTrackingOptions{.step_size = alpha});
-          Measurements m;
-          Iterates<double> x = random_start(n, p.dim(), 0);
-          alg.run(x, opt, MeasureObserver<>(m, spec.stop_below));
-          const SpectralRates rates = spectral_rates(diging_jacobian(w, h, alpha));
-          exact_row(theorems::linearized("gradient-tracking", rates.r1), spec.quadratic, m, rates, q + ", α = " + short_number(alpha) + at, "--step " + fmt(alpha, 17) + " ");
-        }
-        {
-          const double alpha = s * Extra(p, StaticSequence{w}, ExtraOptions{.smoothness = c.L_max}).step_size();
-          Extra alg(p, StaticSequence{w}, ExtraOptions{.step_size = alpha});
-          Measurements m;
-          Iterates<double> x = random_start(n, p.dim(), 0);
-          alg.run(x, opt, MeasureObserver<>(m, spec.stop_below));
-          const SpectralRates rates = spectral_rates(extra_jacobian(w, h, alpha));
-          exact_row(theorems::linearized("extra", rates.r1), spec.quadratic, m, rates, q + ", α = " + short_number(alpha) + at, "--step " + fmt(alpha, 17) + " ");
-        }
-        {
-          const double penalty = s * AdmmOptions{}.penalty;
-          Admm alg(p, StaticSequence{w}, AdmmOptions{.penalty = penalty});
-          Measurements m;
-          Iterates<double> x = random_start(n, p.dim(), 0);
-          alg.run(x, opt, MeasureObserver<>(m, spec.stop_below));
-          const SpectralRates rates = spectral_rates(admm_jacobian(adjacency_matrix(g), h, penalty));
-          exact_row(theorems::linearized("admm", rates.r1), spec.quadratic, m, rates, q + ", c = " + short_number(penalty) + at, "--rho " + fmt(penalty, 17) + " ");
-        }
-      }
-    }
-
+    for (const LinearRatesRun& run : linear_rates_run_quadratic(spec, gr))
+      rows.push_back(linear_rates_judge_exact(spec, graph_spec, run));
     // ---- DGD's exact stability threshold (1 + λn(W))/L on identical quadratics
-    {
-      const ProblemInstance inst = make_problem(spec.identical, n);
-      const auto& p = std::get<QuadraticProblem>(inst.problem);
-      const ProblemConstants c = problem_constants(p, reference_solution(p).x);
-      const Theorem stability = theorems::dgd_stability_threshold(ms.lambda_min, c.L_max);
-      const double threshold = stability.value;
-      const Matrix<double> h = stacked_hessian(p, Iterates<double>::Zero(n, p.dim()));
-      for (double s : {0.99, 1.01}) {
-        const double alpha = s * threshold;
-        Dgd alg(p, StaticSequence{w}, DgdOptions{.step_size = alpha});
-        Measurements m;
-        Iterates<double> x = random_start(n, p.dim(), 0);
-        // a diverging run stops at ||X|| > 1e10 max(||X_0||, 1): its steps grow by 1e10 first
-        alg.run(x, RunOptions{.max_rounds = spec.max_rounds, .divergence_factor = 1e10},
-                MeasureObserver<>(m, spec.stop_below));
-        const SpectralRates rates = spectral_rates(dgd_jacobian(w, h, alpha));
-        // the theorem gives the threshold; the row checks the Jacobian's rate on either side of it
-        exact_row(stability, spec.identical, m, rates,
-                  "-ln(rate) per round at α = " + short_number(s) + " x (1 + λn(W))/L = " + short_number(alpha) +
-                      (s < 1 ? " (converges)" : " (diverges)"),
-                  "--step " + fmt(alpha, 17) + " ");
-      }
-    }
-
+    for (const LinearRatesRun& run : linear_rates_run_stability(spec, gr))
+      rows.push_back(linear_rates_judge_exact(spec, graph_spec, run));
     // ---- logistic regression: Thm. 10 at its own step, and the default steps reported
-    {
-      const ProblemInstance inst = make_problem(spec.logistic, n);
-      const auto& p = std::get<LogisticProblem>(inst.problem);
-      const ReferenceSolution ref = reference_solution(p);
-      const ProblemConstants c = problem_constants(p, ref.x);
-      Iterates<double> xstar(n, p.dim());
-      for (Index i = 0; i < n; ++i) xstar.row(i) = ref.x.transpose();
-      const Matrix<double> h_star = stacked_hessian(p, xstar);
-      double mu_mean = 0;
-      for (double mu : c.mu_i) mu_mean += mu / static_cast<double>(n);
-      {
-        const double alpha = diging_theory_step(ms.slem, 1, c.L_max, mu_mean, n);
-        const Theorem th = theorems::diging_rate(alpha, ms.slem, c.L_max, mu_mean, n);
-        const double lambda = th.value;
-        const double linearized = spectral_rates(diging_jacobian(w, h_star, alpha)).r1;
-        RateRow r = theorem_row(
-            th, RateRow{.table = "linear-rates", .graph = graph_spec, .problem = spec.logistic,
-                        .quantity = "rounds per e-fold −1/ln r at Thm. 10's step α = " + short_number(alpha) +
-                                    " (r: spectral radius of the linearized iteration at x*), bound −1/ln λ of Thm. 10"});
-        // rates this close to 1 are compared through −1/ln r (≈ 1/(1 − r)): r ≤ λ iff −1/ln r ≤ −1/ln λ
-        r = judge_bound(r, -1 / std::log(lambda), -1 / std::log(linearized), 0.0);
-        adonis::detail::append_note(r, "λ = 1 − " + short_number(1 - lambda) + ", r = 1 − " +
-                                           short_number(1 - linearized));
-        rows.push_back(r);
-      }
-      auto report_row = [&](const Theorem& th, const Measurements& m, double reference, const std::string& reason,
-                            const std::string& extra) {
-        RateRow r = theorem_row(th, RateRow{.table = "linear-rates", .graph = graph_spec, .problem = spec.logistic,
-                                            .quantity = "measured rate per round (default parameter; tail fit of "
-                                                        "||X_t − X_{t−1}||)"});
-        r.command = run_command(r.algorithm, graph_spec, spec.logistic, static_cast<Round>(m.step_norm.size()) - 1,
-                                extra + "--start random");
-        rows.push_back(report_only(r, fit_step_rate(m).rate,
-                                   reason + "; reference value: the linearized rate at the fixed point", reference));
-      };
-      {
-        Dgd alg(p, StaticSequence{w}, DgdOptions{.smoothness = c.L_max});
-        Measurements m;
-        Iterates<double> x = random_start(n, p.dim(), 0);
-        alg.run(x, opt, MeasureObserver<>(m, spec.stop_below));
-        report_row(theorems::dgd_corollary1(),
-                   m, spectral_rates(dgd_jacobian(w, stacked_hessian(p, m.last), alg.step_size())).r1,
-                   "Cor. 1's rate √(1 − αc2/2) needs the constants of Lemma 3, not available", "");
-      }
-      {
-        GradientTracking alg(p, StaticSequence{w}, GradientTrackingOptions{.smoothness = c.L_max});
-        Measurements m;
-        Iterates<double> x = random_start(n, p.dim(), 0);
-        alg.run(x, opt, MeasureObserver<>(m, spec.stop_below));
-        const Theorem bound = theorems::diging_step_bound(ms.slem, c.L_max, mu_mean, n);
-        report_row(bound, m, spectral_rates(diging_jacobian(w, h_star, alg.step_size())).r1,
-                   "the default step exceeds Thm. 10's bound " + short_number(bound.value) + " (" +
-                       short_number(alg.step_size() / bound.value) + "x): no rate is guaranteed",
-                   "");
-      }
-      {
-        Extra alg(p, StaticSequence{w}, ExtraOptions{.smoothness = c.L_max});
-        Measurements m;
-        Iterates<double> x = random_start(n, p.dim(), 0);
-        alg.run(x, opt, MeasureObserver<>(m, spec.stop_below));
-        report_row(theorems::extra_linear(), m, spectral_rates(extra_jacobian(w, h_star, alg.step_size())).r1,
-                   "Thm. 3.7's δ needs μ_g, the restricted strong convexity of an auxiliary function that was not "
-                   "transcribed",
-                   "");
-      }
-      {
-        Admm alg(p, StaticSequence{w}, AdmmOptions{});
-        Measurements m;
-        Iterates<double> x = random_start(n, p.dim(), 0);
-        alg.run(x, opt, MeasureObserver<>(m, spec.stop_below));
-        report_row(theorems::admm_linear(), m,
-                   spectral_rates(admm_jacobian(adjacency_matrix(g), h_star, alg.penalty())).r1, "the rate δ of the paper is [REC] and unverified (its exact expression is not confirmed)", "");
-      }
-    }
-    log << "rates: linear-rates " << graph_spec << " ("
-        << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() << " s)\n";
+    for (const RateRow& r : linear_rates_judge_logistic(spec, graph_spec, linear_rates_run_logistic(spec, gr)))
+      rows.push_back(r);
+    ctx.progress() << "rates: linear-rates " << graph_spec << " (" << seconds_since(start) << " s)\n";
   }
   return rows;
 }
