@@ -32,10 +32,7 @@ inline void register_builtin_tables(experiment::Registry& registry) {
       "default",
       "every synchronous algorithm x {ring, torus, hypercube, Erdős–Rényi, exponential, karate} x {quadratic, "
       "logistic heart_scale}: measured rate vs theorem",
-      [seeded](const DefaultTableSpec& s, Context& ctx) {
-        seeded(ctx, true);
-        return default_rows(s, ctx);
-      }));
+      default_rows));
   registry.add(make_table<SpectralTableSpec>(
       "spectral", "graph-family spectral quantities vs closed forms (theory-rates.md §11)",
       [seeded](const SpectralTableSpec& s, Context& ctx) {
