@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /// @file builtin.hpp
 /// @brief The built-in rate tables of `adonis rates`, registered in an experiment::Registry
-///        (include/adonis/experiment/table.hpp). Each is a function of its parameters (a Spec with
-///        full defaults and a quick() preset) and a Context; research code can call them, or add
-///        its own tables to the same registry.
+///        (include/adonis/experiment/table.hpp). Each is a function NAME_rows(const Spec&,
+///        experiment::Context&) of its parameters (a Spec with full defaults and a quick() preset)
+///        and a Context, registered as it is; research code can call them, or add its own tables to
+///        the same registry.
 #pragma once
 
 #include "adonis/experiment/table.hpp"
@@ -21,13 +22,7 @@ namespace adonis::tables {
 
 /// Adds the nine built-in tables to `registry`, in the order of `adonis rates --table all`.
 inline void register_builtin_tables(experiment::Registry& registry) {
-  using experiment::Context;
   using experiment::make_table;
-  // the seed and mixing entries of the provenance, as every table has written them since 0.1
-  auto seeded = [](Context& ctx, bool mixing) {
-    ctx.provenance()["seed"] = 0;
-    if (mixing) ctx.provenance()["mixing"] = "metropolis";
-  };
   registry.add(make_table<DefaultTableSpec>(
       "default",
       "every synchronous algorithm x {ring, torus, hypercube, Erdős–Rényi, exponential, karate} x {quadratic, "
@@ -35,10 +30,7 @@ inline void register_builtin_tables(experiment::Registry& registry) {
       default_rows));
   registry.add(make_table<SpectralTableSpec>(
       "spectral", "graph-family spectral quantities vs closed forms (theory-rates.md §11)",
-      [seeded](const SpectralTableSpec& s, Context& ctx) {
-        seeded(ctx, true);
-        return spectral_rows(s, ctx);
-      }));
+      spectral_rows));
   registry.add(make_table<DualAveragingTableSpec>(
       "dual-averaging",
       "Duchi et al. 2012 (§8): slope of the iterations to ε vs 1/(1 − σ2(P)) over rings, tori and 4-regular "
@@ -68,14 +60,12 @@ inline void register_builtin_tables(experiment::Registry& registry) {
       "compression",
       "CHOCO-Gossip (§10): the rate ρ²δ/82 at the consistent γ*, slopes in 1/δ and 1/ρ, and the printed step's "
       "erratum (exact rates on rings 17–64)",
-      [seeded](const CompressionTableSpec& s, Context& ctx) {
-        seeded(ctx, true);
-        return compression_table(s, ctx.out_dir(), ctx.provenance(), ctx.progress());
-      }));
+      compression_rows));
   registry.add(make_table<DsgdTableSpec>(
       "dsgd",
       "Koloskova et al. 2020 (§4c): tuned rounds to ε of D-(S)GD vs 1/p and 1/ε, deterministic cases (a), (b), "
-      "and D-SGD's linear speed-up in n, case (c)", dsgd_rows));
+      "and D-SGD's linear speed-up in n, case (c)",
+      dsgd_rows));
 }
 
 /// A registry holding the built-in tables.

@@ -385,79 +385,109 @@ inline void record_slowest(nlohmann::ordered_json& provenance, const SlowestMode
 
 }  // namespace compression_detail
 
-/// Runs the compression table (progress on `log`); with a non-empty `out_dir` it writes the
-/// scaling figures there. Every run goes into provenance with its command.
-inline std::vector<RateRow> compression_table(const CompressionTableSpec& spec, const std::filesystem::path& out_dir,
-                                              nlohmann::ordered_json& provenance, std::ostream& log) {
+/// The compression table's measurements: the points of the δ and ρ scalings (top-k) and the
+/// other compressors, and the slowest-mode runs at γ* and at the printed step.
+struct CompressionRuns {
+  std::vector<compression_detail::Point> by_delta{}, by_gap{}, others{};
+  std::vector<SlowestModeRun> identity{}, printed{};
+};
+
+/// Runs every measurement of the compression table (progress on the context's log); every run
+/// goes into the provenance with its command.
+inline CompressionRuns compression_run(const CompressionTableSpec& spec, experiment::Context& ctx) {
   using namespace compression_detail;
-  provenance["eps"] = spec.eps;
-  provenance["dim"] = spec.dim;
-  provenance["seeds"] = spec.seeds;
-  provenance["gamma"] = "consistent γ* = ρδ/D (choco_theory_gamma); printed ρ²δ/D for the erratum rows";
-  std::vector<RateRow> rows;
-  // ---- measurements
-  std::vector<Point> by_delta, by_gap, others;
+  nlohmann::ordered_json& provenance = ctx.provenance();
+  std::ostream& log = ctx.progress();
+  CompressionRuns out;
   for (Index k : spec.ks)
-    by_delta.push_back(measure_point(spec, spec.delta_graph, "top-k:" + std::to_string(k), provenance, log));
+    out.by_delta.push_back(measure_point(spec, spec.delta_graph, "top-k:" + std::to_string(k), provenance, log));
   for (const auto& graph : spec.gap_graphs)
     for (const auto& c : spec.compressors) {
       Point p = measure_point(spec, graph, c + ":" + std::to_string(spec.gap_k), provenance, log);
-      (c == "top-k" ? by_gap : others).push_back(std::move(p));
+      (c == "top-k" ? out.by_gap : out.others).push_back(std::move(p));
     }
-  std::vector<SlowestModeRun> identity, printed;
   for (const auto& graph : spec.identity_graphs)
-    identity.push_back(slowest_mode_run(graph, ChocoStep::consistent, spec.identity_rounds));
+    out.identity.push_back(slowest_mode_run(graph, ChocoStep::consistent, spec.identity_rounds));
   for (const auto& graph : spec.erratum_graphs)
-    printed.push_back(slowest_mode_run(graph, ChocoStep::printed, spec.identity_rounds));
-  for (const auto* runs : {&identity, &printed})
+    out.printed.push_back(slowest_mode_run(graph, ChocoStep::printed, spec.identity_rounds));
+  for (const auto* runs : {&out.identity, &out.printed})
     for (const auto& r : *runs) record_slowest(provenance, r);
-  log << "rates: compression: " << identity.size() + printed.size() << " slowest-mode runs of "
+  log << "rates: compression: " << out.identity.size() + out.printed.size() << " slowest-mode runs of "
       << spec.identity_rounds << " rounds\n";
+  return out;
+}
+
+/// The scaling groups of the compression figures, filled by the slope rows.
+struct CompressionGroups {
+  ScalingGroup delta{}, gap{}, printed{};
+};
+
+/// Judges the compression table: (b) the slopes at γ*, (a) the rate at γ* on every graph and
+/// compressor, (c) the printed step's errata, the bound it supports and its slope, (d) the exact
+/// identity recursion. Fills `groups` for the figures.
+inline std::vector<RateRow> compression_judge(const CompressionTableSpec& spec, const CompressionRuns& runs,
+                                              CompressionGroups& groups) {
+  using namespace compression_detail;
+  std::vector<RateRow> rows;
   // ---- (b) slopes at γ*
   const Theorem delta_th = theorems::choco_gossip_rounds_delta(), gap_th = theorems::choco_gossip_rounds_gap();
-  ScalingGroup delta_group{.label = spec.delta_graph, .predicted_slope = delta_th.value};
+  groups.delta = ScalingGroup{.label = spec.delta_graph, .predicted_slope = delta_th.value};
   RateRow delta_row = theorem_row(delta_th, base_row(spec));
   delta_row.graph = spec.delta_graph;
   delta_row.quantity = "log-log slope of the rounds to e_t ≤ " + short_number(spec.eps) +
                        " e_0 vs 1/δ at γ* (top-k, δ = k/d, k = " + std::to_string(spec.ks.front()) + "–" +
                        std::to_string(spec.ks.back()) + " of d = " + std::to_string(spec.dim) + ")";
-  rows.push_back(slope_row(spec, delta_th, delta_row, by_delta, true, spec.delta_limit, delta_group));
-  ScalingGroup gap_group{.label = "top-k:" + std::to_string(spec.gap_k), .predicted_slope = gap_th.value};
+  rows.push_back(slope_row(spec, delta_th, delta_row, runs.by_delta, true, spec.delta_limit, groups.delta));
+  groups.gap = ScalingGroup{.label = "top-k:" + std::to_string(spec.gap_k), .predicted_slope = gap_th.value};
   RateRow gap_row = theorem_row(gap_th, base_row(spec));
   gap_row.graph = std::to_string(spec.gap_graphs.size()) + " graphs (" + spec.gap_graphs.front() + " … " +
                   spec.gap_graphs.back() + ")";
   gap_row.quantity = "log-log slope of the rounds to e_t ≤ " + short_number(spec.eps) +
                      " e_0 vs 1/ρ at γ*, ρ = 1 − ||W − J|| (top-k:" + std::to_string(spec.gap_k) + ", δ = " +
                      short_number(static_cast<double>(spec.gap_k) / static_cast<double>(spec.dim)) + ")";
-  rows.push_back(slope_row(spec, gap_th, gap_row, by_gap, false, spec.gap_limit, gap_group));
+  rows.push_back(slope_row(spec, gap_th, gap_row, runs.by_gap, false, spec.gap_limit, groups.gap));
   // ---- (a) the rate at γ*, every graph and compressor
-  for (const auto* points : {&by_delta, &by_gap, &others})
+  for (const auto* points : {&runs.by_delta, &runs.by_gap, &runs.others})
     for (const auto& p : *points) rows.push_back(bound_row(spec, p));
-  for (const auto& r : identity) rows.push_back(identity_bound_row(spec, r));
+  for (const auto& r : runs.identity) rows.push_back(identity_bound_row(spec, r));
   // ---- (c) the printed step: errata, the bound it supports, its slope in 1/ρ
-  for (const auto& r : printed) {
+  for (const auto& r : runs.printed) {
     rows.push_back(erratum_row(spec, r));
     rows.push_back(printed_supported_row(spec, r));
   }
-  ScalingGroup printed_group{.label = "printed gamma, identity", .predicted_slope = 3.0};
-  rows.push_back(printed_slope_row(spec, printed, printed_group));
+  groups.printed = ScalingGroup{.label = "printed gamma, identity", .predicted_slope = 3.0};
+  rows.push_back(printed_slope_row(spec, runs.printed, groups.printed));
   // ---- (d) the exact identity recursion
   rows.push_back(recursion_row(spec));
-  if (!out_dir.empty()) {
-    if (!delta_group.x.empty())
-      record_plot(provenance, "delta",
-                  plot_scaling("CHOCO-Gossip on " + spec.delta_graph + " at gamma*: rounds to e_t <= eps e_0 vs 1/delta",
-                               "1/delta (top-k, delta = k/d)", "rounds", {delta_group},
-                               out_dir / "compression_delta"),
-                  "compression_delta", log);
-    if (!gap_group.x.empty())
-      record_plot(provenance, "gap",
-                  plot_scaling("CHOCO-Gossip, top-k:" + std::to_string(spec.gap_k) +
-                                   ": rounds to e_t <= eps e_0 vs 1/rho (gamma* and printed gamma, identity)",
-                               "1/rho, rho = 1 - ||W - J||", "rounds", {gap_group, printed_group},
-                               out_dir / "compression_gap"),
-                  "compression_gap", log);
-  }
+  return rows;
+}
+
+/// With an output directory, writes the `compression_delta` and `compression_gap` figures.
+inline void compression_write_figures(const CompressionTableSpec& spec, const CompressionGroups& groups,
+                                      experiment::Context& ctx) {
+  if (!groups.delta.x.empty())
+    write_scaling_figure(ctx, "delta", "compression_delta",
+                         "CHOCO-Gossip on " + spec.delta_graph + " at gamma*: rounds to e_t <= eps e_0 vs 1/delta",
+                         "1/delta (top-k, delta = k/d)", "rounds", {groups.delta});
+  if (!groups.gap.x.empty())
+    write_scaling_figure(ctx, "gap", "compression_gap",
+                         "CHOCO-Gossip, top-k:" + std::to_string(spec.gap_k) +
+                             ": rounds to e_t <= eps e_0 vs 1/rho (gamma* and printed gamma, identity)",
+                         "1/rho, rho = 1 - ||W - J||", "rounds", {groups.gap, groups.printed});
+}
+
+/// The compression table: every measurement, then the judged rows; with an output directory
+/// the scaling figures. Every run goes into the provenance with its command.
+inline std::vector<RateRow> compression_rows(const CompressionTableSpec& spec, experiment::Context& ctx) {
+  record_seed(ctx, true);
+  ctx.provenance()["eps"] = spec.eps;
+  ctx.provenance()["dim"] = spec.dim;
+  ctx.provenance()["seeds"] = spec.seeds;
+  ctx.provenance()["gamma"] = "consistent γ* = ρδ/D (choco_theory_gamma); printed ρ²δ/D for the erratum rows";
+  const CompressionRuns runs = compression_run(spec, ctx);
+  CompressionGroups groups;
+  std::vector<RateRow> rows = compression_judge(spec, runs, groups);
+  compression_write_figures(spec, groups, ctx);
   return rows;
 }
 

@@ -19,6 +19,7 @@
 #include "adonis/graph/quantities.hpp"
 #include "adonis/theory/bounds.hpp"
 #include "adonis/theory/verdict.hpp"
+#include "tables/common.hpp"
 
 namespace adonis::tables {
 
@@ -95,6 +96,7 @@ inline std::vector<RateRow> spectral_table_rows(const std::vector<SpectralRow>& 
 
 /// The spectral table: rows, and the graphs' sizes in the provenance.
 inline std::vector<RateRow> spectral_rows(const SpectralTableSpec& spec, experiment::Context& ctx) {
+  record_seed(ctx, true);
   const auto table = spectral_table(spec.reduced, ctx.progress());
   for (const auto& r : table) ctx.provenance()["graphs"][r.spec] = {{"nodes", r.q.nodes}, {"edges", r.q.edges}};
   return spectral_table_rows(table);

@@ -56,9 +56,10 @@ TEST_CASE("compression table: an erratum row needs its exact evidence, and is no
 }
 
 TEST_CASE("compression table (quick), in-process: 0 VIOLATED, 4 errata, counted apart", "[tables][choco]") {
-  nlohmann::ordered_json provenance;
   std::ostringstream log;
-  const std::vector<RateRow> rows = compression_table(CompressionTableSpec::quick(), {}, provenance, log);
+  experiment::Context ctx(experiment::Preset::quick, {}, log);
+  const std::vector<RateRow> rows = compression_rows(CompressionTableSpec::quick(), ctx);
+  const nlohmann::ordered_json& provenance = ctx.provenance();
   const VerdictCounts counts = count_verdicts(rows);
   CHECK(counts.violated == 0);
   CHECK(counts.erratum == 4);
