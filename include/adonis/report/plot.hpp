@@ -146,6 +146,123 @@ inline std::size_t write_plot_block(std::ostream& out, const Series& s, bool log
   return written;
 }
 
+/// Throws what write_plot() documents for a bad stem or spec (no file name, no series, a series
+/// whose x and y sizes differ).
+inline void check_plot_spec(const PlotSpec& spec, const std::filesystem::path& stem) {
+  constexpr std::string_view who = "write_plot";
+  if (stem.filename().empty()) detail::fail(who, "stem must name a file (got '", stem.string(), "')");
+  if (spec.series.empty()) detail::fail(who, "spec.series must hold at least one series (got 0)");
+  for (std::size_t k = 0; k < spec.series.size(); ++k)
+    if (spec.series[k].x.size() != spec.series[k].y.size())
+      detail::fail<DimensionMismatch>(who, "series[", k, "] ('", spec.series[k].title, "') x and y must have the same size (got ",
+                              spec.series[k].x.size(), " and ", spec.series[k].y.size(), ")");
+}
+
+/// Which series of a plot got a data block (`drawn`, in block order) and which had no plottable
+/// point (`empty`), by index in spec.series.
+struct PlotBlocks {
+  std::vector<std::size_t> drawn{}, empty{};
+};
+
+/// Writes `path` (stem.dat): one data block per series with a plottable point.
+/// @throws RuntimeError if it cannot be written; InvalidArgument if no series is drawn.
+inline PlotBlocks write_plot_data(const PlotSpec& spec, const std::filesystem::path& path) {
+  constexpr std::string_view who = "write_plot";
+  PlotBlocks blocks;
+  std::ofstream dat(path);
+  if (!dat) detail::fail<RuntimeError>(who, "cannot write ", path.string());
+  dat.precision(17);
+  dat << "# " << detail::one_line(spec.title) << "\n# x y; one block per series, blocks separated by two blank lines\n";
+  for (std::size_t k = 0; k < spec.series.size(); ++k) {
+    std::ostringstream block;
+    block.precision(17);
+    if (detail::write_plot_block(block, spec.series[k], spec.logx, spec.logy) == 0) {
+      blocks.empty.push_back(k);
+      continue;
+    }
+    if (!blocks.drawn.empty()) dat << "\n\n";
+    dat << "# series " << blocks.drawn.size() << ": " << detail::one_line(spec.series[k].title) << '\n' << block.str();
+    blocks.drawn.push_back(k);
+  }
+  dat.flush();
+  if (!dat) detail::fail<RuntimeError>(who, "cannot write ", path.string());
+  if (blocks.drawn.empty())
+    detail::fail(who, "no series of '", spec.title, "' has a plottable point (finite, and > 0 on a log axis)");
+  return blocks;
+}
+
+/// Writes `path` (stem.gp), the gnuplot script drawing the blocks of NAME.dat into NAME.svg and
+/// NAME.png. @throws RuntimeError if it cannot be written.
+inline void write_plot_script(const PlotSpec& spec, const PlotBlocks& blocks, const std::string& name,
+                              const std::filesystem::path& path) {
+  constexpr std::string_view who = "write_plot";
+  std::ofstream gp(path);
+  if (!gp) detail::fail<RuntimeError>(who, "cannot write ", path.string());
+  gp << "# gnuplot script written by adonis::write_plot; run it from this directory: gnuplot "
+     << gnuplot_string(name + ".gp") << '\n';
+  for (std::size_t k : blocks.empty)
+    gp << "# series " << k << " (" << detail::one_line(spec.series[k].title) << ") has no plottable point: not drawn\n";
+  gp << "set encoding utf8\n"
+     << "set terminal svg size 900,600 dynamic noenhanced font 'Sans,12' background '#ffffff'\n"
+     << "set output " << gnuplot_string(name + ".svg") << '\n'
+     << "set title " << gnuplot_string(spec.title) << '\n'
+     << "set xlabel " << gnuplot_string(spec.xlabel) << '\n'
+     << "set ylabel " << gnuplot_string(spec.ylabel) << '\n'
+     << (spec.logx ? "set logscale x\nset format x '%g'\n" : "unset logscale x\n")
+     << (spec.logy ? "set logscale y\nset format y '%g'\n" : "unset logscale y\n")
+     << "set grid\nset key outside right top\n";
+  gp << "plot ";
+  for (std::size_t b = 0; b < blocks.drawn.size(); ++b) {
+    const Series& s = spec.series[blocks.drawn[b]];
+    if (b > 0) gp << ", \\\n     ";
+    gp << gnuplot_string(name + ".dat") << " index " << b << " using 1:2 ";
+    if (s.points)
+      gp << "with points pointtype 7 pointsize 0.8";
+    else
+      gp << "with lines linewidth 2 dashtype " << (s.dashed ? 2 : 1);
+    gp << " linecolor " << (b + 1) << " title " << gnuplot_string(s.title);
+  }
+  gp << "\nset output\n"
+     << "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
+     << "  set terminal pngcairo size 900,600 noenhanced font 'Sans,10' background '#ffffff'\n"
+     << "} else {\n"
+     << "  set terminal png size 900,600 noenhanced\n"
+     << "}\n"
+     << "set output " << gnuplot_string(name + ".png") << '\n'
+     << "replot\n"
+     << "set output\n";
+  gp.flush();
+  if (!gp) detail::fail<RuntimeError>(who, "cannot write ", path.string());
+}
+
+/// Runs `gnuplot` on result.script in its directory, keeps what it printed in
+/// result.gnuplot_output and sets result.images.
+/// @throws RuntimeError if gnuplot exits non-zero or does not produce both images.
+inline void run_gnuplot(const std::filesystem::path& gnuplot, PlotOutput& result) {
+  namespace fs = std::filesystem;
+  constexpr std::string_view who = "write_plot";
+  const std::string command = "cd " + shell_quote(result.script.parent_path().string()) + " && " +
+                              shell_quote(gnuplot.string()) + " " + shell_quote(result.script.filename().string()) +
+                              " 2>&1";
+  std::fflush(nullptr);
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) detail::fail<RuntimeError>(who, "cannot start gnuplot for ", result.script.string());
+  char buffer[4096];
+  std::size_t got = 0;
+  while ((got = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.gnuplot_output.append(buffer, got);
+  const int status = pclose(pipe);
+  if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    detail::fail<RuntimeError>(who, "gnuplot failed on ", result.script.string(), " (exit status ",
+                       status == -1 ? -1 : (WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)),
+                       "): ", result.gnuplot_output.substr(0, 2000));
+  std::error_code ec;
+  for (const fs::path& image : {result.svg, result.png})
+    if (!fs::is_regular_file(image, ec) || fs::file_size(image, ec) == 0)
+      detail::fail<RuntimeError>(who, "gnuplot ran ", result.script.string(), " but did not write ", image.string(), ": ",
+                         result.gnuplot_output.substr(0, 2000));
+  result.images = true;
+}
+
 }  // namespace detail
 
 /// Writes stem.dat and stem.gp (see the file comment) and, if gnuplot is on PATH, runs it in
@@ -159,14 +276,7 @@ inline std::size_t write_plot_block(std::ostream& out, const Series& s, bool log
 /// produce both images.
 inline PlotOutput write_plot(const PlotSpec& spec, const std::filesystem::path& stem) {
   namespace fs = std::filesystem;
-  constexpr std::string_view who = "write_plot";
-  if (stem.filename().empty()) detail::fail(who, "stem must name a file (got '", stem.string(), "')");
-  if (spec.series.empty()) detail::fail(who, "spec.series must hold at least one series (got 0)");
-  for (std::size_t k = 0; k < spec.series.size(); ++k)
-    if (spec.series[k].x.size() != spec.series[k].y.size())
-      detail::fail<DimensionMismatch>(who, "series[", k, "] ('", spec.series[k].title, "') x and y must have the same size (got ",
-                              spec.series[k].x.size(), " and ", spec.series[k].y.size(), ")");
-
+  detail::check_plot_spec(spec, stem);
   PlotOutput result;
   const fs::path abs_stem = fs::absolute(stem);
   const fs::path dir = abs_stem.parent_path();
@@ -177,97 +287,14 @@ inline PlotOutput write_plot(const PlotSpec& spec, const std::filesystem::path& 
   result.png = dir / (name + ".png");
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec) detail::fail<RuntimeError>(who, "cannot create directory ", dir.string(), " (", ec.message(), ")");
-
+  if (ec) detail::fail<RuntimeError>("write_plot", "cannot create directory ", dir.string(), " (", ec.message(), ")");
   // Data blocks: only series with a plottable point get an index.
-  std::vector<std::size_t> drawn;  // spec index of each data block
-  std::vector<std::size_t> empty;
-  {
-    std::ofstream dat(result.data);
-    if (!dat) detail::fail<RuntimeError>(who, "cannot write ", result.data.string());
-    dat.precision(17);
-    dat << "# " << detail::one_line(spec.title) << "\n# x y; one block per series, blocks separated by two blank lines\n";
-    for (std::size_t k = 0; k < spec.series.size(); ++k) {
-      std::ostringstream block;
-      block.precision(17);
-      if (detail::write_plot_block(block, spec.series[k], spec.logx, spec.logy) == 0) {
-        empty.push_back(k);
-        continue;
-      }
-      if (!drawn.empty()) dat << "\n\n";
-      dat << "# series " << drawn.size() << ": " << detail::one_line(spec.series[k].title) << '\n' << block.str();
-      drawn.push_back(k);
-    }
-    dat.flush();
-    if (!dat) detail::fail<RuntimeError>(who, "cannot write ", result.data.string());
-  }
-  if (drawn.empty()) detail::fail(who, "no series of '", spec.title, "' has a plottable point (finite, and > 0 on a log axis)");
-
-  {
-    std::ofstream gp(result.script);
-    if (!gp) detail::fail<RuntimeError>(who, "cannot write ", result.script.string());
-    using detail::gnuplot_string;
-    gp << "# gnuplot script written by adonis::write_plot; run it from this directory: gnuplot "
-       << gnuplot_string(name + ".gp") << '\n';
-    for (std::size_t k : empty)
-      gp << "# series " << k << " (" << detail::one_line(spec.series[k].title) << ") has no plottable point: not drawn\n";
-    gp << "set encoding utf8\n"
-       << "set terminal svg size 900,600 dynamic noenhanced font 'Sans,12' background '#ffffff'\n"
-       << "set output " << gnuplot_string(name + ".svg") << '\n'
-       << "set title " << gnuplot_string(spec.title) << '\n'
-       << "set xlabel " << gnuplot_string(spec.xlabel) << '\n'
-       << "set ylabel " << gnuplot_string(spec.ylabel) << '\n'
-       << (spec.logx ? "set logscale x\nset format x '%g'\n" : "unset logscale x\n")
-       << (spec.logy ? "set logscale y\nset format y '%g'\n" : "unset logscale y\n")
-       << "set grid\nset key outside right top\n";
-    gp << "plot ";
-    for (std::size_t b = 0; b < drawn.size(); ++b) {
-      const Series& s = spec.series[drawn[b]];
-      if (b > 0) gp << ", \\\n     ";
-      gp << gnuplot_string(name + ".dat") << " index " << b << " using 1:2 ";
-      if (s.points)
-        gp << "with points pointtype 7 pointsize 0.8";
-      else
-        gp << "with lines linewidth 2 dashtype " << (s.dashed ? 2 : 1);
-      gp << " linecolor " << (b + 1) << " title " << gnuplot_string(s.title);
-    }
-    gp << "\nset output\n"
-       << "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
-       << "  set terminal pngcairo size 900,600 noenhanced font 'Sans,10' background '#ffffff'\n"
-       << "} else {\n"
-       << "  set terminal png size 900,600 noenhanced\n"
-       << "}\n"
-       << "set output " << gnuplot_string(name + ".png") << '\n'
-       << "replot\n"
-       << "set output\n";
-    gp.flush();
-    if (!gp) detail::fail<RuntimeError>(who, "cannot write ", result.script.string());
-  }
-
+  const detail::PlotBlocks blocks = detail::write_plot_data(spec, result.data);
+  detail::write_plot_script(spec, blocks, name, result.script);
   fs::remove(result.svg, ec);
   fs::remove(result.png, ec);
   const std::optional<fs::path> gnuplot = find_gnuplot();
-  if (!gnuplot) return result;
-
-  const std::string command = "cd " + detail::shell_quote(dir.string()) + " && " +
-                              detail::shell_quote(gnuplot->string()) + " " + detail::shell_quote(name + ".gp") +
-                              " 2>&1";
-  std::fflush(nullptr);
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) detail::fail<RuntimeError>(who, "cannot start gnuplot for ", result.script.string());
-  char buffer[4096];
-  std::size_t got = 0;
-  while ((got = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.gnuplot_output.append(buffer, got);
-  const int status = pclose(pipe);
-  if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    detail::fail<RuntimeError>(who, "gnuplot failed on ", result.script.string(), " (exit status ",
-                       status == -1 ? -1 : (WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)),
-                       "): ", result.gnuplot_output.substr(0, 2000));
-  for (const fs::path& image : {result.svg, result.png})
-    if (!fs::is_regular_file(image, ec) || fs::file_size(image, ec) == 0)
-      detail::fail<RuntimeError>(who, "gnuplot ran ", result.script.string(), " but did not write ", image.string(), ": ",
-                         result.gnuplot_output.substr(0, 2000));
-  result.images = true;
+  if (gnuplot) detail::run_gnuplot(*gnuplot, result);
   return result;
 }
 
