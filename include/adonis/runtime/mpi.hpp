@@ -327,6 +327,8 @@ template <class Algorithm, class... Observers>
 RunResult mpi_run(Algorithm& algorithm, Iterates<double>& X, const RunOptions& options, MPI_Comm comm,
                   RowRange rows, Round gather_every, Observers&&... observers) {
   using View = RoundView<GatheredState>;
+  static_assert(observers_have_hooks<View, Observers...>,
+                "every observer needs on_start, on_round or on_finish (is a hook misspelled?)");
   options.validate();
   if (gather_every < 1) adonis::detail::fail("runtime::mpi_run", "gather_every must be >= 1 (got ", gather_every, ")");
   int rank = 0;
@@ -340,15 +342,9 @@ RunResult mpi_run(Algorithm& algorithm, Iterates<double>& X, const RunOptions& o
   algorithm.init(X);
   double start_sq = 0, mine = owned_sqnorm();
   mpi_check(MPI_Allreduce(&mine, &start_sq, 1, MPI_DOUBLE, MPI_SUM, comm), "MPI_Allreduce");
-  const double scale = std::max(std::sqrt(start_sq), 1.0);
+  const DivergenceTest diverged(std::sqrt(start_sq), options.divergence_factor);
   gather();
-  if (rank == 0) {
-    const View v(state);
-    (([&] {
-       if constexpr (adonis::detail::has_on_start<std::remove_cvref_t<Observers>, View>) observers.on_start(v);
-     }()),
-     ...);
-  }
+  if (rank == 0) notify_start(View(state), observers...);
   RunResult result;
   result.status = Status::max_rounds;
   for (Round t = 0; t < options.max_rounds; ++t) {
@@ -356,15 +352,11 @@ RunResult mpi_run(Algorithm& algorithm, Iterates<double>& X, const RunOptions& o
     bool stop = false;
     if ((t + 1) % gather_every == 0 || t + 1 == options.max_rounds) {
       gather();
-      if (rank == 0) {
-        const View v(state);
-        stop = (false | ... | adonis::detail::notify_round(observers, v));
-      }
+      if (rank == 0) stop = notify_round(View(state), observers...);
     }
     double local[2] = {owned_sqnorm(), stop ? 1.0 : 0.0}, global[2] = {0, 0};
     mpi_check(MPI_Allreduce(local, global, 2, MPI_DOUBLE, MPI_SUM, comm), "MPI_Allreduce");
-    const double norm = std::sqrt(global[0]);
-    if (!std::isfinite(norm) || norm > options.divergence_factor * scale) {
+    if (diverged(std::sqrt(global[0]))) {
       result.status = Status::diverged;
       break;
     }
@@ -377,13 +369,7 @@ RunResult mpi_run(Algorithm& algorithm, Iterates<double>& X, const RunOptions& o
   result.counters = algorithm.counters();
   if (rank == 0) {
     X = state.m_x;
-    const View last(state);
-    (([&] {
-       using O = std::remove_cvref_t<Observers>;
-       if constexpr (adonis::detail::has_on_finish_view<O, View>) observers.on_finish(result, last);
-       else if constexpr (adonis::detail::has_on_finish<O, View>) observers.on_finish(result);
-     }()),
-     ...);
+    notify_finish(result, View(state), observers...);
   } else {
     X = algorithm.iterates();
   }

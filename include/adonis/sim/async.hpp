@@ -19,7 +19,7 @@
 #include <utility>
 #include <vector>
 
-#include "adonis/algorithm/driver.hpp"
+#include "adonis/core/run.hpp"
 #include "adonis/core/result.hpp"
 #include "adonis/graph/quantities.hpp"
 #include "adonis/graph/spectral.hpp"
