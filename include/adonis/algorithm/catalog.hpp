@@ -26,7 +26,13 @@ struct AlgorithmInfo {
   bool compressed = false;        ///< compressed messages (--compressor, --gamma)
   bool penalty = false;           ///< an ADMM penalty (--rho)
   bool slowest_mode = false;      ///< a start on the slowest mode of a static W makes sense (--start slowest-mode)
+  bool step = false;              ///< takes a step size (--step); the others have none, or a penalty
+  bool theory_step = false;       ///< has a confirmed theorem step (--step theory)
+  bool averages_without_problem = false;  ///< with no objective, runs as a pure averaging (gossip) method
   std::string_view step_rule{};   ///< the documented default step (docs/algorithms/NAME.md)
+  /// Whether a run averages vectors (no objective): an averaging algorithm, or one that runs as
+  /// gossip when no problem is given.
+  bool averages(bool has_problem) const noexcept { return averaging || (averages_without_problem && !has_problem); }
 };
 
 /// Every algorithm, in the order of architecture.md.
@@ -34,24 +40,25 @@ inline const std::vector<AlgorithmInfo>& algorithm_catalog() {
   static const std::vector<AlgorithmInfo> list{
       {.name = "gossip", .averaging = true, .mpi = true, .slowest_mode = true, .step_rule = "none (x ← W x)"},
       {.name = "chebyshev-gossip", .averaging = true, .slowest_mode = true, .step_rule = "K from γ(M) (Scaman et al.)"},
-      {.name = "dgd", .mpi = true, .stochastic = true, .step_rule = "(1 + λmin(W))/(2 L_max)"},
-      {.name = "gradient-tracking", .mpi = true, .step_rule = "min{(1 − ρ)/2, (1 + λmin)²/4}/L_max"},
-      {.name = "extra", .mpi = true, .step_rule = "(1 + λmin(W))/(2 L_max)"},
+      {.name = "dgd", .mpi = true, .stochastic = true, .step = true, .theory_step = true, .step_rule = "(1 + λmin(W))/(2 L_max)"},
+      {.name = "gradient-tracking", .mpi = true, .step = true, .theory_step = true, .step_rule = "min{(1 − ρ)/2, (1 + λmin)²/4}/L_max"},
+      {.name = "extra", .mpi = true, .step = true, .theory_step = true, .step_rule = "(1 + λmin(W))/(2 L_max)"},
       {.name = "admm", .mpi = true, .penalty = true, .step_rule = "penalty c = 1"},
-      {.name = "dual-averaging", .mpi = true, .step_rule = "a/√(t + 1)"},
+      {.name = "dual-averaging", .mpi = true, .step = true, .theory_step = true, .step_rule = "a/√(t + 1)"},
       {.name = "msda", .step_rule = "Scaman et al. 2017 (κ_l, γ)"},
       {.name = "choco-gossip", .averaging = true, .mpi = true, .compressed = true, .slowest_mode = true,
        .step_rule = "γ = δ (δ/2 for random-k)"},
-      {.name = "choco-sgd", .mpi = true, .stochastic = true, .compressed = true,
+      {.name = "choco-sgd", .mpi = true, .stochastic = true, .compressed = true, .step = true, .theory_step = true,
        .step_rule = "γ = δ; η from λmin((1 − γ)I + γW)/L_max"},
       {.name = "pairwise-gossip", .asynchronous = true, .averaging = true, .mpi = true, .threads = true,
        .step_rule = "none (pairwise averages)"},
       {.name = "continuized-gossip", .asynchronous = true, .averaging = true, .step_rule = "η = 1/(2√(χ1χ2))"},
-      {.name = "async-sgd", .asynchronous = true, .mpi = true, .threads = true, .stochastic = true,
+      {.name = "async-sgd", .asynchronous = true, .mpi = true, .threads = true, .stochastic = true, .step = true,
        .step_rule = "1/(8 L_max)"},
       {.name = "async-admm", .asynchronous = true, .penalty = true, .step_rule = "penalty c = 1"},
       {.name = "dadao", .asynchronous = true, .step_rule = "Nabli & Oyallon 2023 (χ1, χ2, L, μ)"},
-      {.name = "a2cid2", .asynchronous = true, .stochastic = true, .step_rule = "η = 1/(2√(χ1χ2)), 1/(8 L_max)"},
+      {.name = "a2cid2", .asynchronous = true, .stochastic = true, .step = true, .averages_without_problem = true,
+        .step_rule = "η = 1/(2√(χ1χ2)), 1/(8 L_max)"},
   };
   return list;
 }
