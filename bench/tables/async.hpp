@@ -79,6 +79,7 @@ struct AsyncTableSpec {
 
 namespace async_table_detail {
 
+/// Edge-clock engine options (the engine's default clocks, total communication rate 1) with the given seed.
 inline sim::EngineOptions edge_clocks(std::uint64_t seed) {
   sim::EngineOptions o;
   o.seed = seed;
@@ -94,6 +95,7 @@ inline Iterates<double> ring_mode(Index n) {
   return x;
 }
 
+/// "{a, b, c}": the values of a row's graph or problem column, in 6 significant digits.
 inline std::string sizes_text(const std::vector<double>& v) {
   std::string s;
   for (double x : v) s += (s.empty() ? "" : ", ") + detail::short_number(x);
@@ -142,6 +144,7 @@ inline double async_sgd_gradient_average(const QuadraticProblem& p, const Graph&
   return total;
 }
 
+/// §5a's problem on n nodes: quadratic:dim=5,L=1,mu=0.5,zeta=0 (seed 3) with gradient noise of variance 1.
 inline QuadraticProblem async_sgd_problem(Index n) {
   return QuadraticProblem(n, QuadraticOptions{.dim = 5, .L = 1, .mu = 0.5, .zeta = 0, .seed = 3},
                           StochasticOptions{.noise_variance = 1});

@@ -199,6 +199,8 @@ struct Point {
   std::string where() const { return graph + " " + compressor; }
 };
 
+/// Runs CHOCO-Gossip with `compressor` on `graph` over spec.seeds seeds (each run in
+/// provenance["runs"], progress on `log`): the mean rounds to ε and the per-seed tail rates.
 inline Point measure_point(const CompressionTableSpec& spec, const std::string& graph, const std::string& compressor,
                            nlohmann::ordered_json& provenance, std::ostream& log) {
   const auto start = std::chrono::steady_clock::now();
@@ -372,6 +374,7 @@ inline RateRow recursion_row(const CompressionTableSpec& spec) {
   return judge_bound(row, th.value, worst, 0.0);
 }
 
+/// Records a slowest-mode run in provenance["slowest_mode_runs"] with its command.
 inline void record_slowest(nlohmann::ordered_json& provenance, const SlowestModeRun& r) {
   provenance["slowest_mode_runs"].push_back({{"graph", r.graph},
                                              {"step", r.step == ChocoStep::consistent ? "consistent" : "printed"},
@@ -394,7 +397,7 @@ struct CompressionRuns {
 
 /// Runs every measurement of the compression table (progress on the context's log); every run
 /// goes into the provenance with its command.
-inline CompressionRuns compression_run(const CompressionTableSpec& spec, experiment::Context& ctx) {
+inline CompressionRuns compression_run_all(const CompressionTableSpec& spec, experiment::Context& ctx) {
   using namespace compression_detail;
   nlohmann::ordered_json& provenance = ctx.provenance();
   std::ostream& log = ctx.progress();
@@ -484,7 +487,7 @@ inline std::vector<RateRow> compression_rows(const CompressionTableSpec& spec, e
   ctx.provenance()["dim"] = spec.dim;
   ctx.provenance()["seeds"] = spec.seeds;
   ctx.provenance()["gamma"] = "consistent γ* = ρδ/D (choco_theory_gamma); printed ρ²δ/D for the erratum rows";
-  const CompressionRuns runs = compression_run(spec, ctx);
+  const CompressionRuns runs = compression_run_all(spec, ctx);
   CompressionGroups groups;
   std::vector<RateRow> rows = compression_judge(spec, runs, groups);
   compression_write_figures(spec, groups, ctx);
