@@ -313,10 +313,10 @@ TEST_CASE("Asynchronous algorithms reject bad options and inputs, naming the fie
   CHECK_THROWS_WITH(ContinuizedGossip(s.graph, o, {.eta = -1}), Contains("ContinuizedGossip") && Contains("eta"));
   CHECK_THROWS_WITH(ContinuizedGossip(s.graph, o, {.momentum_step = std::nan("")}), Contains("momentum_step"));
   CHECK_THROWS_WITH(A2cid2<>(s.graph, o, {.beta_tilde = -0.5}), Contains("A2cid2") && Contains("beta_tilde"));
-  CHECK_THROWS_WITH(A2cid2(s.p, s.graph, o, {}), Contains("A2cid2") && Contains("smoothness"));
+  CHECK_THROWS_WITH(A2cid2(s.p, s.graph, o, {.smoothness = -1}), Contains("A2cid2") && Contains("smoothness") && Contains("-1"));
   CHECK_THROWS_WITH(AsyncGossipSgd(s.p, s.graph, o, {.step_size = -0.1}),
                     Contains("AsyncGossipSgd") && Contains("step_size") && Contains("-0.1"));
-  CHECK_THROWS_WITH(AsyncGossipSgd(s.p, s.graph, o, {}), Contains("smoothness"));
+  CHECK_THROWS_WITH(AsyncGossipSgd(s.p, s.graph, o, {.smoothness = std::nan("")}), Contains("smoothness") && Contains("nan"));
   CHECK_THROWS_AS(AsyncGossipSgd(s.p, ring_graph(9), o, {.step_size = 0.1}), DimensionMismatch);
   CHECK_THROWS_AS(A2cid2(s.p, ring_graph(9), o, {.step_size = 0.1}), DimensionMismatch);
   ContinuizedGossip cg(s.graph, o);

@@ -4,14 +4,24 @@
 
 #include <sstream>
 
+#include "adonis/algorithm/a2cid2.hpp"
+#include "adonis/algorithm/async_sgd.hpp"
+#include "adonis/algorithm/choco.hpp"
 #include "adonis/algorithm/dgd.hpp"
+#include "adonis/algorithm/extra.hpp"
 #include "adonis/algorithm/gossip.hpp"
+#include "adonis/algorithm/gradient_tracking.hpp"
+#include "adonis/problem/constants.hpp"
+#include "adonis/problem/reference.hpp"
+#include "adonis/problem/smoothness.hpp"
+#include "adonis/runtime/async.hpp"
 #include "adonis/graph/generators.hpp"
 #include "adonis/problem/spec.hpp"
 #include "adonis/report/trace.hpp"
 #include "quadratics.hpp"
 
 using namespace adonis;
+using Catch::Matchers::Contains;
 
 namespace {
 /// Counts hook calls; asks to stop after round 7.
@@ -106,4 +116,76 @@ TEST_CASE("same seed, same trace, bit for bit, another seed, another trace", "[a
   REQUIRE(trace_of(1, 2) == trace_of(1, 2));
   REQUIRE(trace_of(1, 2) != trace_of(3, 2));
   REQUIRE(trace_of(1, 2) != trace_of(1, 4));
+}
+
+TEST_CASE("the default step computes L_max from the problem's curvature bounds when smoothness is not given",
+          "[algorithm][step]") {
+  const Graph g = ring_graph(8);
+  const SparseMatrix w = metropolis_weights(g);
+  const MixingSpectrum m = mixing_spectrum(w);
+  for (const std::string spec : {"quadratic:dim=3,L=4,mu=0.4,zeta=1", "logistic:heart_scale:0.01"}) {
+    const ProblemInstance inst = make_problem(spec, 8);
+    std::visit(
+        [&](const auto& p) {
+          using P = std::decay_t<decltype(p)>;
+          if constexpr (CurvatureBoundedObjective<P>) {
+            const double l_max = problem_constants(p, reference_solution(p).x).L_max;
+            REQUIRE(max_smoothness(p).value() == Approx(l_max).epsilon(1e-12));
+            // every rule uses the computed L_max exactly as it would use the one passed in
+            const double given = 0.5 * l_max;  // another value: the given one must win
+            REQUIRE(Dgd(p, StaticSequence{w}).step_size() == Approx((1 + m.lambda_min) / (2 * l_max)).epsilon(1e-12));
+            REQUIRE(Dgd(p, StaticSequence{w}, {.smoothness = given}).step_size() ==
+                    Approx((1 + m.lambda_min) / (2 * given)).epsilon(1e-14));
+            REQUIRE(Extra(p, StaticSequence{w}).step_size() == Approx((1 + m.lambda_min) / (2 * l_max)).epsilon(1e-12));
+            REQUIRE(GradientTracking(p, StaticSequence{w}).step_size() ==
+                    Approx(GradientTracking(p, StaticSequence{w}, {.smoothness = l_max}).step_size()).epsilon(1e-12));
+            REQUIRE(ChocoSgd(p, StaticSequence{w}).step_size() ==
+                    Approx(ChocoSgd(p, StaticSequence{w}, {.smoothness = l_max}).step_size()).epsilon(1e-12));
+            REQUIRE(AsyncGossipSgd(p, g, sim::EngineOptions{}).step_size() == Approx(1 / (8 * l_max)).epsilon(1e-12));
+            REQUIRE(runtime::SgdRule(p, {}, 0).step_size() == Approx(1 / (8 * l_max)).epsilon(1e-12));
+            REQUIRE(A2cid2(p, g, sim::EngineOptions{}).step_size() == Approx(1 / (8 * l_max)).epsilon(1e-12));
+          }
+        },
+        inst.problem);
+  }
+  // a problem without curvature bounds (the median is nonsmooth): the rule names what is missing
+  const ProblemInstance median = make_problem("median:heart_scale", 8);
+  std::visit(
+      [&](const auto& p) {
+        REQUIRE_FALSE(max_smoothness(p).has_value());
+        REQUIRE_THROWS_WITH(Dgd(p, StaticSequence{w}), Contains("Dgd") && Contains("smoothness must be > 0") &&
+                                                           Contains("no curvature bound"));
+        REQUIRE_NOTHROW(Dgd(p, StaticSequence{w}, {.step_size = 0.1}));
+      },
+      median.problem);
+  REQUIRE_THROWS_WITH(Dgd(test::ScalarQuadratics::random(8, 2, 1, 2, 3), StaticSequence{w}, {.smoothness = -1}),
+                      Contains("smoothness must be >= 0 (got -1)"));
+}
+
+TEST_CASE("the divergence test and the observer protocol shared by every backend", "[algorithm][driver]") {
+  const DivergenceTest diverged(0.5, 10);  // the start's norm counts as at least 1
+  REQUIRE(diverged.limit() == 10);
+  REQUIRE_FALSE(diverged(10));
+  REQUIRE(diverged(10.000001));
+  REQUIRE(diverged(std::numeric_limits<double>::quiet_NaN()));
+  REQUIRE(diverged(std::numeric_limits<double>::infinity()));
+  REQUIRE(DivergenceTest(3, 10).limit() == 30);
+  // notify_round: every observer sees the round even after one asked to stop
+  struct Stopper {
+    int rounds = 0;
+    bool on_round(const RoundView<Gossip<StaticSequence>>&) { return ++rounds > 0; }
+  };
+  Gossip gossip(StaticSequence{metropolis_weights(ring_graph(4))});
+  Iterates<double> x = Iterates<double>::Random(4, 2);
+  gossip.init(x);
+  Stopper a, b;
+  Counter c;
+  REQUIRE(notify_round(RoundView<Gossip<StaticSequence>>(gossip), a, b, c));
+  REQUIRE(a.rounds == 1);
+  REQUIRE(b.rounds == 1);
+  REQUIRE(c.rounds == 1);
+  Counter quiet;
+  REQUIRE_FALSE(notify_round(RoundView<Gossip<StaticSequence>>(gossip), quiet));
+  STATIC_REQUIRE(observers_have_hooks<RoundView<Gossip<StaticSequence>>, Counter, Stopper>);
+  STATIC_REQUIRE_FALSE(observers_have_hooks<RoundView<Gossip<StaticSequence>>, Counter, int>);
 }

@@ -40,6 +40,7 @@
 #include "adonis/algorithm/continuous_momentum.hpp"
 #include "adonis/algorithm/gossip.hpp"
 #include "adonis/sim/async.hpp"
+#include "adonis/problem/smoothness.hpp"
 
 namespace adonis {
 
@@ -49,7 +50,8 @@ struct GossipOnly {};
 /// Options of A2cid2. Zero η and β̃ select the paper's values (file comment).
 struct A2cid2Options {
   /// Constant step α of the gradient steps. 0 selects α = 1/(8 L_max) (AsyncGossipSgd's rule),
-  /// which then needs `smoothness`. Ignored in pure gossip mode.
+  /// which then needs `smoothness` (computed from the problem's curvature bounds when left at 0).
+  /// Ignored in pure gossip mode.
   double step_size = 0;
   double smoothness = 0;    ///< L_max = max_i L_i, used only by the default step rule
   bool stochastic = false;  ///< use the objective's stochastic_gradient (minibatches)
@@ -63,9 +65,8 @@ struct A2cid2Options {
     if (gossip_only) return;
     if (!(step_size >= 0) || !std::isfinite(step_size))
       detail::fail("A2cid2", "step_size must be finite and >= 0 (got ", step_size, ")");
-    if (step_size == 0 && (!(smoothness > 0) || !std::isfinite(smoothness)))
-      detail::fail("A2cid2", "smoothness must be finite and > 0 when step_size is 0 (default rule) (got ", smoothness,
-                   ")");
+    if (!(smoothness >= 0) || !std::isfinite(smoothness))
+      detail::fail("A2cid2", "smoothness must be finite and >= 0 (got ", smoothness, ")");
   }
 };
 
@@ -167,7 +168,11 @@ class A2cid2 : public AsyncAlgorithm<A2cid2<Problem>> {
     m_quantities = clock_quantities(this->engine());
     m_eta = m_options.eta > 0 ? m_options.eta : 0.5 / std::sqrt(m_quantities.chi1 * m_quantities.chi2);
     m_beta_tilde = m_options.beta_tilde > 0 ? m_options.beta_tilde : 0.5 * std::sqrt(m_quantities.chi1 / m_quantities.chi2);
-    if constexpr (!gossip_only) m_step = m_options.step_size > 0 ? m_options.step_size : 1 / (8 * m_options.smoothness);
+    if constexpr (!gossip_only) {
+      if (m_options.step_size == 0)
+        m_options.smoothness = detail::resolve_smoothness("A2cid2", m_options.smoothness, *m_problem);
+      m_step = m_options.step_size > 0 ? m_options.step_size : 1 / (8 * m_options.smoothness);
+    }
   }
   // pairwise averaging of x and the β̃ jump of x̃, with Δ = x_j − x_i in m_delta
   void apply(Index i, Index j) {

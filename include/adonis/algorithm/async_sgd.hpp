@@ -28,6 +28,7 @@
 
 #include "adonis/algorithm/first_order.hpp"
 #include "adonis/sim/async.hpp"
+#include "adonis/problem/smoothness.hpp"
 
 namespace adonis {
 
@@ -48,9 +49,8 @@ struct AsyncGossipSgdOptions {
   void validate() const {
     if (!(step_size >= 0) || !std::isfinite(step_size))
       detail::fail("AsyncGossipSgd", "step_size must be finite and >= 0 (got ", step_size, ")");
-    if (step_size == 0 && (!(smoothness > 0) || !std::isfinite(smoothness)))
-      detail::fail("AsyncGossipSgd", "smoothness must be finite and > 0 when step_size is 0 (default rule) (got ",
-                   smoothness, ")");
+    if (!(smoothness >= 0) || !std::isfinite(smoothness))
+      detail::fail("AsyncGossipSgd", "smoothness must be finite and >= 0 (got ", smoothness, ")");
   }
 };
 
@@ -135,6 +135,8 @@ class AsyncGossipSgd : public AsyncAlgorithm<AsyncGossipSgd<Problem>> {
                                       this->num_nodes());
     if (m_options.stochastic && !StochasticObjective<Problem>)
       detail::fail("AsyncGossipSgd", "stochastic = true needs an objective with stochastic_gradient");
+    if (m_options.step_size == 0)
+      m_options.smoothness = detail::resolve_smoothness("AsyncGossipSgd", m_options.smoothness, *m_problem);
     m_step = m_options.step_size > 0 ? m_options.step_size : 1 / (8 * m_options.smoothness);
   }
 

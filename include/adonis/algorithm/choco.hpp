@@ -38,6 +38,7 @@
 #include "adonis/core/error.hpp"
 #include "adonis/core/result.hpp"
 #include "adonis/graph/sequence.hpp"
+#include "adonis/problem/smoothness.hpp"
 
 namespace adonis {
 
@@ -242,7 +243,8 @@ struct ChocoSgdOptions {
   double gamma = 0;
   /// Constant step η; 0 selects the default rule η = (1 + λmin(W_γ)) / (2 L_max) with
   /// W_γ = (1 − γ) I + γ W_0, i.e. DGD's rule (dgd.hpp) for the effective mixing matrix of
-  /// CHOCO with exact messages; it needs `smoothness`.
+  /// CHOCO with exact messages; it needs `smoothness` (computed from the problem's curvature
+  /// bounds, max_smoothness, when left at 0).
   double step_size = 0;
   double smoothness = 0;    ///< L_max = max_i L_i, used only by the default step rule
   Compressor compressor{};  ///< the operator Q
@@ -251,8 +253,7 @@ struct ChocoSgdOptions {
   void validate() const {
     detail::check_gamma("ChocoSgd", gamma);
     if (!(step_size >= 0)) detail::fail("ChocoSgd", "step_size must be >= 0 (got ", step_size, ")");
-    if (step_size == 0 && !(smoothness > 0))
-      detail::fail("ChocoSgd", "smoothness must be > 0 when step_size is 0 (default rule) (got ", smoothness, ")");
+    if (!(smoothness >= 0)) detail::fail("ChocoSgd", "smoothness must be >= 0 (got ", smoothness, ")");
   }
 };
 
@@ -281,6 +282,7 @@ class ChocoSgd : public Runnable<ChocoSgd<Problem, Sequence>> {
     } else {
       const detail::MixingSpectrum m = detail::mixing_spectrum(SparseMatrix(m_sequence.mixing(0)));
       const double lambda_min_gamma = 1 - m_gamma * (1 - m.lambda_min);  // λmin((1 − γ)I + γW_0)
+      m_options.smoothness = detail::resolve_smoothness("ChocoSgd", m_options.smoothness, problem);
       m_step = (1 + lambda_min_gamma) / (2 * m_options.smoothness);
     }
   }

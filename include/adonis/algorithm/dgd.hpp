@@ -18,13 +18,14 @@
 #include "adonis/algorithm/first_order.hpp"
 #include "adonis/algorithm/gossip.hpp"
 #include "adonis/graph/sequence.hpp"
+#include "adonis/problem/smoothness.hpp"
 
 namespace adonis {
 
 /// Options of Dgd.
 struct DgdOptions {
   /// Constant step α. 0 selects the default rule α = (1 + λmin(W_0)) / (2 L_max), half of
-  /// Yuan et al.'s bound (1 + λn(W))/L_h, which then needs `smoothness`.
+  /// Yuan et al.'s bound (1 + λn(W))/L_h, which then needs `smoothness` (computed from the problem's curvature bounds, max_smoothness, when left at 0).
   double step_size = 0;
   double smoothness = 0;     ///< L_max = max_i L_i, used only by the default step rule
   Index local_steps = 1;     ///< H >= 1 gradient steps per communication round
@@ -32,8 +33,7 @@ struct DgdOptions {
   std::uint64_t seed = 0;    ///< seed of the stochastic gradients
   void validate() const {
     if (!(step_size >= 0)) detail::fail("Dgd", "step_size must be >= 0 (got ", step_size, ")");
-    if (step_size == 0 && !(smoothness > 0))
-      detail::fail("Dgd", "smoothness must be > 0 when step_size is 0 (default rule) (got ", smoothness, ")");
+    if (!(smoothness >= 0)) detail::fail("Dgd", "smoothness must be >= 0 (got ", smoothness, ")");
     if (local_steps < 1) detail::fail("Dgd", "local_steps must be >= 1 (got ", local_steps, ")");
   }
 };
@@ -64,6 +64,7 @@ class Dgd : public Runnable<Dgd<Problem, Sequence>> {
     detail::check_nodes("Dgd", problem, m_sequence);
     if (m_options.stochastic && !StochasticObjective<Problem>)
       detail::fail("Dgd", "stochastic = true needs an objective with stochastic_gradient");
+    if (m_options.step_size == 0) m_options.smoothness = detail::resolve_smoothness("Dgd", m_options.smoothness, problem);
     m_step = detail::default_step(m_options.step_size, detail::StepRule::half_stability, m_sequence, m_options.smoothness);
   }
 

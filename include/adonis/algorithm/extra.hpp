@@ -17,19 +17,19 @@
 #include "adonis/algorithm/first_order.hpp"
 #include "adonis/algorithm/gossip.hpp"
 #include "adonis/graph/sequence.hpp"
+#include "adonis/problem/smoothness.hpp"
 
 namespace adonis {
 
 /// Options of Extra.
 struct ExtraOptions {
   /// Constant step α; 0 selects the default rule α = (1 + λmin(W_0)) / (2 L_max), half of the
-  /// convergence bound of Thm. 3.3, which needs `smoothness`.
+  /// convergence bound of Thm. 3.3, which needs `smoothness` (computed from the problem's curvature bounds, max_smoothness, when left at 0).
   double step_size = 0;
   double smoothness = 0;  ///< L_max, used only by the default rule
   void validate() const {
     if (!(step_size >= 0)) detail::fail("Extra", "step_size must be >= 0 (got ", step_size, ")");
-    if (step_size == 0 && !(smoothness > 0))
-      detail::fail("Extra", "smoothness must be > 0 when step_size is 0 (default rule) (got ", smoothness, ")");
+    if (!(smoothness >= 0)) detail::fail("Extra", "smoothness must be >= 0 (got ", smoothness, ")");
   }
 };
 
@@ -55,6 +55,7 @@ class Extra : public Runnable<Extra<Problem, Sequence>> {
       : m_problem(&problem), m_sequence(std::move(sequence)), m_options(options) {
     m_options.validate();
     detail::check_nodes("Extra", problem, m_sequence);
+    if (m_options.step_size == 0) m_options.smoothness = detail::resolve_smoothness("Extra", m_options.smoothness, problem);
     m_step = detail::default_step(m_options.step_size, detail::StepRule::half_stability, m_sequence, m_options.smoothness);
   }
 

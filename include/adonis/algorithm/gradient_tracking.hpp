@@ -16,6 +16,7 @@
 #include "adonis/algorithm/first_order.hpp"
 #include "adonis/algorithm/gossip.hpp"
 #include "adonis/graph/sequence.hpp"
+#include "adonis/problem/smoothness.hpp"
 
 namespace adonis {
 
@@ -25,12 +26,10 @@ struct GradientTrackingOptions {
   /// (first_order.hpp: the second term keeps bipartite graphs stable), which needs
   /// `smoothness`. (The theorem's own bound, Thm. 10, is orders of magnitude smaller.)
   double step_size = 0;
-  double smoothness = 0;  ///< L_max, used only by the default rule
+  double smoothness = 0;  ///< L_max, used only by the default rule (0: from the problem's curvature bounds)
   void validate() const {
     if (!(step_size >= 0)) detail::fail("GradientTracking", "step_size must be >= 0 (got ", step_size, ")");
-    if (step_size == 0 && !(smoothness > 0))
-      detail::fail("GradientTracking", "smoothness must be > 0 when step_size is 0 (default rule) (got ", smoothness,
-                   ")");
+    if (!(smoothness >= 0)) detail::fail("GradientTracking", "smoothness must be >= 0 (got ", smoothness, ")");
   }
 };
 
@@ -60,6 +59,8 @@ class GradientTracking : public Runnable<GradientTracking<Problem, Sequence>> {
       : m_problem(&problem), m_sequence(std::move(sequence)), m_options(options) {
     m_options.validate();
     detail::check_nodes("GradientTracking", problem, m_sequence);
+    if (m_options.step_size == 0)
+      m_options.smoothness = detail::resolve_smoothness("GradientTracking", m_options.smoothness, problem);
     m_step = detail::default_step(m_options.step_size, detail::StepRule::half_gap, m_sequence, m_options.smoothness);
   }
 

@@ -44,6 +44,7 @@
 #include "adonis/core/types.hpp"
 #include "adonis/graph/graph.hpp"
 #include "adonis/graph/sequence.hpp"
+#include "adonis/problem/smoothness.hpp"
 
 namespace adonis::runtime {
 
@@ -251,6 +252,8 @@ class SgdRule {
     m_options.validate();
     if (m_options.stochastic && !StochasticObjective<Problem>)
       detail::fail("runtime::SgdRule", "stochastic = true needs an objective with stochastic_gradient");
+    if (m_options.step_size == 0)
+      m_options.smoothness = detail::resolve_smoothness("runtime::SgdRule", m_options.smoothness, problem);
     m_step = m_options.step_size > 0 ? m_options.step_size : 1 / (8 * m_options.smoothness);
   }
   const Problem& problem() const noexcept { return *m_problem; }

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/// @file smoothness.hpp
+/// @brief L_max = max_i L_i of a problem that states its curvature bounds: what the documented
+///        default step rules of the first-order algorithms need, computed from the problem so
+///        that a user need not pass it (docs/problems.md, "Constants").
+#pragma once
+
+#include <algorithm>
+#include <optional>
+
+#include <Eigen/Eigenvalues>
+
+#include "adonis/core/error.hpp"
+#include "adonis/core/types.hpp"
+#include "adonis/problem/concepts.hpp"
+
+namespace adonis {
+
+/// L_max = max_i λmax(H̄_i), H̄_i = p.curvature_upper(i) ⪰ ∇²f_i(x) for every x, of a problem
+/// modelling CurvatureBoundedObjective (each f_i is then L_i-smooth with L_i = λmax(H̄_i));
+/// std::nullopt for a problem that states no curvature bound (e.g. a nonsmooth one). Agrees
+/// with problem_constants(p, x).L_max to rounding (that one uses an SVD of the factors when the
+/// problem has them).
+template <DecentralizedObjective P>
+std::optional<double> max_smoothness(const P& p) {
+  if constexpr (CurvatureBoundedObjective<P>) {
+    double l_max = 0;
+    Eigen::SelfAdjointEigenSolver<Matrix<double>> eig;
+    for (Index i = 0; i < p.num_nodes(); ++i)
+      l_max = std::max(l_max, eig.compute(p.curvature_upper(i), Eigen::EigenvaluesOnly).eigenvalues().maxCoeff());
+    return l_max;
+  } else {
+    (void)p;
+    return std::nullopt;
+  }
+}
+
+namespace detail {
+/// The smoothness a default step rule uses: `given` when > 0, else L_max from the problem's
+/// curvature bounds (max_smoothness). Called only when the step is left to the rule.
+/// @throws InvalidArgument naming `who` when neither is available.
+template <DecentralizedObjective P>
+double resolve_smoothness(const char* who, double given, const P& p) {
+  if (given > 0) return given;
+  if (const std::optional<double> l = max_smoothness(p); l && *l > 0) return *l;
+  fail(who, "smoothness must be > 0 when step_size is 0 (default rule), and the problem states no curvature bound "
+            "to compute L_max from (got ", given, "): give step_size or smoothness");
+}
+}  // namespace detail
+
+}  // namespace adonis
