@@ -14,14 +14,16 @@
 #include <nlohmann/json.hpp>
 
 #include "adonis/theory/verdict.hpp"
+#include "tables/common.hpp"
 
 namespace adonis::cli {
 
 /// A double as JSON: a number, or null when it is infinite or NaN (JSON has neither).
 inline nlohmann::ordered_json number(double x) { return std::isfinite(x) ? nlohmann::ordered_json(x) : nlohmann::ordered_json(nullptr); }
 
-/// A double for human-readable output: 10 significant digits, "inf" when infinite.
-inline std::string fmt(double x, int digits = 10) { return format_number(x, digits); }
+/// A double for human-readable output: 10 significant digits, "inf" when infinite (the tables'
+/// own formatting, bench/tables/common.hpp).
+using tables::fmt;
 
 /// Prints a JSON object as aligned "key value" lines under a title line (the subcommands'
 /// human-readable output); null prints as `null_text`, keys in `skip` are left out.

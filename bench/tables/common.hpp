@@ -9,6 +9,7 @@
 #include <chrono>
 #include <string>
 
+#include "adonis/algorithm/first_order.hpp"
 #include "adonis/core/types.hpp"
 #include "adonis/experiment/table.hpp"
 #include "adonis/graph/spec.hpp"
@@ -42,13 +43,13 @@ struct MetropolisGraph {
   Graph g;
   Index n;
   SparseMatrix w;
-  adonis::detail::MixingSpectrum ms;
+  MixingSpectrum ms;
   explicit MetropolisGraph(const std::string& graph_spec)
       : spec(graph_spec),
         g(make_graph(graph_spec)),
         n(num_nodes(g)),
         w(metropolis_weights(g)),
-        ms(adonis::detail::mixing_spectrum(w)) {}
+        ms(mixing_spectrum(w)) {}
 };
 
 /// Runs `alg` from `adonis run --start random --seed 0` (n x dim) until its steps

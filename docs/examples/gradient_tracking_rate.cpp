@@ -18,12 +18,11 @@ int main() {
   const QuadraticProblem p(n, QuadraticOptions{.dim = 2, .L = 4, .mu = 0.4, .zeta = 1});
   const ReferenceSolution ref = reference_solution(p);
 
-  // the documented default step needs L_max
-  GradientTracking alg(p, StaticSequence{w}, GradientTrackingOptions{.smoothness = problem_constants(p, ref.x).L_max});
-  Measurements m;
+  GradientTracking alg(p, StaticSequence{w});  // the documented default step, L_max taken from p
+  MeasureObserver<> measure(1e-11);             // records ||X_t − X_{t−1}||, stops at rounding level
   Iterates<double> x = Iterates<double>::Zero(n, p.dim());
-  alg.run(x, RunOptions{.max_rounds = 20000}, MeasureObserver<>(m, 1e-11));
-  const LinearRateFit fit = fit_step_rate(m);  // log-linear fit of ||X_t − X_{t−1}||
+  alg.run(x, RunOptions{.max_rounds = 20000}, measure);
+  const LinearRateFit fit = fit_step_rate(measure.measurements());  // log-linear fit of ||X_t − X_{t−1}||
 
   // the exact rate: the Jacobian of the affine iteration at x*
   const Iterates<double> x_star = ref.x.transpose().replicate(n, 1);

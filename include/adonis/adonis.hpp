@@ -16,6 +16,7 @@
 #include "adonis/core/parse.hpp"
 #include "adonis/core/result.hpp"
 #include "adonis/core/rng.hpp"
+#include "adonis/core/run.hpp"
 #include "adonis/core/types.hpp"
 
 #include "adonis/graph/closed_forms.hpp"
@@ -29,6 +30,7 @@
 
 #include "adonis/problem/concepts.hpp"
 #include "adonis/problem/constants.hpp"
+#include "adonis/problem/smoothness.hpp"
 #include "adonis/problem/dataset.hpp"
 #include "adonis/problem/glm.hpp"
 #include "adonis/problem/gradcheck.hpp"

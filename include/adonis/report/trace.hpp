@@ -20,7 +20,7 @@
 #include <ostream>
 #include <vector>
 
-#include "adonis/algorithm/driver.hpp"
+#include "adonis/core/run.hpp"
 #include "adonis/core/result.hpp"
 #include "adonis/problem/concepts.hpp"
 

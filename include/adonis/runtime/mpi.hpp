@@ -29,7 +29,7 @@
 
 #include <mpi.h>
 
-#include "adonis/algorithm/driver.hpp"
+#include "adonis/core/run.hpp"
 #include "adonis/core/error.hpp"
 #include "adonis/core/result.hpp"
 #include "adonis/core/types.hpp"

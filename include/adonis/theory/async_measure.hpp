@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "adonis/algorithm/driver.hpp"
+#include "adonis/core/run.hpp"
 #include "adonis/core/error.hpp"
 #include "adonis/core/types.hpp"
 #include "adonis/theory/fit.hpp"

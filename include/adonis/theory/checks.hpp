@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "adonis/algorithm/driver.hpp"
+#include "adonis/core/run.hpp"
 #include "adonis/theory/fit.hpp"
 #include "adonis/theory/measure.hpp"
 #include "adonis/theory/verdict.hpp"

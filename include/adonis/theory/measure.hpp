@@ -13,11 +13,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <cstddef>
 #include <type_traits>
 #include <vector>
 
-#include "adonis/algorithm/driver.hpp"
+#include "adonis/core/run.hpp"
 #include "adonis/core/types.hpp"
 #include "adonis/problem/concepts.hpp"
 #include "adonis/theory/fit.hpp"
@@ -47,15 +48,29 @@ struct Measurements {
 /// Observer filling Measurements; with a problem attached it also records f(x̄_t) − f*.
 /// It never stops the run unless `stop_below` > 0 and the step norm falls below
 /// stop_below x the first step norm (the iteration has converged to rounding).
+/// It owns its Measurements (read them with measurements() after the run; copies of the
+/// observer share them), or fills the caller's when constructed with one.
 template <class Problem = void>
 class MeasureObserver {
   using ProblemType = std::conditional_t<std::is_void_v<Problem>, int, Problem>;
 
  public:
+  /// Records into its own Measurements.
+  explicit MeasureObserver(double stop_below = 0)
+      : m_own(std::make_shared<Measurements>()), m_out(m_own.get()), m_stop(stop_below) {}
+  /// Records f(x̄_t) − f* of p too, into its own Measurements.
+  MeasureObserver(const ProblemType& p, double f_star, double stop_below = 0)
+    requires(!std::is_void_v<Problem>)
+      : m_own(std::make_shared<Measurements>()), m_out(m_own.get()), m_problem(&p), m_f_star(f_star),
+        m_stop(stop_below) {}
+  /// Records into `out` (which must outlive the run).
   explicit MeasureObserver(Measurements& out, double stop_below = 0) : m_out(&out), m_stop(stop_below) {}
   MeasureObserver(Measurements& out, const ProblemType& p, double f_star, double stop_below = 0)
     requires(!std::is_void_v<Problem>)
       : m_out(&out), m_problem(&p), m_f_star(f_star), m_stop(stop_below) {}
+
+  /// What was recorded (the observer's own, or the caller's).
+  const Measurements& measurements() const noexcept { return *m_out; }
 
   template <class A>
   void on_start(const RoundView<A>& v) {
@@ -90,6 +105,7 @@ class MeasureObserver {
     if constexpr (!std::is_void_v<Problem>) m_out->suboptimality.push_back(global_value(*m_problem, v.average()) - m_f_star);
   }
 
+  std::shared_ptr<Measurements> m_own;  // null when recording into the caller's
   Measurements* m_out;
   const ProblemType* m_problem = nullptr;
   double m_f_star = 0, m_stop = 0;
