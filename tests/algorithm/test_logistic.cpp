@@ -119,7 +119,7 @@ TEST_CASE("GT, EXTRA, ADMM and MSDA reach 1e-10 suboptimality on logistic heart_
 }
 
 TEST_CASE("DGD with a constant step stalls at a bias that grows linearly in the step (logistic heart_scale)",
-          "[algorithm][logistic][dgd]") {
+          "[algorithm][logistic][dgd][asan_skip]") {
   for (const char* spec : {"ring:10", "torus:3x4"}) {
     const Setup s(spec);
     const Iterates<double> star = s.ref.x.transpose().replicate(s.n, 1);

@@ -29,7 +29,7 @@ nlohmann::json rates_scaling_quick_json(const std::string& name, const std::file
 
 }  // namespace
 
-TEST_CASE("rates: the dual-averaging table (quick) scales as 1/(1 − σ2) for every step multiplier", "[cli][rates]") {
+TEST_CASE("rates: the dual-averaging table (quick) scales as 1/(1 − σ2) for every step multiplier", "[cli][rates][asan_skip]") {
   const auto dir = std::filesystem::temp_directory_path() / ("adonis_rates_da_" + std::to_string(::getpid()));
   int status = -1;
   std::string out;

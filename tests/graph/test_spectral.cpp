@@ -23,7 +23,7 @@ void check_closed_form(const Graph& g, const ClosedForm& cf, double rel = 1e-9) 
 }
 }  // namespace
 
-TEST_CASE("closed forms: rings and paths up to n = 1024", "[graph][spectral][closed-form]") {
+TEST_CASE("closed forms: rings and paths up to n = 1024", "[graph][spectral][closed-form][asan_skip]") {
   std::vector<Index> sizes;
   for (Index n = 3; n <= 40; ++n) sizes.push_back(n);
   for (Index n : {64, 101, 128, 255, 256, 512, 1000, 1024}) sizes.push_back(n);
@@ -34,7 +34,7 @@ TEST_CASE("closed forms: rings and paths up to n = 1024", "[graph][spectral][clo
   }
 }
 
-TEST_CASE("closed forms: tori up to 32 x 32, hypercubes up to dimension 10", "[graph][spectral][closed-form]") {
+TEST_CASE("closed forms: tori up to 32 x 32, hypercubes up to dimension 10", "[graph][spectral][closed-form][asan_skip]") {
   for (Index m : {3, 4, 5, 6, 7, 8, 9, 10, 12, 16, 24, 32}) {
     INFO("torus " << m << " x " << m);
     check_closed_form(torus_graph(m, m), torus_closed_form(m, m));
@@ -102,7 +102,7 @@ TEST_CASE("random graphs satisfy the Fiedler / Anderson–Morley bands", "[graph
   }
 }
 
-TEST_CASE("Friedman band for random d-regular graphs, n >= 1000 (sparse path)", "[graph][spectral][sparse]") {
+TEST_CASE("Friedman band for random d-regular graphs, n >= 1000 (sparse path)", "[graph][spectral][sparse][asan_skip]") {
   // theory-rates.md §11: d ∈ {3, 4, 8}, n ≥ 1000, 5 seeds (observed deviations ≤ 0.06)
   for (Index d : {3, 4, 8})
     for (std::uint64_t seed = 0; seed < 5; ++seed) {
