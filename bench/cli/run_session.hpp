@@ -40,15 +40,19 @@ inline int error_exit(int code) {
 /// The state of one run: what every algorithm's branch of `adonis run` shares.
 class RunSession {
  public:
-  /// Starts MPI under --backend mpi, builds the graph and the engine options.
-  explicit RunSession(RunArgs& args)
-      : a(args), info(algorithm_info(args.algorithm)), graph(make_graph(args.graph)), n(num_nodes(graph)) {
+  /// Starts MPI under --backend mpi, then builds the graph and the engine options. MPI starts
+  /// first: an input error found after it ends the whole job through MPI_Abort once rank 0 has
+  /// reported it; before MPI_Init, a rank that exits first would let mpirun kill rank 0 before
+  /// it prints (seen under ASan, whose start-up is slower).
+  explicit RunSession(RunArgs& args) : a(args), info(algorithm_info(args.algorithm)) {
 #ifdef ADONIS_HAVE_MPI
     if (a.mpi) m_session.emplace();
     root = !a.mpi || m_session->rank() == 0;
 #else
     if (a.mpi) throw InvalidArgument("run: --backend mpi: this adonis was built without MPI (install libopenmpi-dev)");
 #endif
+    graph = make_graph(a.graph);
+    n = num_nodes(graph);
     if (info.asynchronous && a.every_option->count() == 0) a.every = a.real_backend ? 1 : std::max<Round>(1, n);
     engine = a.engine.options(a.seed);
     run_options = RunOptions{.max_rounds = a.iterations};
@@ -137,8 +141,8 @@ class RunSession {
 
   RunArgs& a;                     ///< the options (validated)
   const AlgorithmInfo& info;      ///< the algorithm's catalog entry
-  const Graph graph;
-  const Index n;
+  Graph graph;                    ///< built once MPI has started
+  Index n = 0;
   bool root = true;               ///< this process writes the output (rank 0 under MPI)
   sim::EngineOptions engine;      ///< the event engine's options (asynchronous algorithms)
   RunOptions run_options;
