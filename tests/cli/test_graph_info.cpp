@@ -2,6 +2,8 @@
 /// Tests of `adonis graph-info` and the CLI's error handling, through the built program.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 
 #include <nlohmann/json.hpp>
@@ -143,4 +145,30 @@ TEST_CASE("rates --quick: the spectral table checks every family against its clo
   CHECK(list.find("spectral") != std::string::npos);
   CHECK(list.find("default") != std::string::npos);
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("issue 21: a huge graph, a device as dataset, an undeclared GraphML node, a loop and a duplicate",
+          "[cli][errors][guard]") {
+  using adonis::test::one_line_error;
+  const auto start = std::chrono::steady_clock::now();
+  // refused before allocating, naming the generator, the field, the size and the estimate
+  const auto huge = run_cli("graph-info --graph ring:1000000000000");
+  INFO(huge.err);
+  CHECK(one_line_error(huge, "graph spec 'ring:1000000000000': ring_graph: n = 1000000000000 needs about "));
+  // a character device as dataset: an error naming it, not a read that never ends
+  const auto dev = run_cli("run --algorithm dgd --graph ring:10 --problem logistic:/dev/zero:0.01");
+  INFO(dev.err);
+  CHECK(one_line_error(dev));
+  CHECK(dev.err.find("file '/dev/zero' is a character device, not a regular file") != std::string::npos);
+  const auto undeclared = run_cli("graph-info --graph '" + data_file("undeclared.graphml") + "'");
+  INFO(undeclared.err);
+  CHECK(one_line_error(undeclared,
+                       "read_graphml: file '" + data_file("undeclared.graphml") + "' line 8: edge 'a' -- 'zz'"));
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(6));  // three runs, 2 s each at most
+  // merged as documented, with exactly one warning line
+  const auto loops = run_cli("graph-info --graph '" + data_file("loops_duplicates.edges") + "' --json");
+  CHECK(loops.status == 0);
+  CHECK(nlohmann::json::parse(loops.out).at("edges").get<int>() == 1);
+  CHECK(loops.err == "adonis: warning: read_edge_list: file '" + data_file("loops_duplicates.edges") +
+                         "': dropped 1 self loop, merged 1 duplicate edge (adonis graphs are simple)\n");
 }

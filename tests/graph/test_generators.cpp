@@ -97,3 +97,45 @@ TEST_CASE("bad SPEC strings name the spec, the field and the value", "[graph][sp
   REQUIRE_THROWS_WITH(make_graph("moebius:5"), Catch::Contains("unknown graph family 'moebius'"));
   REQUIRE_THROWS_WITH(make_graph("hypercube:40"), Catch::Contains("D must lie in [1, 24] (got 40)"));
 }
+
+TEST_CASE("a graph too large for the machine is refused before allocating, naming the size and the estimate",
+          "[graph][generators][errors][guard]") {
+  // sizes far beyond any machine's memory (10^12 nodes ~ 1.4e14 bytes), so the test holds everywhere
+  const Index huge = Index{1'000'000'000'000};
+  auto refused = [](auto&& build, std::initializer_list<std::string> parts) {
+    try {
+      build();
+      FAIL("no exception");
+    } catch (const InvalidTopology& e) {
+      const std::string what = e.what();
+      INFO(what);
+      for (const auto& p : parts) CHECK(what.find(p) != std::string::npos);
+      CHECK(what.find("needs about") != std::string::npos);
+      CHECK(what.find("available") != std::string::npos);
+    }
+  };
+  refused([&] { return ring_graph(huge); }, {"ring_graph: n = 1000000000000", "TB"});
+  refused([&] { return path_graph(huge); }, {"path_graph: n = 1000000000000"});
+  refused([&] { return star_graph(huge); }, {"star_graph: n = 1000000000000"});
+  refused([&] { return complete_graph(100'000'000); }, {"complete_graph: n = 100000000"});
+  refused([&] { return grid_graph(1'000'000'000, 1'000'000'000); }, {"grid_graph: R x C = 1000000000 x 1000000000"});
+  // R*C overflows Index: the estimate is computed in doubles
+  refused([&] { return torus_graph(Index{1} << 40, Index{1} << 40); }, {"torus_graph: R x C = "});
+  refused([&] { return barbell_graph(100'000'000); }, {"barbell_graph: K = 100000000"});
+  refused([&] { return exponential_graph(huge); }, {"exponential_graph: n = 1000000000000"});
+  refused([&] { return erdos_renyi_graph(100'000'000, 0.5, 0); }, {"erdos_renyi_graph: n = 100000000"});
+  refused([&] { return geometric_graph(100'000'000, 0.5, 0); }, {"geometric_graph: n = 100000000"});
+  refused([&] { return random_regular_graph(huge, 4, 0); }, {"random_regular_graph: n = 1000000000000"});
+  // through the SPEC grammar: the spec, the generator, the field and the value
+  try {
+    (void)make_graph("ring:1000000000000");
+    FAIL("no exception");
+  } catch (const InvalidArgument& e) {
+    CHECK_THAT(e.what(),
+               Catch::StartsWith("graph spec 'ring:1000000000000': ring_graph: n = 1000000000000 needs about"));
+  }
+  // the estimate follows the documented per-node and per-edge costs; ordinary sizes still build
+  CHECK(graph_memory_bytes(10, 20) == 10 * graph_bytes_per_node + 20 * graph_bytes_per_edge);
+  CHECK(available_memory_bytes() > 0);
+  CHECK(num_nodes(ring_graph(100'000)) == 100'000);
+}

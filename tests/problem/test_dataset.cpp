@@ -3,7 +3,13 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <sstream>
+#include <string>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "adonis/problem/dataset.hpp"
 #include "adonis/problem/spec.hpp"
@@ -127,4 +133,35 @@ TEST_CASE("shipped datasets load with their documented sizes and labels", "[prob
   CHECK(longley.y(0) == 60323);
   CHECK(longley.A(0, 0) == 83);
   CHECK(longley.A(15, 5) == 1962);
+}
+
+TEST_CASE("dataset files must be regular files; lines are capped at 1 MiB; a dense matrix too large is refused",
+          "[problem][dataset][errors][guard]") {
+  // /dev/zero used to be read forever (issue 21)
+  expect_error<ParseError>([] { read_libsvm_file("/dev/zero"); },
+                           {"read_libsvm", "file '/dev/zero' is a character device, not a regular file"});
+  expect_error<ParseError>([] { load_dataset("/dev/zero"); }, {"'/dev/zero' is a character device"});
+  expect_error<ParseError>([] { read_csv_file("/dev/zero.csv"); }, {"cannot open file"});  // missing: as before
+  const auto dir = std::filesystem::temp_directory_path() / ("adonis_ds21_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string fifo = (dir / "pipe.csv").string();
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  expect_error<ParseError>([&] { load_dataset(fifo); }, {"read_csv", "'" + fifo + "' is a FIFO, not a regular file"});
+  expect_error<ParseError>([&] { read_libsvm_file(dir.string()); }, {"is a directory, not a regular file"});
+  std::filesystem::remove_all(dir);
+  // the cap: exactly max_line_bytes passes, one more byte is refused naming the file and the line
+  const std::string pad(max_line_bytes - 6, ' ');  // "1 1:2" + pad + "#" = cap - 0
+  std::istringstream at_cap("1 1:1\n1 1:2" + pad + "#\n");
+  CHECK(read_libsvm(at_cap, "cap.svm").samples() == 2);
+  std::istringstream over("1 1:1\n1 1:2" + pad + "##\n");
+  expect_error<ParseError>([&] { read_libsvm(over, "cap.svm"); },
+                           {"read_libsvm: file 'cap.svm' line 2: line longer than the cap of 1048576 bytes (1 MiB)"});
+  std::istringstream csv("a,b\n1,2\n" + std::string(max_line_bytes + 1, '3'));
+  expect_error<ParseError>([&] { read_csv(csv, "cap.csv"); },
+                           {"read_csv: file 'cap.csv' line 3: line longer than the cap"});
+  // a feature index of 10^15 would need 8 PB for the dense matrix: refused before allocating
+  std::istringstream wide("1 1:1\n-1 1000000000000000:1\n");
+  expect_error<ParseError>([&] { read_libsvm(wide, "wide.svm"); },
+                           {"read_libsvm: file 'wide.svm': samples x features = 2 x 1000000000000000 needs about",
+                            "available"});
 }

@@ -7,6 +7,10 @@
 /// cliques {0..K-1}, {K..2K-1} joined by (K-1, K). Random generators take an explicit seed and
 /// draw from SplitMix64(seed, stream) streams, so a (family, parameters, seed) triple always
 /// gives the same graph.
+///
+/// Every generator first checks its parameters, then estimates the memory of the graph it is
+/// asked for (graph_memory_bytes) and refuses, before allocating, a graph that would not fit
+/// in the memory the machine has available (detail::require_graph_memory, docs/graphs.md).
 #pragma once
 
 #include <cmath>
@@ -15,15 +19,46 @@
 #include <vector>
 
 #include "adonis/core/error.hpp"
+#include "adonis/core/input.hpp"
 #include "adonis/core/rng.hpp"
 #include "adonis/graph/graph.hpp"
 
 namespace adonis {
 
+/// Heap bytes per node of an adonis::Graph (Boost 1.74 adjacency_list<vecS, vecS, undirectedS>
+/// on x86-64 with glibc): the 32-byte vertex record plus its out-edge vector's allocation.
+inline constexpr double graph_bytes_per_node = 48;
+/// Heap bytes per undirected edge: a 48-byte node of the global edge list and two 16-byte
+/// out-edge entries, with vector growth (measured 64-100 bytes per node + edge on rings, tori,
+/// complete graphs, hypercubes and exponential graphs).
+inline constexpr double graph_bytes_per_edge = 96;
+
+/// Estimated heap memory of an adonis::Graph with `nodes` nodes and `edges` edges (doubles, so
+/// that sizes beyond any machine do not overflow).
+inline double graph_memory_bytes(double nodes, double edges) {
+  return graph_bytes_per_node * nodes + graph_bytes_per_edge * edges;
+}
+
 namespace detail {
 inline void require_nodes(const char* who, Index n, Index min_n) {
   if (n < min_n) fail<InvalidTopology>(who, "n must be >= ", min_n, " (got ", n, ")");
 }
+
+/// Refuses, before anything is allocated, a graph of `nodes` nodes and `edges` edges (plus
+/// `extra_bytes` of scratch memory) whose estimate exceeds available_memory_bytes():
+/// `ring_graph: n = 1000000000 needs about 144 GB of memory (1000000000 nodes, 1000000000
+/// edges), more than the 21.4 GB available (MemAvailable of /proc/meminfo)`.
+template <class Value>
+void require_graph_memory(const char* who, const char* field, const Value& value, double nodes, double edges,
+                          double extra_bytes = 0) {
+  const double estimate = graph_memory_bytes(nodes, edges) + extra_bytes;
+  if (!(estimate > static_cast<double>(available_memory_bytes()))) return;  // cheap path: one read of /proc/meminfo
+  require_memory<InvalidTopology>(who, field, value, estimate,
+                                  concat(nodes, " nodes, ", edges, " edges", extra_bytes > 0 ? " and scratch" : ""));
+}
+
+/// n(n-1)/2 as a double.
+inline double pairs(double n) { return n * (n - 1) / 2; }
 /// Streams for the random generators (distinct so that one seed gives unrelated graphs).
 enum class GeneratorStream : std::uint64_t { erdos_renyi = 11, geometric = 12, regular = 13 };
 }  // namespace detail
@@ -31,6 +66,7 @@ enum class GeneratorStream : std::uint64_t { erdos_renyi = 11, geometric = 12, r
 /// Cycle C_n: i ~ i+1 mod n. Requires n >= 3.
 inline Graph ring_graph(Index n) {
   detail::require_nodes("ring_graph", n, 3);
+  detail::require_graph_memory("ring_graph", "n", n, double(n), double(n));
   Graph g(static_cast<std::size_t>(n));
   for (Index i = 0; i < n; ++i) add_edge_unique(g, i, (i + 1) % n);
   return g;
@@ -39,6 +75,7 @@ inline Graph ring_graph(Index n) {
 /// Path P_n: i ~ i+1. Requires n >= 2.
 inline Graph path_graph(Index n) {
   detail::require_nodes("path_graph", n, 2);
+  detail::require_graph_memory("path_graph", "n", n, double(n), double(n) - 1);
   Graph g(static_cast<std::size_t>(n));
   for (Index i = 0; i + 1 < n; ++i) add_edge_unique(g, i, i + 1);
   return g;
@@ -47,6 +84,7 @@ inline Graph path_graph(Index n) {
 /// Star S_n on n nodes: hub 0 joined to 1..n-1. Requires n >= 2.
 inline Graph star_graph(Index n) {
   detail::require_nodes("star_graph", n, 2);
+  detail::require_graph_memory("star_graph", "n", n, double(n), double(n) - 1);
   Graph g(static_cast<std::size_t>(n));
   for (Index i = 1; i < n; ++i) add_edge_unique(g, 0, i);
   return g;
@@ -55,6 +93,7 @@ inline Graph star_graph(Index n) {
 /// Complete graph K_n. Requires n >= 2.
 inline Graph complete_graph(Index n) {
   detail::require_nodes("complete_graph", n, 2);
+  detail::require_graph_memory("complete_graph", "n", n, double(n), detail::pairs(double(n)));
   Graph g(static_cast<std::size_t>(n));
   for (Index i = 0; i < n; ++i)
     for (Index j = i + 1; j < n; ++j) add_edge_unique(g, i, j);
@@ -63,9 +102,11 @@ inline Graph complete_graph(Index n) {
 
 /// Non-periodic R x C grid, node r*C + c joined to its 4-neighbours. Requires R, C >= 1, R*C >= 2.
 inline Graph grid_graph(Index rows, Index cols) {
-  if (rows < 1 || cols < 1 || rows * cols < 2)
+  if (rows < 1 || cols < 1 || double(rows) * double(cols) < 2)
     detail::fail<InvalidTopology>("grid_graph", "R x C must have R, C >= 1 and at least 2 nodes (got ",
                                   rows, " x ", cols, ")");
+  detail::require_graph_memory("grid_graph", "R x C", detail::concat(rows, " x ", cols), double(rows) * double(cols),
+                               2 * double(rows) * double(cols));
   Graph g(static_cast<std::size_t>(rows * cols));
   for (Index r = 0; r < rows; ++r)
     for (Index c = 0; c < cols; ++c) {
@@ -79,6 +120,8 @@ inline Graph grid_graph(Index rows, Index cols) {
 inline Graph torus_graph(Index rows, Index cols) {
   if (rows < 3 || cols < 3)
     detail::fail<InvalidTopology>("torus_graph", "R and C must be >= 3 (got ", rows, " x ", cols, ")");
+  detail::require_graph_memory("torus_graph", "R x C", detail::concat(rows, " x ", cols), double(rows) * double(cols),
+                               2 * double(rows) * double(cols));
   Graph g(static_cast<std::size_t>(rows * cols));
   for (Index r = 0; r < rows; ++r)
     for (Index c = 0; c < cols; ++c) {
@@ -93,6 +136,7 @@ inline Graph hypercube_graph(int dim) {
   if (dim < 1 || dim > 24)
     detail::fail<InvalidTopology>("hypercube_graph", "D must lie in [1, 24] (got ", dim, ")");
   const Index n = Index{1} << dim;
+  detail::require_graph_memory("hypercube_graph", "D", dim, double(n), double(n) * dim / 2);
   Graph g(static_cast<std::size_t>(n));
   for (Index u = 0; u < n; ++u)
     for (int k = 0; k < dim; ++k) add_edge_unique(g, u, u ^ (Index{1} << k));
@@ -102,6 +146,7 @@ inline Graph hypercube_graph(int dim) {
 /// Barbell: two K-cliques {0..K-1} and {K..2K-1} joined by the edge (K-1, K). Requires K >= 2.
 inline Graph barbell_graph(Index k) {
   if (k < 2) detail::fail<InvalidTopology>("barbell_graph", "K must be >= 2 (got ", k, ")");
+  detail::require_graph_memory("barbell_graph", "K", k, 2 * double(k), 2 * detail::pairs(double(k)) + 1);
   Graph g(static_cast<std::size_t>(2 * k));
   for (Index i = 0; i < k; ++i)
     for (Index j = i + 1; j < k; ++j) {
@@ -116,6 +161,7 @@ inline Graph barbell_graph(Index k) {
 /// Requires n >= 2.
 inline Graph exponential_graph(Index n) {
   detail::require_nodes("exponential_graph", n, 2);
+  detail::require_graph_memory("exponential_graph", "n", n, double(n), double(n) * std::ceil(std::log2(double(n))));
   Graph g(static_cast<std::size_t>(n));
   for (Index i = 0; i < n; ++i)
     for (Index h = 1; h < n; h *= 2) add_edge_unique(g, i, (i + h) % n);
@@ -128,6 +174,7 @@ inline Graph erdos_renyi_graph(Index n, double p, std::uint64_t seed, int max_tr
   detail::require_nodes("erdos_renyi_graph", n, 2);
   if (!(p > 0.0 && p <= 1.0))
     detail::fail<InvalidTopology>("erdos_renyi_graph", "p must lie in (0, 1] (got ", p, ")");
+  detail::require_graph_memory("erdos_renyi_graph", "n", n, double(n), p * detail::pairs(double(n)));
   for (int attempt = 0; attempt < max_tries; ++attempt) {
     SplitMix64 rng(seed, static_cast<std::uint64_t>(detail::GeneratorStream::erdos_renyi),
                    static_cast<std::uint64_t>(attempt));
@@ -148,6 +195,10 @@ inline Graph geometric_graph(Index n, double r, std::uint64_t seed) {
   detail::require_nodes("geometric_graph", n, 2);
   if (!(r > 0.0))
     detail::fail<InvalidTopology>("geometric_graph", "radius must be > 0 (got ", r, ")");
+  // expected edges: n(n-1)/2 times the probability pi r^2 (an upper bound near the border); the
+  // coordinates take 16 bytes per node
+  detail::require_graph_memory("geometric_graph", "n", n, double(n),
+                               std::min(1.0, 3.14159265358979 * r * r) * detail::pairs(double(n)), 16 * double(n));
   SplitMix64 rng(seed, static_cast<std::uint64_t>(detail::GeneratorStream::geometric), 0);
   std::vector<double> x(static_cast<std::size_t>(n)), y(static_cast<std::size_t>(n));
   for (Index i = 0; i < n; ++i) {
@@ -175,6 +226,9 @@ inline Graph random_regular_graph(Index n, Index d, std::uint64_t seed, int max_
     detail::fail<InvalidTopology>("random_regular_graph",
                                   "degree D must satisfy 1 <= D < n with n*D even (got n = ", n,
                                   ", D = ", d, ")");
+  // the pairing keeps n*D points of 8 bytes
+  detail::require_graph_memory("random_regular_graph", "n", n, double(n), double(n) * double(d) / 2,
+                               8 * double(n) * double(d));
   for (int attempt = 0; attempt < max_tries; ++attempt) {
     SplitMix64 rng(seed, static_cast<std::uint64_t>(detail::GeneratorStream::regular),
                    static_cast<std::uint64_t>(attempt));

@@ -18,6 +18,8 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
+#include <iostream>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -60,18 +62,23 @@ inline const std::vector<std::pair<std::string, std::string>>& shipped_graphs() 
   return list;
 }
 
-/// Builds the graph described by a SPEC string (see the file comment).
+/// Builds the graph described by a SPEC string (see the file comment). A file reader writes
+/// its one warning line (self loops dropped, duplicate edges merged) to `warnings`.
 /// @throws InvalidArgument (InvalidTopology, ParseError) with a message that starts with
-///         "graph spec '<spec>'" and names the field and the value at fault.
-inline Graph make_graph(std::string_view spec) {
+///         "graph spec '<spec>'" and names the field and the value at fault (a file reader's
+///         message names the file instead); a generated graph whose memory estimate exceeds the
+///         machine's available memory is refused before allocating (generators.hpp).
+inline Graph make_graph(std::string_view spec, std::ostream& warnings = std::cerr) {
   const std::string who = detail::concat("graph spec '", spec, "'");
   if (detail::ends_with(spec, ".edges") || detail::ends_with(spec, ".txt"))
-    return read_edge_list_file(std::string(spec));
-  if (detail::ends_with(spec, ".graphml")) return read_graphml_file(std::string(spec));
-  if (detail::ends_with(spec, ".dot") || detail::ends_with(spec, ".gv")) return read_dot_file(std::string(spec));
+    return read_edge_list_file(std::string(spec), warnings);
+  if (detail::ends_with(spec, ".graphml")) return read_graphml_file(std::string(spec), warnings);
+  if (detail::ends_with(spec, ".dot") || detail::ends_with(spec, ".gv"))
+    return read_dot_file(std::string(spec), warnings);
 
   for (const auto& [name, file] : shipped_graphs())
-    if (spec == name) return read_edge_list_file((std::filesystem::path(graphs_directory()) / file).string());
+    if (spec == name)
+      return read_edge_list_file((std::filesystem::path(graphs_directory()) / file).string(), warnings);
 
   const auto parts = detail::split(spec, ':');
   const std::string_view family = parts[0];

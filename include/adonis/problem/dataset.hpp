@@ -5,6 +5,11 @@
 /// Every reader error is a ParseError (or DimensionMismatch for ragged rows) whose message
 /// names the file and the 1-based line: `read_csv: file 'x.csv' line 7: ...`. Each row keeps
 /// the line it came from, so later checks (labels of a classification problem) can name it too.
+///
+/// Guards (core/input.hpp): a dataset file must be a regular file (a device such as /dev/zero,
+/// a FIFO or a directory is refused, naming the path), a line longer than max_line_bytes
+/// (1 MiB) is a ParseError naming the file and the line, and the dense m x d matrix is refused
+/// before allocating when its 8·m·d bytes exceed the machine's available memory.
 #pragma once
 
 #include <algorithm>
@@ -17,6 +22,7 @@
 #include <vector>
 
 #include "adonis/core/error.hpp"
+#include "adonis/core/input.hpp"
 #include "adonis/core/parse.hpp"
 #include "adonis/core/types.hpp"
 
@@ -67,10 +73,12 @@ inline std::vector<std::string_view> ds_split_ws(std::string_view s) {
   return out;
 }
 
-inline std::ifstream ds_open(const std::string& who, const std::string& path) {
-  std::ifstream in(path);
-  if (!in) fail<ParseError>(who, "cannot open file '", path, "'");
-  return in;
+inline std::ifstream ds_open(const std::string& who, const std::string& path) { return open_input_file(who, path); }
+
+/// Refuses a dense m x d dataset whose 8·m·d bytes exceed the available memory (before allocating).
+inline void ds_require_memory(const std::string& who, const std::string& source, Index m, Index d) {
+  require_memory<ParseError>(concat(who, ": file '", source, "'"), "samples x features", concat(m, " x ", d),
+                             8.0 * static_cast<double>(m) * static_cast<double>(d), "a dense matrix of doubles");
 }
 
 }  // namespace detail
@@ -95,7 +103,7 @@ inline Dataset read_libsvm(std::istream& in, const std::string& source, Index fe
   std::string raw;
   Index line = 0;
   auto bad = [&](const auto&... parts) { detail::fail<ParseError>(who, "file '", source, "' line ", line, ": ", parts...); };
-  while (std::getline(in, raw)) {
+  while (read_capped_line(in, raw, who, source, line + 1)) {
     ++line;
     std::string_view text = raw;
     if (const auto hash = text.find('#'); hash != std::string_view::npos) text = text.substr(0, hash);
@@ -129,6 +137,7 @@ inline Dataset read_libsvm(std::istream& in, const std::string& source, Index fe
     detail::fail<DimensionMismatch>(who, "file '", source, "' has feature index ", max_index, ", more than the ",
                                     features, " features asked for");
   const Index d = features > 0 ? features : max_index;
+  detail::ds_require_memory(who, source, static_cast<Index>(labels.size()), d);
   ds.A = Matrix<double>::Zero(static_cast<Index>(labels.size()), d);
   ds.y = Eigen::Map<const Vector<double>>(labels.data(), static_cast<Index>(labels.size()));
   for (const auto& e : entries) ds.A(e.row, e.col) = e.value;
@@ -164,7 +173,7 @@ inline Dataset read_csv(std::istream& in, const std::string& source, const CsvOp
   std::string raw;
   auto bad = [&](const auto&... parts) { detail::fail<ParseError>(who, "file '", source, "' line ", line, ": ", parts...); };
   bool header_checked = false;
-  while (std::getline(in, raw)) {
+  while (read_capped_line(in, raw, who, source, line + 1)) {
     ++line;
     const std::string_view text = detail::ds_trim(raw);
     if (text.empty()) continue;
