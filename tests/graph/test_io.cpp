@@ -160,7 +160,7 @@ TEST_CASE("GraphML: an edge naming an undeclared node is refused, naming the fil
                       Catch::Contains("src.graphml' line 5") && Catch::Contains("undeclared node 'x'"));
 }
 
-TEST_CASE("graph files must be regular files; edge-list lines are capped at 1 MiB", "[graph][io][errors][guard]") {
+TEST_CASE("graph files must be regular files, and edge-list lines are capped at 1 MiB", "[graph][io][errors][guard]") {
   REQUIRE_THROWS_AS(read_edge_list_file("/dev/zero"), ParseError);
   REQUIRE_THROWS_WITH(read_edge_list_file("/dev/zero"),
                       Catch::Contains("file '/dev/zero' is a character device, not a regular file"));

@@ -135,7 +135,7 @@ TEST_CASE("shipped datasets load with their documented sizes and labels", "[prob
   CHECK(longley.A(15, 5) == 1962);
 }
 
-TEST_CASE("dataset files must be regular files; lines are capped at 1 MiB; a dense matrix too large is refused",
+TEST_CASE("dataset files must be regular files, lines are capped at 1 MiB, a dense matrix too large is refused",
           "[problem][dataset][errors][guard]") {
   // /dev/zero used to be read forever (issue 21)
   expect_error<ParseError>([] { read_libsvm_file("/dev/zero"); },
