@@ -6,8 +6,14 @@
 // nodes' heterogeneity (8 samples per node here): f(x̄) − f* falls from 0.315 to 0.0070 within
 // 500 rounds and stays there. Exits 1 unless it fell 20-fold and stayed finite. Built and run by
 // ctest ("example: choco-sgd on karate").
-#include <adonis/adonis.hpp>
-#include <adonis/graph/spec.hpp>  // make_graph (adonis::io)
+#include <adonis/algorithm/choco.hpp>        // ChocoSgd
+#include <adonis/algorithm/compression.hpp>  // parse_compressor
+#include <adonis/graph/mixing.hpp>           // metropolis_weights
+#include <adonis/graph/spec.hpp>             // make_graph (adonis::io)
+#include <adonis/problem/constants.hpp>      // problem_constants
+#include <adonis/problem/reference.hpp>      // reference_solution
+#include <adonis/problem/spec.hpp>           // make_problem_as
+#include <adonis/report/trace.hpp>           // TraceRecorder
 
 #include <iostream>
 

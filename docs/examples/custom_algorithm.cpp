@@ -4,8 +4,14 @@
 // "Lazy gossip" X ← ((1 − a) I + a W) X: on the slowest mode of W its error contracts per round
 // by exactly 1 − a(1 − λ2(W)) (a derived, exact statement). Built and run by ctest ("example:
 // custom algorithm"); exits 1 if the row is not ok.
-#include <adonis/adonis.hpp>
-#include <adonis/graph/spec.hpp>  // make_graph (adonis::io)
+#include <adonis/core/run.hpp>        // Runnable, RunOptions
+#include <adonis/graph/mixing.hpp>     // metropolis_weights, sparse_identity
+#include <adonis/graph/spec.hpp>       // make_graph (adonis::io)
+#include <adonis/graph/spectral.hpp>   // slowest_mode, laplacian_ends
+#include <adonis/report/rates.hpp>     // write_rates_terminal
+#include <adonis/theory/bounds.hpp>    // Theorem, theorem_row
+#include <adonis/theory/measure.hpp>   // Measurements, MeasureObserver
+#include <adonis/theory/verdict.hpp>   // judge_equal
 
 #include <iostream>
 #include <utility>

@@ -7,9 +7,16 @@
 //
 // The table: synchronous gossip x ← W x (Metropolis W) from the slowest mode contracts by exactly
 // ρ = ||W − J|| per round on rings (theory-rates.md §1, [DER]: theorems::gossip).
-#include <adonis/adonis.hpp>
-#include <adonis/graph/spec.hpp>  // make_graph (adonis::io)
-#include <adonis/experiment/table.hpp>
+#include <adonis/algorithm/gossip.hpp>     // Gossip
+#include <adonis/experiment/table.hpp>     // Registry, make_table, Context, run_table
+#include <adonis/graph/mixing.hpp>         // metropolis_weights
+#include <adonis/graph/quantities.hpp>     // graph_quantities
+#include <adonis/graph/spec.hpp>           // make_graph (adonis::io)
+#include <adonis/graph/spectral.hpp>       // slowest_mode
+#include <adonis/report/plot.hpp>          // PlotSpec, write_plot
+#include <adonis/report/rates.hpp>         // write_rates_terminal
+#include <adonis/theory/bounds.hpp>        // theorems::gossip, theorem_row
+#include <adonis/theory/measure.hpp>       // Measurements, MeasureObserver
 
 #include <filesystem>
 #include <exception>
