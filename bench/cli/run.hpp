@@ -55,7 +55,9 @@ inline void add_run_problem_options(CLI::App* sub, RunArgs& a) {
                       "X_0 of the optimization algorithms: zero, local (each node's local minimizer), or random "
                       "(iid N(0, 1) entries drawn from --seed: a generic start that excites every mode); of gossip, "
                       "chebyshev-gossip and choco-gossip on a static W: slowest-mode (every column the unit "
-                      "λ2-eigenvector of W, mean 0)")
+                      "λ2-eigenvector of W, mean 0); of dgd, gradient-tracking, extra and admm on a static W: "
+                      "slowest-mode (run from the random start to the fixed point, then --measure measures the "
+                      "rate from there on the slowest mode of the round's Jacobian)")
           ->capture_default_str();
   sub->add_option("--batch", a.batch,
                   "stochastic gradients from minibatches of B samples (with replacement) for dgd (D-SGD) and "

@@ -101,8 +101,8 @@ struct RunArgs {
 };
 
 /// Validates --start: zero, local, random for the optimization algorithms; slowest-mode for the
-/// synchronous averaging algorithms on a static W; an averaging algorithm refuses any other
-/// explicit --start (it would be ignored).
+/// synchronous averaging algorithms and for DGD, gradient tracking, EXTRA and ADMM (simulator),
+/// on a static W; an averaging algorithm refuses any other explicit --start (it would be ignored).
 inline void check_start(const RunArgs& a, const AlgorithmInfo& info) {
   if (a.start == "slowest-mode") {
     if (!info.slowest_mode)
@@ -112,6 +112,9 @@ inline void check_start(const RunArgs& a, const AlgorithmInfo& info) {
     if (a.sequence != "static")
       throw InvalidArgument("run: --start slowest-mode needs --sequence static (the slowest mode of one fixed W; got '" +
                             a.sequence + "')");
+    if (!info.averaging && a.backend != "sim")
+      throw InvalidArgument("run: --start slowest-mode of '" + a.algorithm +
+                            "' measures its round's Jacobian in the simulator (got --backend " + a.backend + ")");
     return;
   }
   if (a.start != "zero" && a.start != "local" && a.start != "random")

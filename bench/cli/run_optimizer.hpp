@@ -24,6 +24,7 @@
 #include "adonis/problem/local.hpp"
 #include "adonis/problem/random.hpp"
 #include "adonis/problem/reference.hpp"
+#include "adonis/theory/round_jacobian.hpp"
 #include "cli/run_session.hpp"
 
 namespace adonis::cli {
@@ -38,10 +39,11 @@ struct OptimizerRun {
         x(start()), seq(session.sequence()) {
     for (double m : c.mu_i) mu_mean += m / static_cast<double>(c.mu_i.size());
   }
-  /// X_0: zero, the local minimizers, or iid N(0, 1) entries from the seed (--start).
+  /// X_0: zero, the local minimizers, or iid N(0, 1) entries from the seed (--start; also the
+  /// first run of slowest-mode, which finds the fixed point).
   Iterates<double> start() const {
     if (s.a.start == "local") return local_minimizers(p);
-    if (s.a.start == "random") return random_start(s.n, p.dim(), s.a.seed);
+    if (s.a.start == "random" || s.a.start == "slowest-mode") return random_start(s.n, p.dim(), s.a.seed);
     return Iterates<double>::Zero(s.n, p.dim());
   }
   /// The spectrum of the static W: the theorems' steps are stated for one fixed W (§4b, §6).
@@ -56,11 +58,29 @@ struct OptimizerRun {
     if (step == 0 && !(smoothness > 0))
       throw InvalidArgument("run: '" + s.a.algorithm + "' needs a smooth problem (got '" + s.a.problem + "')");
   }
-  /// Runs a synchronous algorithm with the rate measurement of --measure.
+  /// Runs a synchronous algorithm with the rate measurement of --measure. With --start
+  /// slowest-mode, the run from the random start ends at the fixed point S̄, and --measure
+  /// reports the rate measured from there on the slowest mode of the round's Jacobian
+  /// (measure_on_slowest_mode: rate, exponent, and the Jacobian's |λ1| as jacobian_rate).
   template <class Algorithm>
   void run_measured(Algorithm& alg) {
     s.execute(alg, x, trace, MeasureObserver<>(s.meas));
-    s.measure_rate();
+    if (s.a.start != "slowest-mode") return s.measure_rate();
+    if constexpr (!requires(Matrix<double>& h) {
+                    alg.state();
+                    p.hessian(Index{0}, Vector<double>{}, h);
+                  }) {
+      throw InvalidArgument("run: --start slowest-mode needs a problem with Hessians (got '" + s.a.problem + "')");
+    } else {
+      if (!s.a.measure) return;
+      const JacobianModeRun m = measure_on_slowest_mode(alg, p, mixing_matrix(s.graph, s.a.mixing), alg.state());
+      if (m.rate.fit.points < 3 || !m.rate.finite)
+        throw RuntimeError("run: --start slowest-mode: the run on the slowest mode gave no rate (" +
+                           std::string(m.rate.finite ? "fewer than 3 rounds" : "the state became non-finite") + ")");
+      s.add_measure("rate", m.rate.fit.rate);
+      s.add_measure("exponent", -m.rate.fit.slope);
+      s.add_measure("jacobian_rate", m.mode.r1);
+    }
   }
 
   RunSession& s;

@@ -75,9 +75,18 @@ TEST_CASE("check_averaging: real gossip passes, a lossy mixing step and a too-fa
   const auto wrong = check_averaging(gossip, x0, rho * rho, 200, kBase, "rho^2");
   CHECK(wrong[0].verdict == Verdict::ok);
   CHECK(wrong[1].verdict == Verdict::violated);
+
+  // errors of 10% (issue 22): a bound whose exponent is 10% too fast (ρ^1.1), and gossip on a W
+  // whose spectral gap is 10% smaller than the bound's (W' = 0.9 W + 0.1 I: 1 − ρ' = 0.9 (1 − ρ))
+  const auto fast = check_averaging(gossip, x0, std::pow(rho, 1.1), 200, kBase, "rho^1.1");
+  CHECK(fast[1].verdict == Verdict::violated);
+  Gossip lazier(StaticSequence{SparseMatrix(0.9 * w + 0.1 * sparse_identity(12))});
+  const auto perturbed = check_averaging(lazier, x0, rho, 200, kBase, "rho");
+  CHECK(perturbed[0].verdict == Verdict::ok);  // still doubly stochastic
+  CHECK(perturbed[1].verdict == Verdict::violated);
 }
 
-TEST_CASE("check_exponent: the right Jacobian passes, a wrong step fails", "[theory][checks]") {
+TEST_CASE("check_exponent: the right Jacobian passes, a step 10% off fails", "[theory][checks]") {
   const SparseMatrix w = metropolis_weights(ring_graph(8));
   const ProblemInstance inst = make_problem("quadratic:dim=3,L=2,mu=0.2,zeta=1", 8);
   const auto& p = std::get<QuadraticProblem>(inst.problem);
@@ -92,8 +101,12 @@ TEST_CASE("check_exponent: the right Jacobian passes, a wrong step fails", "[the
   const RateRow right = check_exponent(m, asymptotic_rate(dgd_jacobian(w, h, alpha)), base);
   CHECK(right.verdict == Verdict::ok);
   CHECK(right.ratio == Approx(1).margin(1e-2));
-  const RateRow wrong = check_exponent(m, asymptotic_rate(dgd_jacobian(w, h, 2 * alpha)), base);
-  CHECK(wrong.verdict == Verdict::violated);
+  // a Jacobian at 0.9α or 1.1α (both stable: DGD's threshold here is (1 + λn(W))/L = 1/3)
+  for (double wrong_alpha : {0.9 * alpha, 1.1 * alpha}) {
+    const RateRow wrong = check_exponent(m, asymptotic_rate(dgd_jacobian(w, h, wrong_alpha)), base);
+    INFO("alpha " << wrong_alpha << ": " << wrong.note);
+    CHECK(wrong.verdict == Verdict::violated);
+  }
   base.tag = Tag::REC;  // a recalled result is never checked for equality
   CHECK_THROWS_AS(check_exponent(m, 0.5, base), InvalidArgument);
 }

@@ -86,6 +86,15 @@ class Admm : public Runnable<Admm<Problem, Sequence>> {
     detail::mix(m_sequence, m_adjacency, m_x, m_ax);  // neighbour sums of X^0 (the initial exchange)
     m_counters = {};
   }
+  /// Starts from (X^0, α^0) = (x0, alpha0) instead of α^0 = 0 (the rate checks use it to start
+  /// on a mode of the Jacobian, theory/checks.hpp).
+  void init(const Iterates<double>& x0, const Iterates<double>& alpha0) {
+    init(x0);
+    if (alpha0.rows() != x0.rows() || alpha0.cols() != x0.cols() || !alpha0.allFinite())
+      detail::fail<DimensionMismatch>("Admm::init", "the duals must be finite and ", x0.rows(), " x ", x0.cols(),
+                                      " (got ", alpha0.rows(), " x ", alpha0.cols(), ")");
+    m_alpha = alpha0;
+  }
   void step() {
     const double c = m_options.penalty;
     const Index n = m_x.rows(), d = m_x.cols();
@@ -111,6 +120,13 @@ class Admm : public Runnable<Admm<Problem, Sequence>> {
   }
   const Iterates<double>& iterates() const noexcept { return m_x; }
   const Counters& counters() const noexcept { return m_counters; }
+  /// The state in the coordinates of theory/linearized.hpp's admm_jacobian: (X, α) stacked.
+  Vector<double> state() const { return detail::stack_state({&m_x, &m_alpha}); }
+  /// init(X, α) from a state as state() returns it. @throws DimensionMismatch on a wrong size.
+  void init_state(const Vector<double>& s) {
+    const Index n = m_sequence.num_nodes(), d = m_problem->dim();
+    init(detail::state_block("Admm::init_state", s, 0, 2, n, d), detail::state_block("Admm::init_state", s, 1, 2, n, d));
+  }
 
  private:
   const Problem* m_problem;

@@ -25,7 +25,10 @@ struct AlgorithmInfo {
   bool stochastic = false;        ///< accepts stochastic gradients (minibatches, --batch)
   bool compressed = false;        ///< compressed messages (--compressor, --gamma)
   bool penalty = false;           ///< an ADMM penalty (--rho)
-  bool slowest_mode = false;      ///< a start on the slowest mode of a static W makes sense (--start slowest-mode)
+  /// --start slowest-mode: the averaging algorithms start on the slowest mode of a static W; DGD,
+  /// gradient tracking, EXTRA and ADMM run to their fixed point from a random start, then on the
+  /// slowest mode of their round's Jacobian there (theory/round_jacobian.hpp)
+  bool slowest_mode = false;
   bool step = false;              ///< takes a step size (--step); the others have none, or a penalty
   bool theory_step = false;       ///< has a confirmed theorem step (--step theory)
   bool averages_without_problem = false;  ///< with no objective, runs as a pure averaging (gossip) method
@@ -40,10 +43,10 @@ inline const std::vector<AlgorithmInfo>& algorithm_catalog() {
   static const std::vector<AlgorithmInfo> list{
       {.name = "gossip", .averaging = true, .mpi = true, .slowest_mode = true, .step_rule = "none (x ← W x)"},
       {.name = "chebyshev-gossip", .averaging = true, .slowest_mode = true, .step_rule = "K from γ(M) (Scaman et al.)"},
-      {.name = "dgd", .mpi = true, .stochastic = true, .step = true, .theory_step = true, .step_rule = "(1 + λmin(W))/(2 L_max)"},
-      {.name = "gradient-tracking", .mpi = true, .step = true, .theory_step = true, .step_rule = "min{(1 − ρ)/2, (1 + λmin)²/4}/L_max"},
-      {.name = "extra", .mpi = true, .step = true, .theory_step = true, .step_rule = "(1 + λmin(W))/(2 L_max)"},
-      {.name = "admm", .mpi = true, .penalty = true, .step_rule = "penalty c = 1"},
+      {.name = "dgd", .mpi = true, .stochastic = true, .slowest_mode = true, .step = true, .theory_step = true, .step_rule = "(1 + λmin(W))/(2 L_max)"},
+      {.name = "gradient-tracking", .mpi = true, .slowest_mode = true, .step = true, .theory_step = true, .step_rule = "min{(1 − ρ)/2, (1 + λmin)²/4}/L_max"},
+      {.name = "extra", .mpi = true, .slowest_mode = true, .step = true, .theory_step = true, .step_rule = "(1 + λmin(W))/(2 L_max)"},
+      {.name = "admm", .mpi = true, .penalty = true, .slowest_mode = true, .step_rule = "penalty c = 1"},
       {.name = "dual-averaging", .mpi = true, .step = true, .theory_step = true, .step_rule = "a/√(t + 1)"},
       {.name = "msda", .step_rule = "Scaman et al. 2017 (κ_l, γ)"},
       {.name = "choco-gossip", .averaging = true, .mpi = true, .compressed = true, .slowest_mode = true,

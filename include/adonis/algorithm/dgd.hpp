@@ -90,6 +90,12 @@ class Dgd : public Runnable<Dgd<Problem, Sequence>> {
   }
   const Iterates<double>& iterates() const noexcept { return m_x; }
   const Counters& counters() const noexcept { return m_counters; }
+  /// The state in the coordinates of theory/linearized.hpp's dgd_jacobian: X, node-major.
+  Vector<double> state() const { return detail::stack_state({&m_x}); }
+  /// init() from a state as state() returns it. @throws DimensionMismatch on a wrong size.
+  void init_state(const Vector<double>& s) {
+    init(detail::state_block("Dgd::init_state", s, 0, 1, m_sequence.num_nodes(), m_problem->dim()));
+  }
 
  private:
   const Problem* m_problem;

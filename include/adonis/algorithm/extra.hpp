@@ -65,13 +65,27 @@ class Extra : public Runnable<Extra<Problem, Sequence>> {
     detail::check_start("Extra::init", x0, m_sequence.num_nodes(), m_problem->dim());
     m_x = x0;
     m_counters = {};
+    m_paired = false;
+  }
+  /// Starts from the pair (X_0, X_1) = (x0, x1), as if the first round had produced X_1: the
+  /// next step() applies the recursion of rounds ≥ 1 (the rate checks use it to start on a mode
+  /// of the Jacobian, theory/checks.hpp). Costs the gradients and the mixing of X_0.
+  void init(const Iterates<double>& x0, const Iterates<double>& x1) {
+    init(x0);
+    detail::check_start("Extra::init (X_1)", x1, m_sequence.num_nodes(), m_problem->dim());
+    detail::stacked_gradients(*m_problem, m_x, m_g_prev, detail::owned_rows(m_sequence));
+    m_counters.gradients += m_x.rows();
+    detail::mix(m_sequence, m_sequence.mixing(0), m_x, m_wx_prev);
+    m_prev = m_x;
+    m_x = x1;
+    m_paired = true;
   }
   void step() {
     const SparseMatrix& w = m_sequence.mixing(m_counters.rounds);
     detail::stacked_gradients(*m_problem, m_x, m_g, detail::owned_rows(m_sequence));
     m_counters.gradients += m_x.rows();
     detail::mix(m_sequence, w, m_x, m_wx);
-    if (m_counters.rounds == 0) {
+    if (m_counters.rounds == 0 && !m_paired) {
       m_next = m_wx - m_step * m_g;  // X_1 = W X_0 − α ∇F(X_0)
     } else {
       // X_{k+2} = X_{k+1} + W X_{k+1} − ½ X_k − ½ W X_k − α (∇F(X_{k+1}) − ∇F(X_k))
@@ -85,6 +99,17 @@ class Extra : public Runnable<Extra<Problem, Sequence>> {
   }
   const Iterates<double>& iterates() const noexcept { return m_x; }
   const Counters& counters() const noexcept { return m_counters; }
+  /// The state in the coordinates of theory/linearized.hpp's extra_jacobian: (X_{k+1}, X_k)
+  /// stacked. @throws InvalidArgument before the first round of a start from X_0 alone.
+  Vector<double> state() const {
+    if (m_counters.rounds == 0 && !m_paired) detail::fail("Extra::state", "no state (X_1, X_0) before the first round");
+    return detail::stack_state({&m_x, &m_prev});
+  }
+  /// init(X_0, X_1) from a state as state() returns it. @throws DimensionMismatch on a wrong size.
+  void init_state(const Vector<double>& s) {
+    const Index n = m_sequence.num_nodes(), d = m_problem->dim();
+    init(detail::state_block("Extra::init_state", s, 1, 2, n, d), detail::state_block("Extra::init_state", s, 0, 2, n, d));
+  }
 
  private:
   const Problem* m_problem;
@@ -93,6 +118,7 @@ class Extra : public Runnable<Extra<Problem, Sequence>> {
   double m_step = 0;
   Iterates<double> m_x, m_next, m_prev, m_wx, m_wx_prev, m_g, m_g_prev;
   Counters m_counters;
+  bool m_paired = false;  ///< started from (X_0, X_1)
 };
 
 }  // namespace adonis

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <algorithm>
+#include <initializer_list>
 
 #include "adonis/core/error.hpp"
 #include "adonis/core/result.hpp"
@@ -86,6 +87,26 @@ inline void check_start(const char* who, const Iterates<double>& x0, Index n, In
   if (x0.rows() != n || x0.cols() != d)
     fail<DimensionMismatch>(who, "X must be ", n, " x ", d, " (nodes x dim), got ", x0.rows(), " x ", x0.cols());
   if (!x0.allFinite()) fail(who, "X must be finite");
+}
+
+/// A state made of n x d blocks, stacked block after block, each node-major (entry i·d + k is
+/// coordinate k of node i): the coordinates of the Jacobians of theory/linearized.hpp.
+inline Vector<double> stack_state(std::initializer_list<const Iterates<double>*> blocks) {
+  Index size = 0;
+  for (const Iterates<double>* b : blocks) size += b->size();
+  Vector<double> s(size);
+  Index at = 0;
+  for (const Iterates<double>* b : blocks) {
+    s.segment(at, b->size()) = Eigen::Map<const Vector<double>>(b->data(), b->size());
+    at += b->size();
+  }
+  return s;
+}
+/// Block `k` (n x d) of a stacked state; @throws DimensionMismatch unless s has `blocks` x n x d entries.
+inline Iterates<double> state_block(const char* who, const Vector<double>& s, Index k, Index blocks, Index n, Index d) {
+  if (s.size() != blocks * n * d)
+    fail<DimensionMismatch>(who, "the state must have ", blocks, " x ", n, " x ", d, " entries (got ", s.size(), ")");
+  return Eigen::Map<const Iterates<double>>(s.data() + k * n * d, n, d);
 }
 
 /// The step rules of DGD and EXTRA, (1 + λmin(W_0)) / (2 L), and of gradient tracking,

@@ -74,6 +74,14 @@ class GradientTracking : public Runnable<GradientTracking<Problem, Sequence>> {
     m_counters.gradients += m_x.rows();
     m_y = m_g;
   }
+  /// Starts from (X_0, Y_0) = (x0, y0) instead of Y_0 = ∇F(X_0): the trackers then keep the sum
+  /// 1ᵀY − 1ᵀ∇F(X) of the start (zero only if y0 was chosen so), which the rate checks use to
+  /// start on a mode of the Jacobian (theory/checks.hpp, check_mode_rate).
+  void init(const Iterates<double>& x0, const Iterates<double>& y0) {
+    init(x0);
+    detail::check_start("GradientTracking::init (trackers)", y0, m_sequence.num_nodes(), m_problem->dim());
+    m_y = y0;
+  }
   void step() {
     const SparseMatrix& w = m_sequence.mixing(m_counters.rounds);
     detail::mix(m_sequence, w, m_x, m_next);
@@ -90,6 +98,14 @@ class GradientTracking : public Runnable<GradientTracking<Problem, Sequence>> {
   /// The gradient trackers Y (row i tracks the average gradient at node i).
   const Iterates<double>& trackers() const noexcept { return m_y; }
   const Counters& counters() const noexcept { return m_counters; }
+  /// The state in the coordinates of theory/linearized.hpp's diging_jacobian: (X, Y) stacked.
+  Vector<double> state() const { return detail::stack_state({&m_x, &m_y}); }
+  /// init(X, Y) from a state as state() returns it. @throws DimensionMismatch on a wrong size.
+  void init_state(const Vector<double>& s) {
+    const Index n = m_sequence.num_nodes(), d = m_problem->dim();
+    init(detail::state_block("GradientTracking::init_state", s, 0, 2, n, d),
+         detail::state_block("GradientTracking::init_state", s, 1, 2, n, d));
+  }
 
  private:
   const Problem* m_problem;

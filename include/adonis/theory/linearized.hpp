@@ -118,6 +118,71 @@ inline SpectralRates spectral_rates(const Matrix<double>& m, double unit_toleran
   return r;
 }
 
+/// The slowest mode of an iteration matrix J, for measuring a method's rate on it (theory
+/// checks that resolve r1 exactly instead of fitting a tail where the faster modes still weigh):
+/// λ1 = the eigenvalue of largest modulus r1 among those not within `unit_tolerance` of 1 (of a
+/// complex pair, the one with Im λ ≥ 0), its right eigenvector v1 (unit norm, its largest entry
+/// real and positive) and the coordinate functional c1 = row of V⁻¹ (V = the eigenvectors), so
+/// that c1·v1 = 1 and c1·v = 0 for every other eigenvector v. Then c1·(J x) = λ1 (c1·x) for any x:
+/// the v1-coordinate of a state contracts by exactly |λ1| per application of J, whatever its
+/// other components. `start()` is Re(v1), a real unit direction whose v1-coordinate is 1 (λ1 real)
+/// or 1/(2||Re v1||) (complex pair). r2 = the largest modulus below r1 (1e-9 relative), as in spectral_rates.
+/// Assumes J diagonalizable (true of every Jacobian of this file on the tables' graphs; a
+/// defective J shows as a badly conditioned V: `condition` = ||c1||·||v1||, 1 for normal J).
+struct SlowestMode {
+  std::complex<double> lambda{};
+  double r1 = 0, r2 = 0, condition = 0;
+  Vector<std::complex<double>> right, coordinate;
+  /// The real start direction Re(v1), normalized to unit norm.
+  Vector<double> start() const {
+    Vector<double> v = right.real();
+    return v / v.norm();
+  }
+  /// c1·x: the coefficient of v1 in x's expansion over the eigenvectors.
+  std::complex<double> coefficient(const Vector<double>& x) const { return coordinate.cwiseProduct(x.cast<std::complex<double>>()).sum(); }
+};
+
+/// slowest_jacobian_mode(J): see SlowestMode. A template so that the complex eigen- and LU solvers are
+/// compiled only where it is called. @throws RuntimeError if the eigen-decomposition fails or
+/// every eigenvalue is within unit_tolerance of 1.
+template <class Derived>
+SlowestMode slowest_jacobian_mode(const Eigen::MatrixBase<Derived>& j, double unit_tolerance = 1e-8) {
+  using C = std::complex<double>;
+  const Matrix<double> m = j;
+  Eigen::EigenSolver<Matrix<double>> es(m, true);
+  if (es.info() != Eigen::Success) detail::fail<RuntimeError>("slowest_jacobian_mode", "eigensolver failed");
+  const Vector<C> lambda = es.eigenvalues();
+  const Matrix<C> v = es.eigenvectors();
+  Index k1 = -1;
+  for (Index k = 0; k < lambda.size(); ++k) {
+    if (std::abs(lambda(k) - 1.0) <= unit_tolerance) continue;
+    const double r = std::abs(lambda(k));
+    if (k1 < 0 || r > std::abs(lambda(k1)) * (1 + 1e-12) ||
+        (r >= std::abs(lambda(k1)) * (1 - 1e-12) && lambda(k).imag() > lambda(k1).imag()))
+      k1 = k;
+  }
+  if (k1 < 0) detail::fail<RuntimeError>("slowest_jacobian_mode", "every eigenvalue is within ", unit_tolerance, " of 1");
+  SlowestMode out;
+  out.lambda = lambda(k1);
+  out.r1 = std::abs(out.lambda);
+  for (Index k = 0; k < lambda.size(); ++k)
+    if (std::abs(lambda(k) - 1.0) > unit_tolerance && std::abs(lambda(k)) < out.r1 * (1 - 1e-9))
+      out.r2 = std::max(out.r2, std::abs(lambda(k)));
+  Vector<C> e = Vector<C>::Zero(lambda.size());
+  e(k1) = 1;
+  // c1 = e_k1ᵀ V⁻¹, i.e. the solution of Vᵀ c1 = e_k1
+  Vector<C> c = v.transpose().partialPivLu().solve(e);
+  Vector<C> r = v.col(k1);
+  Index big = 0;
+  r.cwiseAbs().maxCoeff(&big);
+  const C phase = std::conj(r(big)) / std::abs(r(big));  // makes the largest entry real and positive
+  const double scale = r.norm();
+  out.right = r * (phase / scale);
+  out.coordinate = c * (scale / phase);  // keeps c1·v1 = 1
+  out.condition = out.coordinate.norm() * out.right.norm();
+  return out;
+}
+
 /// The asymptotic rate of an iteration matrix: spectral_rates(m).r1.
 inline double asymptotic_rate(const Matrix<double>& m, double unit_tolerance = 1e-8) {
   return spectral_rates(m, unit_tolerance).r1;
