@@ -105,36 +105,53 @@ TEST_CASE("slowest_jacobian_mode: eigenvalue, eigenvectors and coordinate of a k
   CHECK_THROWS_AS(slowest_jacobian_mode(Matrix<double>::Identity(3, 3)), RuntimeError);
 }
 
-TEST_CASE("mode rate on a quadratic: exact for the right Jacobian, VIOLATED at 10% off", "[theory][mode_rate]") {
-  const Index n = 8, d = 2;
+namespace {
+
+/// The four methods on ring:8 and a quadratic (mode_check_method each, in its own section); DGD
+/// at `dgd_step` (0: its default). The perturbed graph: W → 0.9 W + 0.1 I (spectral gap 10%
+/// smaller); for ADMM, whose round depends on the adjacency only, the ring with one edge removed
+/// (a path: one chord more would not do, as the λ2 eigenspace of a ring is two-dimensional and
+/// always holds a vector the chord leaves alone).
+void mode_check_quadratic(const std::string& problem, bool graph_matters, double dgd_step) {
+  const Index n = 8;
   const Graph g = ring_graph(n);
   const SparseMatrix w = metropolis_weights(g);
-  const ProblemInstance inst = make_problem("quadratic:dim=2,L=4,mu=0.4,zeta=1", n);
+  const ProblemInstance inst = make_problem(problem, n);
   const auto& p = std::get<QuadraticProblem>(inst.problem);
+  const Index d = p.dim();
   const Matrix<double> h = stacked_hessian(p, mode_stacked_solution(p));
-  // (no perturbed graph here: every method's slowest mode is the consensus mode of the
-  // optimization, which W does not enter; see the next test case)
+  const SparseMatrix lazier = SparseMatrix(0.9 * w + 0.1 * sparse_identity(n));
+  const SparseMatrix a = adjacency_matrix(g), a_path = adjacency_matrix(path_graph(n));
+  auto graph = [&](bool perturbed) { return perturbed ? lazier : w; };
   SECTION("dgd") {
-    Dgd alg(p, StaticSequence{w});
+    Dgd alg(p, StaticSequence{w}, DgdOptions{.step_size = dgd_step});
     mode_check_method("dgd", alg, n, d, alg.step_size(),
-                      [&](bool, double a) { return Matrix<double>(dgd_jacobian(w, h, a)); }, 1, 1e-7);
+                      [&](bool b, double s) { return Matrix<double>(dgd_jacobian(graph(b), h, s)); }, 1, 1e-7,
+                      graph_matters);
   }
   SECTION("gradient tracking") {
     GradientTracking alg(p, StaticSequence{w});
     mode_check_method("gradient-tracking", alg, n, d, alg.step_size(),
-                      [&](bool, double a) { return diging_jacobian(w, h, a); }, 1, 1e-7);
+                      [&](bool b, double s) { return diging_jacobian(graph(b), h, s); }, 1, 1e-7, graph_matters);
   }
   SECTION("extra") {
     Extra alg(p, StaticSequence{w});
-    mode_check_method("extra", alg, n, d, alg.step_size(), [&](bool, double a) { return extra_jacobian(w, h, a); },
-                      1, 1e-7);
+    mode_check_method("extra", alg, n, d, alg.step_size(),
+                      [&](bool b, double s) { return extra_jacobian(graph(b), h, s); }, 1, 1e-7, graph_matters);
   }
   SECTION("admm") {
     Admm alg(p, StaticSequence{w});
-    const SparseMatrix a = adjacency_matrix(g);
-    mode_check_method("admm", alg, n, d, alg.penalty(), [&](bool, double c) { return admm_jacobian(a, h, c); }, 1,
-                      1e-7);
+    mode_check_method("admm", alg, n, d, alg.penalty(),
+                      [&](bool b, double c) { return admm_jacobian(b ? a_path : a, h, c); }, 1, 1e-7, graph_matters);
   }
+}
+
+}  // namespace
+
+TEST_CASE("mode rate on a quadratic: exact for the right Jacobian, VIOLATED at 10% off", "[theory][mode_rate]") {
+  // (no perturbed graph here: every method's slowest mode is the consensus mode of the
+  // optimization, which W does not enter; see the next test case)
+  mode_check_quadratic("quadratic:dim=2,L=4,mu=0.4,zeta=1", false, 0);
 }
 
 TEST_CASE("mode rate: a 10%-perturbed W is VIOLATED where the slowest mode is a network mode", "[theory][mode_rate]") {
@@ -142,46 +159,23 @@ TEST_CASE("mode rate: a 10%-perturbed W is VIOLATED where the slowest mode is a 
   // DGD at 0.9x its threshold 1 + λn(W): slowest |λn − α| (λn = −1/3); gradient tracking at its
   // default step: the λ2 mode 0.9026, just above the consensus mode 1 − α = 0.9024; EXTRA at its
   // default step 1/3: the complex λ2 pair of modulus √((1 + λ2)/2 − α) = 0.7545; ADMM: its graph.
-  // The perturbed W is 0.9 W + 0.1 I (spectral gap 10% smaller); for ADMM, whose round depends on
-  // the adjacency only, the ring with one edge removed (a path: one chord more would not do, as
-  // the λ2 eigenspace of a ring is two-dimensional and always holds a vector the chord leaves alone).
-  const Index n = 8, d = 1;
-  const Graph g = ring_graph(n);
-  const SparseMatrix w = metropolis_weights(g);
-  const ProblemInstance inst = make_problem("quadratic:dim=1,L=1,mu=1,zeta=0", n);
-  const auto& p = std::get<QuadraticProblem>(inst.problem);
-  const Matrix<double> h = stacked_hessian(p, mode_stacked_solution(p));
-  const SparseMatrix lazier = SparseMatrix(0.9 * w + 0.1 * sparse_identity(n));
-  auto graph = [&](bool perturbed) { return perturbed ? lazier : w; };
-  SECTION("dgd") {
-    Dgd alg(p, StaticSequence{w}, DgdOptions{.step_size = 0.9 * (1 - 1.0 / 3)});
-    mode_check_method("dgd", alg, n, d, alg.step_size(),
-                      [&](bool b, double a) { return Matrix<double>(dgd_jacobian(graph(b), h, a)); }, 1, 1e-7, true);
-  }
-  SECTION("gradient tracking") {
-    GradientTracking alg(p, StaticSequence{w});
-    mode_check_method("gradient-tracking", alg, n, d, alg.step_size(),
-                      [&](bool b, double a) { return diging_jacobian(graph(b), h, a); }, 1, 1e-7, true);
-  }
-  SECTION("extra") {
-    Extra alg(p, StaticSequence{w});
-    mode_check_method("extra", alg, n, d, alg.step_size(),
-                      [&](bool b, double a) { return extra_jacobian(graph(b), h, a); }, 1, 1e-7, true);
-  }
-  SECTION("admm") {
-    Admm alg(p, StaticSequence{w});
-    const SparseMatrix a = adjacency_matrix(g), a_path = adjacency_matrix(path_graph(n));
-    mode_check_method("admm", alg, n, d, alg.penalty(),
-                      [&](bool b, double c) { return admm_jacobian(b ? a_path : a, h, c); }, 1, 1e-7, true);
-  }
+  mode_check_quadratic("quadratic:dim=1,L=1,mu=1,zeta=0", true, 0.9 * (1 - 1.0 / 3));
 }
 
-TEST_CASE("mode rate on logistic regression: resolved at s = 1e-3, VIOLATED at 10% off", "[theory][mode_rate]") {
+namespace {
+/// Logistic regression over heart_scale on ring:6 (the two logistic test cases).
+struct ModeLogisticRing {
   const Index n = 6;
   const SparseMatrix w = metropolis_weights(ring_graph(n));
   const ProblemInstance inst = make_problem("logistic:heart_scale:0.05", n);
-  const auto& p = std::get<LogisticProblem>(inst.problem);
+  const LogisticProblem& p = std::get<LogisticProblem>(inst.problem);
   const Index d = p.dim();
+};
+}  // namespace
+
+TEST_CASE("mode rate on logistic regression: resolved at s = 1e-3, VIOLATED at 10% off", "[theory][mode_rate]") {
+  const ModeLogisticRing fx;
+  const auto& [n, w, inst, p, d] = fx;
   const Matrix<double> h = stacked_hessian(p, mode_stacked_solution(p));
   SECTION("dgd (Jacobian at its own fixed point)") {
     Dgd alg(p, StaticSequence{w});
@@ -207,11 +201,8 @@ TEST_CASE("mode rate on logistic regression: the start obeys the linearization b
   // max_j ||a_j||³ / (6√3) the Lipschitz constant of the logistic Hessians (|σ''| ≤ 1/(6√3)).
   // From S_0 = S̄ + s v1 (c1·v1 = 1), the first step's coordinate ratio a_1/a_0 deviates from λ1
   // by at most ||c1|| α L_H s / 2: second order, so it shrinks tenfold with s.
-  const Index n = 6;
-  const SparseMatrix w = metropolis_weights(ring_graph(n));
-  const ProblemInstance inst = make_problem("logistic:heart_scale:0.05", n);
-  const auto& p = std::get<LogisticProblem>(inst.problem);
-  const Index d = p.dim();
+  const ModeLogisticRing fx;
+  const auto& [n, w, inst, p, d] = fx;
   double max_norm = 0;
   for (Index i = 0; i < n; ++i) max_norm = std::max(max_norm, p.local_features(i).rowwise().norm().maxCoeff());
   const double l_h = max_norm * max_norm * max_norm / (6 * std::sqrt(3.0));
