@@ -313,10 +313,10 @@ TEST_CASE("run: the asynchronous optimizers on heart_scale logistic", "[cli][run
     REQUIRE(r.status == 0);
     CHECK(summary_value(r.out, "rounds") == 40000);
     CHECK(summary_value(r.out, "suboptimality") < 1e-2 * start);
+    // DADAO and async ADMM converge linearly: 40000 events suffice for 1e-6 here
+    if (std::string(alg) == "dadao" || std::string(alg) == "async-admm")
+      CHECK(summary_value(r.out, "suboptimality") < 1e-6);
   }
-  // DADAO and async ADMM converge linearly: 40000 events suffice for 1e-6 here
-  CHECK(summary_value(run_cli("run --algorithm dadao" + problem).out, "suboptimality") < 1e-6);
-  CHECK(summary_value(run_cli("run --algorithm async-admm" + problem).out, "suboptimality") < 1e-6);
   // async-sgd with a stochastic oracle, and a step given
   const auto s = run_cli("run --algorithm async-sgd" + problem + " --batch 8 --step 0.05 --seed 2");
   INFO(s.out << s.err);

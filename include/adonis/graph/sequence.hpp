@@ -178,15 +178,19 @@ inline Matrix<double> averaging_matrix(Index n) {
   return Matrix<double>::Constant(n, n, 1.0 / static_cast<double>(n));
 }
 
-/// 1 - sigma_max(M - J)^2 for a dense doubly stochastic M (exact, small n).
-inline double one_minus_sigma2(const Matrix<double>& m) {
+/// 1 - sigma_max(M - J)^2 for a dense doubly stochastic M (exact, small n). This, its sibling and
+/// their callers (consensus_rate) are templates so that the dense eigen-solver is compiled only
+/// in the translation units that use it: it cost ~3.5 s in each one that includes this header.
+template <int = 0>
+double one_minus_sigma2(const Matrix<double>& m) {
   const Matrix<double> d = m - averaging_matrix(m.rows());
   Eigen::SelfAdjointEigenSolver<Matrix<double>> es(d.transpose() * d, Eigen::EigenvaluesOnly);
   return 1.0 - es.eigenvalues().maxCoeff();
 }
 
 /// 1 - lambda_max(G) for an expected Gram matrix G = E[(W - J)^T (W - J)].
-inline double one_minus_lambda_max(const Matrix<double>& gram) {
+template <int = 0>
+double one_minus_lambda_max(const Matrix<double>& gram) {
   Eigen::SelfAdjointEigenSolver<Matrix<double>> es(gram, Eigen::EigenvaluesOnly);
   return 1.0 - es.eigenvalues().maxCoeff();
 }
@@ -234,6 +238,7 @@ class StaticSequence {
   Index num_nodes() const { return m_w.rows(); }
   const SparseMatrix& mixing(Round) const { return m_w; }
   /// p = 1 - ||W - J||_2^2 with tau = 1.
+  template <int = 0>  // instantiated (with its dense eigen-solver) only where it is called
   ConsensusRate consensus_rate() const {
     detail::require_small("StaticSequence::consensus_rate", num_nodes());
     return {detail::one_minus_sigma2(Matrix<double>(m_w)), 1};
@@ -262,6 +267,7 @@ class PeriodicSequence {
   }
   Index period() const { return static_cast<Index>(m_list.size()); }
   /// Exact p over blocks of tau = period rounds, worst block start over one period.
+  template <int = 0>  // instantiated (with its dense eigen-solver) only where it is called
   ConsensusRate consensus_rate() const {
     detail::require_small("PeriodicSequence::consensus_rate", num_nodes());
     double p = 1.0;
@@ -344,6 +350,7 @@ class RandomMatchingSequence {
   }
 
   /// Exact p (tau = 1): W_t is a symmetric projection, so E[(W-J)^T(W-J)] = E[W] - J.
+  template <int = 0>  // instantiated (with its dense eigen-solver) only where it is called
   ConsensusRate consensus_rate() const {
     return {detail::one_minus_lambda_max(expected_mixing() - detail::averaging_matrix(m_n)), 1};
   }
@@ -382,6 +389,7 @@ class RandomEdgeSequence {
     return ew;
   }
   /// Exact p (tau = 1): p = 1 - lambda2(E[W]) = lambda2(L) / (2|E|) (theory-rates.md §4c).
+  template <int = 0>  // instantiated (with its dense eigen-solver) only where it is called
   ConsensusRate consensus_rate() const {
     return {detail::one_minus_lambda_max(expected_mixing() - detail::averaging_matrix(m_n)), 1};
   }
@@ -416,6 +424,7 @@ class BConnectedSequence {
   Index window() const { return m_b; }
   const SparseMatrix& mixing(Round t) const { return m_rounds[static_cast<std::size_t>(t % m_b)]; }
   /// Exact p over blocks of tau = B rounds (worst block start).
+  template <int = 0>  // instantiated (with its dense eigen-solver) only where it is called
   ConsensusRate consensus_rate() const { return PeriodicSequence(m_rounds).consensus_rate(); }
 
  private:
@@ -482,6 +491,7 @@ class MarkovLinkSequence {
   }
   /// Exact one-round p (tau = 1) under the stationary law. Rounds are correlated in time, so
   /// this is the rate of one round taken alone.
+  template <int = 0>  // instantiated (with its dense eigen-solver) only where it is called
   ConsensusRate consensus_rate() const { return {detail::one_minus_lambda_max(expected_gram()), 1}; }
 
  private:
@@ -524,6 +534,7 @@ class OnePeerExponentialSequence {
   Index period() const { return m_tau; }
   const SparseMatrix& mixing(Round t) const { return m_rounds[static_cast<std::size_t>(t % m_tau)]; }
   /// Exact p over blocks of tau = ceil(log2 n) rounds (worst block start).
+  template <int = 0>  // instantiated (with its dense eigen-solver) only where it is called
   ConsensusRate consensus_rate() const { return PeriodicSequence(m_rounds).consensus_rate(); }
 
  private:

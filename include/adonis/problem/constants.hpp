@@ -31,7 +31,9 @@ namespace detail {
 /// The largest (or smallest) squared singular value of F, i.e. an extreme eigenvalue of F^T F
 /// computed to high relative accuracy by one-sided Jacobi SVD with a column-pivoting QR
 /// preconditioner (Demmel and Veselic 1992); 0 for the smallest when F has fewer rows than columns.
-inline double extreme_sq_singular_value(const Matrix<double>& f, bool largest) {
+/// (A template so that the Jacobi SVD, costly to compile, is compiled only where it is used.)
+template <int = 0>
+double extreme_sq_singular_value(const Matrix<double>& f, bool largest) {
   if (f.rows() == 0) return 0.0;
   if (!largest && f.rows() < f.cols()) return 0.0;
   const Vector<double> s = Eigen::JacobiSVD<Matrix<double>, Eigen::ColPivHouseholderQRPreconditioner>(f).singularValues();

@@ -75,7 +75,8 @@ inline Matrix<double> extra_jacobian(const SparseMatrix& w, const Matrix<double>
 /// is α += c (D − A) X'. With P = (H + 2cD)^{-1}:
 /// [[c P (D + A), −P], [c L c P (D + A), I − c L P]],  L = D − A (all ⊗ I_d).
 /// @param adjacency the 0/1 adjacency matrix of the graph.
-inline Matrix<double> admm_jacobian(const SparseMatrix& adjacency, const Matrix<double>& h, double c) {
+template <int = 0>  // its dense inverse is compiled only where it is called
+Matrix<double> admm_jacobian(const SparseMatrix& adjacency, const Matrix<double>& h, double c) {
   const Index n = adjacency.rows(), m = h.rows(), d = m / n;
   const Matrix<double> a = kron_identity(adjacency, d);
   Matrix<double> deg = Matrix<double>::Zero(m, m);
@@ -96,7 +97,8 @@ inline Matrix<double> admm_jacobian(const SparseMatrix& adjacency, const Matrix<
 struct SpectralRates {
   double r1 = 0, r2 = 0;
 };
-inline SpectralRates spectral_rates(const Matrix<double>& m, double unit_tolerance = 1e-8) {
+template <int = 0>  // the eigen-solvers are compiled only where it is called
+SpectralRates spectral_rates(const Matrix<double>& m, double unit_tolerance = 1e-8) {
   std::vector<double> moduli;
   if (m.isApprox(m.transpose(), 1e-14)) {
     Eigen::SelfAdjointEigenSolver<Matrix<double>> es(m, Eigen::EigenvaluesOnly);
@@ -184,7 +186,8 @@ SlowestMode slowest_jacobian_mode(const Eigen::MatrixBase<Derived>& j, double un
 }
 
 /// The asymptotic rate of an iteration matrix: spectral_rates(m).r1.
-inline double asymptotic_rate(const Matrix<double>& m, double unit_tolerance = 1e-8) {
+template <int = 0>
+double asymptotic_rate(const Matrix<double>& m, double unit_tolerance = 1e-8) {
   return spectral_rates(m, unit_tolerance).r1;
 }
 
