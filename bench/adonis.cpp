@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   adonis::cli::add_graph_info(app);
   adonis::cli::add_problem_info(app);
-  adonis::cli::add_run(app);
+  adonis::cli::add_run(app, exit_code);
   adonis::cli::add_rates(app, exit_code);
   try {
     app.parse(argc, argv);

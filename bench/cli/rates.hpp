@@ -19,6 +19,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "adonis/core/interrupt.hpp"
 #include "adonis/experiment/table.hpp"
 #include "adonis/report/rates.hpp"
 #include "adonis/version.hpp"
@@ -56,9 +57,16 @@ inline void add_rates(CLI::App& app, int& exit_code) {
       if (args->table == "all" || args->table == t.name) chosen.push_back(&t);
     if (chosen.empty())
       throw InvalidArgument("rates: unknown --table '" + args->table + "' (known: " + registry.names() + ", all)");
+    const InterruptHandler on_signal;  // SIGINT/SIGTERM: the runs stop after their current round
     for (const experiment::RateTable* table : chosen) {
       experiment::Context ctx(args->quick ? experiment::Preset::quick : experiment::Preset::full, args->out);
       const experiment::TableResult result = experiment::run_table(*table, ctx);
+      if (interrupt_requested() != 0) {  // its runs were cut short: the table is dropped, not written
+        std::cerr << "adonis: rates: interrupted during the " << table->name
+                  << " table; the tables before it are complete and written\n";
+        exit_code = 128 + interrupt_requested();
+        return;
+      }
       const std::string title = table->name + " table (adonis " + version_string + ")";
       if (markdown)
         write_rates_markdown(std::cout, result.rows, title);

@@ -7,12 +7,14 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 
 #include <CLI/CLI.hpp>
 
 #include "adonis/algorithm/catalog.hpp"
+#include "adonis/core/interrupt.hpp"
 #include "adonis/problem/spec.hpp"
 #include "cli/run_args.hpp"
 #include "cli/run_averaging.hpp"
@@ -117,26 +119,33 @@ inline void add_run_engine_options(CLI::App* sub, RunArgs& a) {
                       "threads/mpi asynchronous runs: seconds between two trace snapshots (default: 1/50 of the run)")};
 }
 
-/// Registers the subcommand on `app`: parse, check against the catalog, run.
-inline void add_run(CLI::App& app) {
+/// Registers the subcommand on `app`: parse, check against the catalog, run. A run stopped by
+/// SIGINT or SIGTERM prints its summary (status=interrupted), writes its trace, and sets
+/// exit_code to 128 + the signal.
+inline void add_run(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<RunArgs>();
   auto* sub = app.add_subcommand("run", "Run one algorithm and record its trace");
   add_run_problem_options(sub, *args);
   add_run_engine_options(sub, *args);
-  sub->callback([args] {
+  sub->callback([args, &exit_code] {
     RunArgs& a = *args;
     const AlgorithmInfo& info = algorithm_info(a.algorithm);  // throws for an unknown name
     check_algorithm_options(a, info);
     check_backend_options(a, info);
     RunSession session(a);
+    // SIGINT/SIGTERM: the run stops after its current round. Not under MPI, whose backend does
+    // not test the flag (the ranks would have to agree): mpirun handles the signal for the job.
+    std::optional<InterruptHandler> on_signal;
+    if (!a.mpi) on_signal.emplace();
     if (info.averages(!a.problem.empty())) {
       run_averaging(session);
-      return;
+    } else {
+      if (a.problem.empty()) throw InvalidArgument("run: --problem is required by '" + a.algorithm + "'");
+      const ProblemInstance inst =
+          make_problem(a.problem, session.n, parse_partition(a.partition), a.seed, std::max<Index>(a.batch, 1));
+      std::visit([&](const auto& p) { run_optimizer(session, p); }, inst.problem);
     }
-    if (a.problem.empty()) throw InvalidArgument("run: --problem is required by '" + a.algorithm + "'");
-    const ProblemInstance inst =
-        make_problem(a.problem, session.n, parse_partition(a.partition), a.seed, std::max<Index>(a.batch, 1));
-    std::visit([&](const auto& p) { run_optimizer(session, p); }, inst.problem);
+    if (session.result.status == Status::interrupted) exit_code = 128 + interrupt_requested();
   });
 }
 

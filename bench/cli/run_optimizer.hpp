@@ -65,6 +65,7 @@ struct OptimizerRun {
   template <class Algorithm>
   void run_measured(Algorithm& alg) {
     s.execute(alg, x, trace, MeasureObserver<>(s.meas));
+    if (s.result.status == Status::interrupted) return;  // nothing more to measure
     if (s.a.start != "slowest-mode") return s.measure_rate();
     if constexpr (!requires(Matrix<double>& h) {
                     alg.state();

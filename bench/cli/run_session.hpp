@@ -15,6 +15,7 @@
 #include "adonis/core/run.hpp"
 #include "adonis/graph/sequence_spec.hpp"
 #include "adonis/graph/spec.hpp"
+#include "adonis/report/atomic_file.hpp"
 #include "adonis/report/trace.hpp"
 #include "adonis/runtime/threads.hpp"
 #include "adonis/theory/fit.hpp"
@@ -132,10 +133,15 @@ class RunSession {
               << " suboptimality=" << fmt(last.suboptimality) << " consensus_error=" << fmt(last.consensus_error)
               << " distance_to_opt=" << fmt(last.distance_to_opt) << (a.measure ? m_measured : std::string())
               << m_workers << '\n';
-    if (!a.csv.empty()) {
-      std::ofstream out(a.csv);
-      if (!out) throw InvalidArgument("run: cannot write --csv file '" + a.csv + "'");
-      trace.write_csv(out);
+    if (!a.csv.empty()) {  // atomically: an interrupted or killed run never leaves a cut file
+      std::optional<AtomicFile> out;
+      try {
+        out.emplace(a.csv, "run");
+      } catch (const RuntimeError&) {
+        throw InvalidArgument("run: cannot write --csv file '" + a.csv + "'");
+      }
+      trace.write_csv(out->stream());
+      out->commit();
     }
   }
 

@@ -39,6 +39,7 @@
 
 #include "adonis/algorithm/dual_averaging.hpp"
 #include "adonis/experiment/table.hpp"
+#include "adonis/report/atomic_file.hpp"
 #include "adonis/graph/spec.hpp"
 #include "adonis/problem/median.hpp"
 #include "adonis/problem/partition.hpp"
@@ -195,11 +196,12 @@ inline std::string dual_averaging_write_data(const DualAveragingTableSpec& spec,
   const std::string csv_name = "dual_averaging_line.csv";
   const std::string data_path = out_dir.empty() ? csv_name : (out_dir / csv_name).string();
   if (!out_dir.empty()) {
-    std::ofstream csv(out_dir / csv_name);
+    AtomicFile file(out_dir / csv_name, "rates dual-averaging");
+    std::ostream& csv = file.stream();
     csv.precision(17);
     csv << "a,target\n";
     for (Index j = 0; j < data.samples(); ++j) csv << data.A(j, 0) << ',' << data.y(j) << '\n';
-    if (!csv) adonis::detail::fail<RuntimeError>("rates dual-averaging", "cannot write ", (out_dir / csv_name).string());
+    file.commit();
   }
   const std::string problem = "median:" + data_path;
   ctx.provenance()["problem"] = {{"spec", problem},

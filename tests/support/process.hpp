@@ -11,6 +11,8 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <csignal>
+#include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -36,6 +38,31 @@ inline ProcessResult run_cli(const std::string& args) {
   const auto out = dir / ("adonis_test_out_" + tag), err = dir / ("adonis_test_err_" + tag);
   const std::string cmd = std::string(ADONIS_CLI_PATH) + " " + args + " >" + out.string() + " 2>" + err.string();
   const int raw = std::system(cmd.c_str());
+  ProcessResult r{WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw), slurp(out), slurp(err)};
+  std::filesystem::remove(out);
+  std::filesystem::remove(err);
+  return r;
+}
+
+/// Starts `ADONIS_CLI_PATH args` (shell-quoted by the caller), sends it `signal` after
+/// `after_seconds`, and waits for it: its exit status (128 + signal if the signal killed it) and
+/// output. The shell execs the program, so the signal reaches it, not a shell.
+inline ProcessResult run_cli_signalled(const std::string& args, int signal, double after_seconds) {
+  static int counter = 0;
+  const auto dir = std::filesystem::temp_directory_path();
+  const std::string tag = std::to_string(::getpid()) + "_s" + std::to_string(counter++);
+  const auto out = dir / ("adonis_test_out_" + tag), err = dir / ("adonis_test_err_" + tag);
+  const std::string cmd =
+      "exec " + std::string(ADONIS_CLI_PATH) + " " + args + " >" + out.string() + " 2>" + err.string();
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::usleep(static_cast<useconds_t>(after_seconds * 1e6));
+  ::kill(pid, signal);
+  int raw = 0;
+  ::waitpid(pid, &raw, 0);
   ProcessResult r{WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw), slurp(out), slurp(err)};
   std::filesystem::remove(out);
   std::filesystem::remove(err);

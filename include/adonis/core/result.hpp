@@ -18,14 +18,16 @@ enum class Status {
   max_rounds,           ///< the round budget was used up
   stopped_by_observer,  ///< an observer's on_round returned true (e.g. a target was reached)
   diverged,             ///< a non-finite value, or ||X_t||_F > divergence_factor * max(||X_0||_F, 1)
+  interrupted,          ///< a signal asked the run to stop (core/interrupt.hpp), after a complete round
 };
 
-/// Printable name of a Status ("max_rounds", "stopped_by_observer", "diverged").
+/// Printable name of a Status ("max_rounds", "stopped_by_observer", "diverged", "interrupted").
 constexpr std::string_view to_string(Status s) {
   switch (s) {
     case Status::max_rounds: return "max_rounds";
     case Status::stopped_by_observer: return "stopped_by_observer";
     case Status::diverged: return "diverged";
+    case Status::interrupted: return "interrupted";
   }
   return "unknown";
 }

@@ -32,6 +32,7 @@
 #include <utility>
 
 #include "adonis/core/error.hpp"
+#include "adonis/core/interrupt.hpp"
 #include "adonis/core/result.hpp"
 #include "adonis/core/types.hpp"
 
@@ -154,7 +155,9 @@ struct RunOptions {
 };
 
 /// Runs `algorithm` from X (n x d) for at most options.max_rounds rounds and leaves the final
-/// iterates in X. Every observer sees round 0 (on_start) and every later round (on_round).
+/// iterates in X. Every observer sees round 0 (on_start) and every later round (on_round). A
+/// signal caught by an InterruptHandler (core/interrupt.hpp) ends it after the current round
+/// with Status::interrupted.
 template <class Algorithm, class... Observers>
 RunResult run(Algorithm& algorithm, Iterates<double>& X, const RunOptions& options, Observers&&... observers) {
   using View = RoundView<Algorithm>;
@@ -181,6 +184,10 @@ RunResult run(Algorithm& algorithm, Iterates<double>& X, const RunOptions& optio
     }
     if (stop) {
       result.status = Status::stopped_by_observer;
+      break;
+    }
+    if (interrupt_requested() != 0) {  // a signal (core/interrupt.hpp): stop after this round
+      result.status = Status::interrupted;
       break;
     }
   }

@@ -33,6 +33,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adonis/core/error.hpp"
+#include "adonis/report/atomic_file.hpp"
 #include "adonis/report/rates.hpp"
 #include "adonis/report/rates_json.hpp"
 #include "adonis/theory/verdict.hpp"
@@ -146,38 +147,19 @@ inline TableResult run_table(const RateTable& table, Context& ctx) {
   return result;
 }
 
-namespace detail {
-
-/// Writes `text` to `path` through a temporary file in the same directory, renamed into place
-/// once complete: a reader never sees a half-written file, and an interrupted run leaves the
-/// previous file (or none).
-inline void write_atomically(const std::filesystem::path& path, const std::string& text) {
-  const std::filesystem::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) adonis::detail::fail("experiment::write_table_files", "cannot write '", tmp.string(), "'");
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) adonis::detail::fail("experiment::write_table_files", "cannot rename '", tmp.string(), "' to '",
-                               path.string(), "': ", ec.message());
-}
-
-}  // namespace detail
-
 /// Writes DIR/NAME.csv (the architecture's columns) and DIR/NAME.json (summary, provenance,
-/// rows), each atomically; creates DIR if needed.
-/// @throws InvalidArgument naming the file when it cannot be written.
+/// rows), each atomically (report/atomic_file.hpp); creates DIR if needed.
+/// @throws InvalidArgument naming DIR when it cannot be created; RuntimeError naming the file
+///         when it cannot be written.
 inline void write_table_files(const TableResult& result, const std::filesystem::path& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) adonis::detail::fail("experiment::write_table_files", "cannot create directory '", dir.string(), "': ", ec.message());
   std::ostringstream csv;
   write_rates_csv(csv, result.rows);
-  detail::write_atomically(dir / (result.name + ".csv"), csv.str());
-  detail::write_atomically(dir / (result.name + ".json"), rates_json(result.rows, result.provenance).dump(2) + "\n");
+  write_file_atomically(dir / (result.name + ".csv"), csv.str(), "experiment::write_table_files");
+  write_file_atomically(dir / (result.name + ".json"), rates_json(result.rows, result.provenance).dump(2) + "\n",
+                        "experiment::write_table_files");
 }
 
 }  // namespace adonis::experiment

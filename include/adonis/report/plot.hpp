@@ -15,8 +15,10 @@
 /// B(t) drawn dashed over them (logy), and scaling plots on log-log axes with the measured
 /// points (`points = true`), the fitted line and the predicted-slope line (dashed).
 ///
-/// Rendering runs gnuplot through the POSIX shell (popen) with every path single-quoted, and
-/// needs a POSIX system; writing stem.dat and stem.gp does not.
+/// stem.dat and stem.gp are written atomically (report/atomic_file.hpp); the images are gnuplot's
+/// own writes (a gnuplot killed while drawing can leave a partial image; the .dat and .gp that
+/// re-render it are always complete). Rendering runs gnuplot through the POSIX shell (popen)
+/// with every path single-quoted, and needs a POSIX system.
 #pragma once
 
 #include <sys/wait.h>
@@ -34,6 +36,7 @@
 #include <vector>
 
 #include "adonis/core/error.hpp"
+#include "adonis/report/atomic_file.hpp"
 
 namespace adonis {
 
@@ -165,12 +168,13 @@ struct PlotBlocks {
 };
 
 /// Writes `path` (stem.dat): one data block per series with a plottable point.
-/// @throws RuntimeError if it cannot be written; InvalidArgument if no series is drawn.
+/// Written atomically (report/atomic_file.hpp). @throws RuntimeError if it cannot be written;
+/// InvalidArgument if no series is drawn (the previous file, if any, is then left as it was).
 inline PlotBlocks write_plot_data(const PlotSpec& spec, const std::filesystem::path& path) {
   constexpr std::string_view who = "write_plot";
   PlotBlocks blocks;
-  std::ofstream dat(path);
-  if (!dat) detail::fail<RuntimeError>(who, "cannot write ", path.string());
+  AtomicFile file(path, who);
+  std::ostream& dat = file.stream();
   dat.precision(17);
   dat << "# " << detail::one_line(spec.title) << "\n# x y; one block per series, blocks separated by two blank lines\n";
   for (std::size_t k = 0; k < spec.series.size(); ++k) {
@@ -184,10 +188,9 @@ inline PlotBlocks write_plot_data(const PlotSpec& spec, const std::filesystem::p
     dat << "# series " << blocks.drawn.size() << ": " << detail::one_line(spec.series[k].title) << '\n' << block.str();
     blocks.drawn.push_back(k);
   }
-  dat.flush();
-  if (!dat) detail::fail<RuntimeError>(who, "cannot write ", path.string());
   if (blocks.drawn.empty())
     detail::fail(who, "no series of '", spec.title, "' has a plottable point (finite, and > 0 on a log axis)");
+  file.commit();
   return blocks;
 }
 
@@ -196,8 +199,8 @@ inline PlotBlocks write_plot_data(const PlotSpec& spec, const std::filesystem::p
 inline void write_plot_script(const PlotSpec& spec, const PlotBlocks& blocks, const std::string& name,
                               const std::filesystem::path& path) {
   constexpr std::string_view who = "write_plot";
-  std::ofstream gp(path);
-  if (!gp) detail::fail<RuntimeError>(who, "cannot write ", path.string());
+  AtomicFile file(path, who);
+  std::ostream& gp = file.stream();
   gp << "# gnuplot script written by adonis::write_plot; run it from this directory: gnuplot "
      << gnuplot_string(name + ".gp") << '\n';
   for (std::size_t k : blocks.empty)
@@ -231,8 +234,7 @@ inline void write_plot_script(const PlotSpec& spec, const PlotBlocks& blocks, co
      << "set output " << gnuplot_string(name + ".png") << '\n'
      << "replot\n"
      << "set output\n";
-  gp.flush();
-  if (!gp) detail::fail<RuntimeError>(who, "cannot write ", path.string());
+  file.commit();
 }
 
 /// Runs `gnuplot` on result.script in its directory, keeps what it printed in

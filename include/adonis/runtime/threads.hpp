@@ -25,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "adonis/core/interrupt.hpp"
 #include "adonis/core/run.hpp"
 #include "adonis/runtime/async.hpp"
 
@@ -199,6 +200,10 @@ RealAsyncResult threads_run(const Rule& rule, const Graph& g, Iterates<double>& 
   const double period = options.period(n, Rule::computes);
   double next = period;
   while (shared.running()) {
+    if (interrupt_requested() != 0 && result.run.status == Status::max_rounds) {  // core/interrupt.hpp
+      result.run.status = Status::interrupted;
+      shared.stop();
+    }
     const double wait = next - shared.seconds();
     if (wait > 0) {
       std::this_thread::sleep_for(std::chrono::duration<double>(std::min(wait, 2e-3)));
