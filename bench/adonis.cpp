@@ -6,6 +6,9 @@
 /// non-zero exit status (2 for bad input, 3 for an internal failure), never a crash. Under
 /// `--backend mpi`, an error after MPI started ends the whole job (MPI_Abort with that code).
 /// `adonis --version` also prints where the shipped datasets and graphs are found.
+/// `adonis --max-memory SIZE` caps what a graph or a dataset may need (core/input.hpp,
+/// set_memory_limit), below the machine's available memory.
+#include <cstdint>
 #include <exception>
 #include <iostream>
 #include <string>
@@ -14,6 +17,7 @@
 
 #include "adonis/core/data.hpp"
 #include "adonis/core/error.hpp"
+#include "adonis/core/input.hpp"
 #include "adonis/graph/spec.hpp"
 #include "adonis/problem/spec.hpp"
 #include "adonis/version.hpp"
@@ -46,6 +50,15 @@ int main(int argc, char** argv) {
   CLI::App app{"adonis: asynchronous decentralized convex optimization, with rates checked against theory"};
   app.set_version_flag("--version", version_text);
   app.require_subcommand(1);
+  app.fallthrough();  // --max-memory may also follow the subcommand
+  std::uint64_t max_memory = 0;
+  app.add_option("--max-memory", max_memory,
+                 "refuse a graph or a dataset whose memory estimate exceeds SIZE (e.g. 512MB, 2GiB; "
+                 "default: the machine's available memory)")
+      ->transform(CLI::AsSizeValue(true))
+      ->check(CLI::Validator([](std::string& bytes) { return bytes == "0" ? std::string("SIZE must be > 0") : std::string(); },
+                             "SIZE > 0"))
+      ->each([](const std::string& bytes) { adonis::set_memory_limit(std::stoull(bytes)); });
   int exit_code = 0;
   adonis::cli::add_graph_info(app);
   adonis::cli::add_problem_info(app);

@@ -19,6 +19,6 @@ for t in "${targets[@]}"; do
   else
     status="FINDING (build/fuzz/$t.log)"
   fi
-  execs=$(grep -o 'Done [0-9]* runs' "build/fuzz/$t.log" | grep -o '[0-9]*' || echo "?")
+  execs=$(grep -a -o 'Done [0-9]* runs' "build/fuzz/$t.log" | grep -o '[0-9]*' || echo "?")
   echo "$t: $execs executions in $(( $(date +%s) - start )) s: $status"
 done

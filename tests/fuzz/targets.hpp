@@ -9,10 +9,16 @@
 /// escaping it (std::bad_alloc, std::out_of_range, a Boost exception), a crash, a hang or a
 /// sanitizer report is a finding. The specs that size a graph or a problem are limited to
 /// kMaxFuzzNodes nodes before they reach the library (a valid `ring:100000000` is slow, not a
-/// bug), so that every input runs in milliseconds.
+/// bug; a dense `erdos-renyi:1702:0.6:1` or `quadratic:dim=533` too, so graph specs are held to
+/// kMaxFuzzGraphNumber and problem specs to kMaxFuzzProblemNumber, without exponents; graph
+/// specs also run under the tighter cap kFuzzGraphMemoryBytes), and every target runs under
+/// a memory cap of kFuzzMemoryBytes (set_memory_limit, what `adonis --max-memory` sets): a
+/// 19-byte LIBSVM line `+1 616666666:0.` asks for a 4.9 GB dense matrix, which the guard must
+/// refuse rather than allocate, so that every input runs in milliseconds.
 #pragma once
 
 #include <cctype>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -26,6 +32,7 @@
 
 #include "adonis/algorithm/compression.hpp"
 #include "adonis/core/error.hpp"
+#include "adonis/core/input.hpp"
 #include "adonis/graph/generators.hpp"
 #include "adonis/graph/io.hpp"
 #include "adonis/graph/mixing.hpp"
@@ -42,8 +49,22 @@ namespace adonis::fuzz {
 /// The largest number a graph or problem spec may carry into the library here (see the file comment).
 inline constexpr long kMaxFuzzNodes = 4096;
 
-/// True if every run of digits in `s` is a number ≤ kMaxFuzzNodes (and has at most 6 digits).
-inline bool small_numbers(std::string_view s) {
+/// The largest number a graph spec may carry (dense random graphs above it take seconds).
+inline constexpr long kMaxFuzzGraphNumber = 256;
+
+/// The largest number a problem spec may carry (a quadratic of dimension 533 takes seconds).
+inline constexpr long kMaxFuzzProblemNumber = 64;
+
+/// The memory cap every target runs under: 256 MB.
+inline constexpr std::uint64_t kFuzzMemoryBytes = 256'000'000;
+
+/// The tighter cap of the graph specs: 4 MB, about 40 000 edges (a valid `hypercube:17` has
+/// 1.1 million edges and takes seconds; its 107 MB estimate is refused under this cap).
+inline constexpr std::uint64_t kFuzzGraphMemoryBytes = 4'000'000;
+
+/// True if every run of digits in `s` is a number ≤ `limit` (and has at most 6 digits), and
+/// none carries an exponent (`6e2`).
+inline bool small_numbers(std::string_view s, long limit = kMaxFuzzNodes) {
   for (std::size_t i = 0; i < s.size();) {
     if (!std::isdigit(static_cast<unsigned char>(s[i]))) {
       ++i;
@@ -51,7 +72,14 @@ inline bool small_numbers(std::string_view s) {
     }
     std::size_t j = i;
     while (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j]))) ++j;
-    if (j - i > 6 || std::stol(std::string(s.substr(i, j - i))) > kMaxFuzzNodes) return false;
+    if (j - i > 6 || std::stol(std::string(s.substr(i, j - i))) > limit) return false;
+    // an exponent scales the number (`dim=6e2`): refused whatever its digits
+    std::size_t k = j;
+    if (k < s.size() && (s[k] == 'e' || s[k] == 'E')) {
+      ++k;
+      if (k < s.size() && (s[k] == '+' || s[k] == '-')) ++k;
+      if (k < s.size() && std::isdigit(static_cast<unsigned char>(s[k]))) return false;
+    }
     i = j;
   }
   return true;
@@ -76,9 +104,17 @@ class ScratchFile {
   std::filesystem::path m_path;
 };
 
-/// Runs `body`, swallowing the library's documented failures on bad input.
+/// Runs `body` under the memory cap `cap_bytes` (the previous cap is restored after),
+/// swallowing the library's documented failures on bad input.
 template <class F>
-void expect_clean(F&& body) {
+void expect_clean(F&& body, std::uint64_t cap_bytes = kFuzzMemoryBytes) {
+  struct MemoryCap {
+    std::uint64_t previous = memory_limit();
+    explicit MemoryCap(std::uint64_t bytes) { set_memory_limit(bytes); }
+    MemoryCap(const MemoryCap&) = delete;
+    MemoryCap& operator=(const MemoryCap&) = delete;
+    ~MemoryCap() { set_memory_limit(previous); }
+  } cap(cap_bytes);
   try {
     std::forward<F>(body)();
   } catch (const InvalidArgument&) {
@@ -120,14 +156,14 @@ inline void csv(std::string_view data) {
   });
 }
 inline void graph_spec(std::string_view data) {
-  if (!small_numbers(data)) return;
+  if (!small_numbers(data, kMaxFuzzGraphNumber)) return;
   expect_clean([&] {
     std::ostringstream warnings;
     make_graph(data, warnings);
-  });
+  }, kFuzzGraphMemoryBytes);
 }
 inline void problem_spec(std::string_view data) {
-  if (!small_numbers(data)) return;
+  if (!small_numbers(data, kMaxFuzzProblemNumber)) return;
   expect_clean([&] { make_problem(data, 6); });
 }
 inline void mixing_spec(std::string_view data) {

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -164,4 +165,21 @@ TEST_CASE("dataset files must be regular files, lines are capped at 1 MiB, a den
   expect_error<ParseError>([&] { read_libsvm(wide, "wide.svm"); },
                            {"read_libsvm: file 'wide.svm': samples x features = 2 x 1000000000000000 needs about",
                             "available"});
+}
+
+TEST_CASE("set_memory_limit caps what a dataset may need below the machine's memory", "[problem][dataset][guard]") {
+  // found by fuzzing (tests/fuzz/corpus/libsvm/huge-index-4.9GB): 19 bytes asking for 4.9 GB,
+  // less than the machine has, so only a cap (adonis --max-memory) refuses it
+  const std::uint64_t before = memory_limit();
+  set_memory_limit(256'000'000);
+  CHECK(memory_limit() == 256'000'000);
+  std::istringstream huge("+1 616666666:0.\n");
+  expect_error<ParseError>([&] { read_libsvm(huge, "huge.svm"); },
+                           {"read_libsvm: file 'huge.svm': samples x features = 1 x 616666666 needs about 4.93 GB",
+                            "more than the 256 MB allowed (memory limit: --max-memory or set_memory_limit)"});
+  std::istringstream small("+1 3:1\n-1 1:2\n");
+  CHECK(read_libsvm(small, "small.svm").features() == 3);  // under the cap: read as before
+  set_memory_limit(0);  // no cap: only MemAvailable (the 4.9 GB estimate is not refused on a large machine)
+  CHECK(memory_limit() == 0);
+  set_memory_limit(before);
 }

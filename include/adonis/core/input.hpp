@@ -10,9 +10,11 @@
 /// - read_capped_line(): std::getline with a cap of max_line_bytes (1 MiB) per line; a longer
 ///   line is a ParseError naming the file, the line number and the cap.
 /// - available_memory_bytes(): MemAvailable of /proc/meminfo, or fallback_memory_bytes (8 GiB)
-///   when it cannot be read. require_memory() refuses an estimate above it.
+///   when it cannot be read. require_memory() refuses an estimate above it, or above the cap of
+///   set_memory_limit() (`adonis --max-memory`) when that is smaller.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -52,6 +54,29 @@ inline std::uint64_t available_memory_bytes() {
 }
 
 namespace detail {
+/// The process-wide cap of set_memory_limit(); 0 = none.
+inline std::atomic<std::uint64_t>& memory_limit_storage() {
+  static std::atomic<std::uint64_t> limit{0};
+  return limit;
+}
+}  // namespace detail
+
+/// Caps the memory estimate that require_memory() accepts at `bytes` for the whole process
+/// (0 removes the cap): the library side of `adonis --max-memory SIZE`. The smaller of the cap
+/// and available_memory_bytes() is what a graph or a dataset may need.
+inline void set_memory_limit(std::uint64_t bytes) { detail::memory_limit_storage().store(bytes); }
+
+/// The cap set by set_memory_limit(), or 0 when there is none.
+inline std::uint64_t memory_limit() { return detail::memory_limit_storage().load(); }
+
+/// What a new graph or dataset may need: the smaller of available_memory_bytes() and
+/// memory_limit() (when one is set).
+inline std::uint64_t allowed_memory_bytes() {
+  const std::uint64_t available = available_memory_bytes(), cap = memory_limit();
+  return cap > 0 && cap < available ? cap : available;
+}
+
+namespace detail {
 
 /// A byte count for messages: "12.3 GB" (decimal units, three significant digits).
 inline std::string format_bytes(double bytes) {
@@ -67,15 +92,23 @@ inline std::string format_bytes(double bytes) {
   return os.str();
 }
 
-/// Refuses a request whose memory estimate exceeds available_memory_bytes():
+/// Refuses a request whose memory estimate exceeds available_memory_bytes() or memory_limit():
 /// `<who>: <field> = <value> needs about <estimate> of memory (<what>), more than the <avail>
-/// available (MemAvailable)`. `E` is the exception type (InvalidArgument or a subclass).
+/// available (MemAvailable)`, or `... more than the <cap> allowed (--max-memory)` when the cap is
+/// the smaller. `E` is the exception type (InvalidArgument or a subclass).
 template <class E = InvalidArgument, class Value>
 void require_memory(std::string_view who, std::string_view field, const Value& value, double estimate_bytes,
                     std::string_view what) {
   const std::uint64_t measured = mem_available_bytes();
   const std::uint64_t available = measured > 0 ? measured : fallback_memory_bytes;
-  if (!(estimate_bytes > static_cast<double>(available))) return;
+  const std::uint64_t cap = memory_limit();
+  const bool capped = cap > 0 && cap < available;
+  const std::uint64_t allowed = capped ? cap : available;
+  if (!(estimate_bytes > static_cast<double>(allowed))) return;
+  if (capped)
+    fail<E>(who, field, " = ", value, " needs about ", format_bytes(estimate_bytes), " of memory (", what,
+            "), more than the ", format_bytes(static_cast<double>(allowed)),
+            " allowed (memory limit: --max-memory or set_memory_limit)");
   fail<E>(who, field, " = ", value, " needs about ", format_bytes(estimate_bytes), " of memory (", what,
           "), more than the ", format_bytes(static_cast<double>(available)), " available (",
           measured > 0 ? "MemAvailable of /proc/meminfo" : "fixed cap: /proc/meminfo is unreadable", ")");
