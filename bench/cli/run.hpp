@@ -6,8 +6,8 @@
 ///        and cli/run_optimizer.hpp.
 #pragma once
 
+#include <csignal>
 #include <memory>
-#include <optional>
 #include <string>
 #include <variant>
 
@@ -133,10 +133,10 @@ inline void add_run(CLI::App& app, int& exit_code) {
     check_algorithm_options(a, info);
     check_backend_options(a, info);
     RunSession session(a);
-    // SIGINT/SIGTERM: the run stops after its current round. Not under MPI, whose backend does
-    // not test the flag (the ranks would have to agree): mpirun handles the signal for the job.
-    std::optional<InterruptHandler> on_signal;
-    if (!a.mpi) on_signal.emplace();
+    // SIGINT/SIGTERM: the run stops after its current round or event. Under MPI every rank
+    // catches the SIGTERM that mpirun sends on Ctrl-C, and the ranks agree on the round
+    // (runtime::mpi_run, mpi_async_run); a rank that saw no signal exits as if it got SIGINT.
+    const InterruptHandler on_signal;
     if (info.averages(!a.problem.empty())) {
       run_averaging(session);
     } else {
@@ -145,7 +145,8 @@ inline void add_run(CLI::App& app, int& exit_code) {
           make_problem(a.problem, session.n, parse_partition(a.partition), a.seed, std::max<Index>(a.batch, 1));
       std::visit([&](const auto& p) { run_optimizer(session, p); }, inst.problem);
     }
-    if (session.result.status == Status::interrupted) exit_code = 128 + interrupt_requested();
+    if (session.result.status == Status::interrupted)
+      exit_code = 128 + (interrupt_requested() != 0 ? interrupt_requested() : SIGINT);
   });
 }
 

@@ -44,16 +44,15 @@ inline ProcessResult run_cli(const std::string& args) {
   return r;
 }
 
-/// Starts `ADONIS_CLI_PATH args` (shell-quoted by the caller), sends it `signal` after
-/// `after_seconds`, and waits for it: its exit status (128 + signal if the signal killed it) and
-/// output. The shell execs the program, so the signal reaches it, not a shell.
-inline ProcessResult run_cli_signalled(const std::string& args, int signal, double after_seconds) {
+/// Starts the shell command `command` (`exec PROGRAM ...`, so that the signal reaches the
+/// program, not a shell), sends it `signal` after `after_seconds`, and waits for it: its exit
+/// status (128 + signal if the signal killed it) and output.
+inline ProcessResult run_shell_signalled(const std::string& command, int signal, double after_seconds) {
   static int counter = 0;
   const auto dir = std::filesystem::temp_directory_path();
   const std::string tag = std::to_string(::getpid()) + "_s" + std::to_string(counter++);
   const auto out = dir / ("adonis_test_out_" + tag), err = dir / ("adonis_test_err_" + tag);
-  const std::string cmd =
-      "exec " + std::string(ADONIS_CLI_PATH) + " " + args + " >" + out.string() + " 2>" + err.string();
+  const std::string cmd = command + " >" + out.string() + " 2>" + err.string();
   const pid_t pid = ::fork();
   if (pid == 0) {
     ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
@@ -67,6 +66,11 @@ inline ProcessResult run_cli_signalled(const std::string& args, int signal, doub
   std::filesystem::remove(out);
   std::filesystem::remove(err);
   return r;
+}
+
+/// `adonis ARGS` through run_shell_signalled (exec'd, so that the signal reaches adonis itself).
+inline ProcessResult run_cli_signalled(const std::string& args, int signal, double after_seconds) {
+  return run_shell_signalled("exec " + std::string(ADONIS_CLI_PATH) + " " + args, signal, after_seconds);
 }
 
 /// True if the run failed as bad input must: exit status `status` and exactly one line on

@@ -31,6 +31,7 @@
 
 #include "adonis/core/run.hpp"
 #include "adonis/core/error.hpp"
+#include "adonis/core/interrupt.hpp"
 #include "adonis/core/result.hpp"
 #include "adonis/core/types.hpp"
 #include "adonis/graph/sequence.hpp"
@@ -319,8 +320,10 @@ namespace adonis::runtime {
 /// one) on every rank of `comm`: the same loop as adonis::run. Every `gather_every` rounds (and
 /// at the first and last) the owned rows are gathered on rank 0, whose observers then see the
 /// full iterates through RoundView<GatheredState>; the other ranks' observers are not called.
-/// Divergence (‖X_t‖_F from the ranks' partial sums) and an observer's stop are decided
-/// together by one MPI_Allreduce per round, so every rank leaves the loop in the same round.
+/// Divergence (‖X_t‖_F from the ranks' partial sums), an observer's stop and an interrupt
+/// request (a signal caught by an InterruptHandler on any rank, core/interrupt.hpp: mpirun
+/// turns Ctrl-C into SIGTERM for every rank) are decided together by one MPI_Allreduce per
+/// round, so every rank leaves the loop in the same round (Status::interrupted).
 /// On return, X holds the gathered iterates on rank 0 and this rank's rows elsewhere.
 /// @param rows detail::owned_rows of the algorithm's sequence (this rank's block).
 template <class Algorithm, class... Observers>
@@ -354,14 +357,19 @@ RunResult mpi_run(Algorithm& algorithm, Iterates<double>& X, const RunOptions& o
       gather();
       if (rank == 0) stop = notify_round(View(state), observers...);
     }
-    double local[2] = {owned_sqnorm(), stop ? 1.0 : 0.0}, global[2] = {0, 0};
-    mpi_check(MPI_Allreduce(local, global, 2, MPI_DOUBLE, MPI_SUM, comm), "MPI_Allreduce");
+    double local[3] = {owned_sqnorm(), stop ? 1.0 : 0.0, interrupt_requested() != 0 ? 1.0 : 0.0};
+    double global[3] = {0, 0, 0};
+    mpi_check(MPI_Allreduce(local, global, 3, MPI_DOUBLE, MPI_SUM, comm), "MPI_Allreduce");
     if (diverged(std::sqrt(global[0]))) {
       result.status = Status::diverged;
       break;
     }
     if (global[1] > 0) {
       result.status = Status::stopped_by_observer;
+      break;
+    }
+    if (global[2] > 0) {
+      result.status = Status::interrupted;
       break;
     }
   }

@@ -20,8 +20,9 @@
 ///
 /// Rank 0 takes the observers' snapshots: every record_period seconds it reads every block
 /// (one MPI_Get_accumulate per rank: each element atomic, the rows not a consistent cut) and the
-/// ranks' published counters; when an observer returns true or X diverges, it raises a stop
-/// flag in every rank's window, which the ranks poll every 32 events.
+/// ranks' published counters; when an observer returns true, X diverges or rank 0 caught a
+/// signal (an InterruptHandler, core/interrupt.hpp: Status::interrupted), it raises a stop flag
+/// in every rank's window, which the ranks poll every 32 events.
 #pragma once
 
 #include <algorithm>
@@ -36,6 +37,7 @@
 
 #include <mpi.h>
 
+#include "adonis/core/interrupt.hpp"
 #include "adonis/core/run.hpp"
 #include "adonis/runtime/async.hpp"
 #include "adonis/runtime/mpi.hpp"
@@ -347,7 +349,14 @@ RealAsyncResult mpi_async_run(const Rule& rule, const Graph& g, Iterates<double>
   double next_snapshot = period;
   bool stopping = false;  // rank 0: the stop flag has been raised
   auto observe = [&] {     // rank 0, when a snapshot is due: the same test and hooks as adonis::run
-    if (rank != 0 || stopping || me.seconds() < next_snapshot) return;
+    if (rank != 0 || stopping) return;
+    if (interrupt_requested() != 0) {  // a signal caught on rank 0 (core/interrupt.hpp): stop every rank
+      result.run.status = Status::interrupted;
+      me.raise_stop();
+      stopping = true;
+      return;
+    }
+    if (me.seconds() < next_snapshot) return;
     next_snapshot += period;
     me.snapshot(state);
     if (diverged(state.x.norm())) result.run.status = Status::diverged;
