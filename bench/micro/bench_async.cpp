@@ -11,10 +11,22 @@
 ///   and averages the two rows (no clock, no counters): the strictest baseline.
 /// - large_instance_torus316x316_d10: PairwiseGossip over 99 856 nodes, 10⁷ events, one run;
 ///   counters give the seconds, the process's peak resident memory and the issue's limit.
+/// - soak_faults_torus32x32_d10 (issue 21, item 6): PairwiseGossip on the 32x32 torus, every
+///   edge's clock at rate 1, latency exp:0.5, drop 0.1, churn 0.1:1, for 10⁷ events (the
+///   argument) in 10 chunks. After each chunk it measures the drift of the network average
+///   (max over coordinates of |mean(X_t) − mean(X_0)|), the exchanges in flight (largest seen
+///   after any event) and the resident memory (/proc/self/statm); progress on stderr, one line
+///   per chunk. Counters: the largest drift, the largest in-flight count, the resident memory
+///   after the first and the last chunk, and their difference. Run it alone:
+///   `bench_async --benchmark_filter=soak`. Results: docs/reliability.md.
 #include <sys/resource.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
+#include <fstream>
 #include <vector>
 
 #include "adonis/algorithm/pairwise_gossip.hpp"
@@ -93,6 +105,56 @@ void large_instance(benchmark::State& state) {
   }
 }
 
+/// Resident set size of this process now, in bytes (second field of /proc/self/statm), or 0.
+double resident_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  double pages = 0, resident = 0;
+  if (!(statm >> pages >> resident)) return 0;
+  return resident * static_cast<double>(::sysconf(_SC_PAGESIZE));
+}
+
+void soak_faults(benchmark::State& state) {
+  const Index d = 10;
+  const Round events = state.range(0), chunks = 10;
+  const Graph g = torus_graph(32, 32);
+  sim::EngineOptions o;
+  o.comm_rate = static_cast<double>(num_edges(g));  // every edge's clock at rate 1
+  o.latency = sim::Latency::parse("exp:0.5");
+  o.drop = 0.1;
+  o.churn = sim::Churn::parse("0.1:1");
+  o.seed = 21;
+  for (auto _ : state) {
+    PairwiseGossip alg(g, o);
+    const Iterates<double> x0 = random_rows(alg.num_nodes(), d, 3);
+    const Vector<double> mean0 = x0.colwise().mean().transpose();
+    alg.init(x0);
+    double drift = 0, rss_first = 0, rss_last = 0;
+    std::size_t in_flight = 0;
+    for (Round c = 0; c < chunks; ++c) {
+      for (Round k = 0; k < events / chunks; ++k) {
+        alg.step();
+        in_flight = std::max(in_flight, alg.engine().in_flight());
+      }
+      const double chunk_drift = (alg.iterates().colwise().mean().transpose() - mean0).cwiseAbs().maxCoeff();
+      drift = std::max(drift, chunk_drift);
+      rss_last = resident_bytes();
+      if (c == 0) rss_first = rss_last;
+      std::fprintf(stderr, "soak: %lld/%lld events, time %.0f, in flight now %zu (max %zu), drift %.2e, resident %.1f MB\n",
+                   static_cast<long long>((c + 1) * (events / chunks)), static_cast<long long>(events),
+                   alg.engine().now(), alg.engine().in_flight(), in_flight, chunk_drift, rss_last / 1e6);
+    }
+    const sim::EngineStats& s = alg.engine().stats();
+    state.counters["events"] = static_cast<double>(alg.counters().rounds);
+    state.counters["dropped"] = static_cast<double>(s.dropped);
+    state.counters["offline"] = static_cast<double>(s.offline);
+    state.counters["max_drift"] = drift;
+    state.counters["max_in_flight"] = static_cast<double>(in_flight);
+    state.counters["rss_first_MB"] = rss_first / 1e6;
+    state.counters["rss_last_MB"] = rss_last / 1e6;
+    state.counters["rss_growth_MB"] = (rss_last - rss_first) / 1e6;
+  }
+}
+
 }  // namespace
 
 BENCHMARK(gossip_library)->Name("pairwise_gossip_torus32x32_d10/library")->Arg(10);
@@ -100,5 +162,6 @@ BENCHMARK(gossip_hand)->Name("pairwise_gossip_torus32x32_d10/hand")->Arg(10);
 BENCHMARK(gossip_library)->Name("pairwise_gossip_torus32x32_d1000/library")->Arg(1000);
 BENCHMARK(gossip_hand)->Name("pairwise_gossip_torus32x32_d1000/hand")->Arg(1000);
 BENCHMARK(large_instance)->Name("large_instance_torus316x316_d10")->Iterations(1)->Repetitions(1)->Unit(benchmark::kSecond);
+BENCHMARK(soak_faults)->Name("soak_faults_torus32x32_d10")->Arg(10'000'000)->Iterations(1)->Repetitions(1)->Unit(benchmark::kSecond);
 
 int main(int argc, char** argv) { return adonis::bench::paired_main(argc, argv); }
