@@ -64,15 +64,16 @@ struct OptimizerRun {
   /// (measure_on_slowest_mode: rate, exponent, and the Jacobian's |λ1| as jacobian_rate).
   template <class Algorithm>
   void run_measured(Algorithm& alg) {
+    constexpr bool has_jacobian = requires(Matrix<double>& h) {
+      alg.state();
+      p.hessian(Index{0}, Vector<double>{}, h);
+    };
+    if (!has_jacobian && s.a.start == "slowest-mode")  // refused before running
+      throw InvalidArgument("run: --start slowest-mode needs a problem with Hessians (got '" + s.a.problem + "')");
     s.execute(alg, x, trace, MeasureObserver<>(s.meas));
     if (s.result.status == Status::interrupted) return;  // nothing more to measure
     if (s.a.start != "slowest-mode") return s.measure_rate();
-    if constexpr (!requires(Matrix<double>& h) {
-                    alg.state();
-                    p.hessian(Index{0}, Vector<double>{}, h);
-                  }) {
-      throw InvalidArgument("run: --start slowest-mode needs a problem with Hessians (got '" + s.a.problem + "')");
-    } else {
+    if constexpr (has_jacobian) {
       if (!s.a.measure) return;
       const JacobianModeRun m = measure_on_slowest_mode(alg, p, mixing_matrix(s.graph, s.a.mixing), alg.state());
       if (m.rate.fit.points < 3 || !m.rate.finite)

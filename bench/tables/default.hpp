@@ -90,20 +90,15 @@ struct ConvergenceCurve {
   LinearRateFit fit;
 };
 
-/// The solution of a (graph, problem) of the default table, its constants and the Hessian at
-/// the fixed point: what the optimizer runs and their theorems share.
+/// The solution of a (graph, problem) of the default table and its constants: what the
+/// optimizer runs and their theorems share.
 template <class P>
 struct DefaultProblem {
   const P& p;
   ReferenceSolution ref;
   ProblemConstants c;
-  Matrix<double> h_star;
-  DefaultProblem(const P& problem, Index n)
-      : p(problem), ref(reference_solution(problem)), c(problem_constants(problem, ref.x)) {
-    Iterates<double> xstar(n, p.dim());
-    for (Index i = 0; i < n; ++i) xstar.row(i) = ref.x.transpose();
-    h_star = stacked_hessian(p, xstar);
-  }
+  explicit DefaultProblem(const P& problem)
+      : p(problem), ref(reference_solution(problem)), c(problem_constants(problem, ref.x)) {}
 };
 
 /// Gossip (bound ρ = ||W − J||) and Chebyshev gossip (bound 1/T_K(c2)) from the local
@@ -340,7 +335,7 @@ template <class P>
 std::vector<RateRow> default_problem_rows(const DefaultTableSpec& spec, const MetropolisGraph& gr,
                                           const std::string& problem_spec, const P& p, bool quadratic,
                                           std::vector<ConvergenceCurve>* curves) {
-  const DefaultProblem<P> d(p, gr.n);
+  const DefaultProblem<P> d(p);
   const RateRow base{.table = "default", .graph = gr.spec, .problem = problem_spec};
   const Iterates<double> local = local_minimizers(p);
   std::vector<RateRow> rows = default_averaging_rows(spec, gr, problem_spec, local, base);

@@ -172,8 +172,7 @@ inline std::vector<LinearRatesRun> linear_rates_run_stability(const LinearRatesT
   const ReferenceSolution ref = reference_solution(p);
   const ProblemConstants c = problem_constants(p, ref.x);
   const Theorem stability = theorems::dgd_stability_threshold(gr.ms.lambda_min, c.L_max);
-  Iterates<double> xstar(n, p.dim());
-  for (Index i = 0; i < n; ++i) xstar.row(i) = ref.x.transpose();
+  const Iterates<double> xstar = stacked_rows(ref.x, n);
   const Vector<double> fixed_point = Eigen::Map<const Vector<double>>(xstar.data(), xstar.size());
   std::vector<LinearRatesRun> runs;
   for (double s : {0.99, 1.01}) {
@@ -234,9 +233,7 @@ inline LinearRatesLogistic linear_rates_run_logistic(const LinearRatesTableSpec&
   const auto& p = std::get<LogisticProblem>(inst.problem);
   const ReferenceSolution ref = reference_solution(p);
   const ProblemConstants c = problem_constants(p, ref.x);
-  Iterates<double> xstar(n, p.dim());
-  for (Index i = 0; i < n; ++i) xstar.row(i) = ref.x.transpose();
-  const Matrix<double> h_star = stacked_hessian(p, xstar);
+  const Matrix<double> h_star = stacked_hessian(p, stacked_rows(ref.x, n));
   double mu_mean = 0;
   for (double mu : c.mu_i) mu_mean += mu / static_cast<double>(n);
   const double alpha = diging_theory_step(gr.ms.slem, 1, c.L_max, mu_mean, n);

@@ -95,32 +95,25 @@ TEST_CASE("run(): an interrupt request ends the run after the current round, whi
   CHECK(x(0, 0) == 1.0 / 32);
 }
 
-TEST_CASE("run: SIGINT mid-run leaves a complete trace and status=interrupted", "[cli][interrupt]") {
-  const auto dir = interrupt_dir("int");
-  const auto csv = dir / "t.csv";
-  const auto r = run_cli_signalled(long_run(csv), SIGINT, 2.0);
-  INFO(r.out << r.err);
-  CHECK(r.status == 128 + SIGINT);
-  CHECK(r.out.find(" status=interrupted ") != std::string::npos);
-  const std::string text = slurp(csv);
-  REQUIRE(!text.empty());
-  CHECK(text.back() == '\n');  // the last row is complete
-  const std::vector<std::string> lines = lines_of(text);
-  REQUIRE(lines.size() >= 3);  // header, round 0 and at least one recorded round
-  const auto columns = std::count(lines.front().begin(), lines.front().end(), ',');
-  for (const std::string& line : lines) CHECK(std::count(line.begin(), line.end(), ',') == columns);
-  CHECK(temporaries(dir) == 0);
-  std::filesystem::remove_all(dir);
-}
-
-TEST_CASE("run: SIGTERM is handled as SIGINT", "[cli][interrupt]") {
-  const auto dir = interrupt_dir("term");
-  const auto r = run_cli_signalled(long_run(dir / "t.csv"), SIGTERM, 2.0);
-  INFO(r.out << r.err);
-  CHECK(r.status == 128 + SIGTERM);
-  CHECK(r.out.find(" status=interrupted ") != std::string::npos);
-  CHECK(lines_of(slurp(dir / "t.csv")).size() >= 3);
-  std::filesystem::remove_all(dir);
+TEST_CASE("run: SIGINT or SIGTERM mid-run leaves a complete trace and status=interrupted", "[cli][interrupt]") {
+  for (const int signal : {SIGINT, SIGTERM}) {
+    INFO("signal " << signal);
+    const auto dir = interrupt_dir("sig" + std::to_string(signal));
+    const auto csv = dir / "t.csv";
+    const auto r = run_cli_signalled(long_run(csv), signal, 2.0);
+    INFO(r.out << r.err);
+    CHECK(r.status == 128 + signal);
+    CHECK(r.out.find(" status=interrupted ") != std::string::npos);
+    const std::string text = slurp(csv);
+    REQUIRE(!text.empty());
+    CHECK(text.back() == '\n');  // the last row is complete
+    const std::vector<std::string> lines = lines_of(text);
+    REQUIRE(lines.size() >= 3);  // header, round 0 and at least one recorded round
+    const auto columns = std::count(lines.front().begin(), lines.front().end(), ',');
+    for (const std::string& line : lines) CHECK(std::count(line.begin(), line.end(), ',') == columns);
+    CHECK(temporaries(dir) == 0);
+    std::filesystem::remove_all(dir);
+  }
 }
 
 TEST_CASE("run --backend threads: SIGINT stops the workers and keeps the snapshots", "[cli][interrupt]") {

@@ -32,13 +32,10 @@ namespace {
 
 const RateRow kModeBase{.table = "t", .algorithm = "a", .graph = "g", .problem = "p", .quantity = "q", .tag = Tag::DER};
 
-/// x*, stacked n times (node-major), and the Hessian there.
+/// x*, stacked n times (node-major).
 template <class P>
 Iterates<double> mode_stacked_solution(const P& p) {
-  const ReferenceSolution ref = reference_solution(p);
-  Iterates<double> x(p.num_nodes(), p.dim());
-  for (Index i = 0; i < p.num_nodes(); ++i) x.row(i) = ref.x.transpose();
-  return x;
+  return stacked_rows(reference_solution(p).x, p.num_nodes());
 }
 
 /// Runs `alg` to its fixed point from a random start and returns state().

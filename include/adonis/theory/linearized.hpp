@@ -33,6 +33,14 @@ inline Matrix<double> kron_identity(const SparseMatrix& w, Index d) {
   return out;
 }
 
+/// The consensus point 1 ⊗ xᵀ: `x` as every one of the n rows (node-major), e.g. x* stacked,
+/// where stacked_hessian() and the Jacobians are evaluated at the optimum.
+inline Iterates<double> stacked_rows(const Vector<double>& x, Index n) {
+  Iterates<double> out(n, x.size());
+  for (Index i = 0; i < n; ++i) out.row(i) = x.transpose();
+  return out;
+}
+
 /// H = blockdiag(∇²f_i(x_i)) at the rows x_i of X; P must offer hessian(i, x, Matrix&).
 template <class P>
 Matrix<double> stacked_hessian(const P& p, const Iterates<double>& x) {
