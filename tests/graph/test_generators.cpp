@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <utility>
+#include <vector>
 
 #include "adonis/graph/generators.hpp"
 #include "adonis/graph/spec.hpp"
@@ -72,6 +73,39 @@ TEST_CASE("random families are seeded, reproducible and valid", "[graph][generat
   // every pair of points in the unit square is within sqrt(2)
   REQUIRE(num_edges(geometric_graph(20, 1.5, 0)) == 190);
   REQUIRE(edge_list(geometric_graph(40, 0.3, 9)) == edge_list(geometric_graph(40, 0.3, 9)));
+}
+
+TEST_CASE("geometric graphs from cell lists equal the all-pairs construction, edge order included",
+          "[graph][generators]") {
+  // the reference: the same points (the generator's stream), every pair tested, i then j > i
+  auto all_pairs = [](Index n, double r, std::uint64_t seed) {
+    SplitMix64 rng(seed, static_cast<std::uint64_t>(detail::GeneratorStream::geometric), 0);
+    std::vector<double> x(static_cast<std::size_t>(n)), y(static_cast<std::size_t>(n));
+    for (Index i = 0; i < n; ++i) {
+      x[static_cast<std::size_t>(i)] = rng.uniform();
+      y[static_cast<std::size_t>(i)] = rng.uniform();
+    }
+    std::vector<Edge> edges;
+    for (Index i = 0; i < n; ++i)
+      for (Index j = i + 1; j < n; ++j) {
+        const double dx = x[static_cast<std::size_t>(i)] - x[static_cast<std::size_t>(j)];
+        const double dy = y[static_cast<std::size_t>(i)] - y[static_cast<std::size_t>(j)];
+        if (dx * dx + dy * dy <= r * r) edges.emplace_back(i, j);
+      }
+    return edges;
+  };
+  // radii from above the diagonal to below one cell of the √n grid, several seeds
+  for (const auto& [n, r] : {std::pair<Index, double>{20, 1.5}, {40, 0.3}, {500, 0.11}, {2000, 0.04}, {3000, 0.012},
+                             {1000, 0.5}, {7, 0.9}}) {
+    for (std::uint64_t seed : {0u, 1u, 9u}) {
+      INFO("n = " << n << ", r = " << r << ", seed " << seed);
+      const Graph g = geometric_graph(n, r, seed);
+      std::vector<Edge> got;
+      for (auto [e, end] = boost::edges(g); e != end; ++e)
+        got.emplace_back(static_cast<Index>(boost::source(*e, g)), static_cast<Index>(boost::target(*e, g)));
+      REQUIRE(got == all_pairs(n, r, seed));
+    }
+  }
 }
 
 TEST_CASE("invalid generator arguments throw InvalidTopology naming the value", "[graph][generators][errors]") {

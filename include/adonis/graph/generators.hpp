@@ -13,6 +13,7 @@
 /// in the memory the machine has available (detail::require_graph_memory, docs/graphs.md).
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <numeric>
@@ -191,6 +192,10 @@ inline Graph erdos_renyi_graph(Index n, double p, std::uint64_t seed, int max_tr
 
 /// Random geometric graph: n uniform points in the unit square, an edge when the Euclidean
 /// distance is <= r. Not resampled: it may be disconnected (graph-info then says so).
+/// O(n + |E| log Δ) expected: the points are bucketed in a grid of k × k cells of side
+/// 1/k >= r (k <= √n + 1), so a point's neighbours lie in its own and the 8 adjacent cells; the
+/// edges are added in the order of the all-pairs loop (i ascending, then j > i ascending), so
+/// the graph, its edge order included, is the same as that loop's (it was the generator before).
 inline Graph geometric_graph(Index n, double r, std::uint64_t seed) {
   detail::require_nodes("geometric_graph", n, 2);
   if (!(r > 0.0))
@@ -205,13 +210,37 @@ inline Graph geometric_graph(Index n, double r, std::uint64_t seed) {
     x[static_cast<std::size_t>(i)] = rng.uniform();
     y[static_cast<std::size_t>(i)] = rng.uniform();
   }
+  // the grid: k cells per side, cell (cx, cy) = (⌊kx⌋, ⌊ky⌋), points listed per cell (CSR)
+  const double per_side = std::min(std::floor(1.0 / r), std::floor(std::sqrt(double(n))) + 1);
+  const Index k = std::max<Index>(1, static_cast<Index>(per_side));
+  auto cell_of = [k](double v) { return std::min<Index>(k - 1, static_cast<Index>(v * static_cast<double>(k))); };
+  std::vector<Index> start(static_cast<std::size_t>(k * k + 1), 0), members(static_cast<std::size_t>(n));
+  std::vector<Index> cell(static_cast<std::size_t>(n));
+  for (Index i = 0; i < n; ++i) {
+    cell[static_cast<std::size_t>(i)] = cell_of(y[static_cast<std::size_t>(i)]) * k + cell_of(x[static_cast<std::size_t>(i)]);
+    ++start[static_cast<std::size_t>(cell[static_cast<std::size_t>(i)] + 1)];
+  }
+  for (Index c = 0; c < k * k; ++c) start[static_cast<std::size_t>(c + 1)] += start[static_cast<std::size_t>(c)];
+  std::vector<Index> fill(start.begin(), start.end() - 1);
+  for (Index i = 0; i < n; ++i) members[static_cast<std::size_t>(fill[static_cast<std::size_t>(cell[static_cast<std::size_t>(i)])]++)] = i;
   Graph g(static_cast<std::size_t>(n));
-  for (Index i = 0; i < n; ++i)
-    for (Index j = i + 1; j < n; ++j) {
-      const double dx = x[static_cast<std::size_t>(i)] - x[static_cast<std::size_t>(j)];
-      const double dy = y[static_cast<std::size_t>(i)] - y[static_cast<std::size_t>(j)];
-      if (dx * dx + dy * dy <= r * r) add_edge_unique(g, i, j);
-    }
+  std::vector<Index> close;
+  for (Index i = 0; i < n; ++i) {
+    const auto si = static_cast<std::size_t>(i);
+    const Index cx = cell[si] % k, cy = cell[si] / k;
+    close.clear();
+    for (Index ny = std::max<Index>(0, cy - 1); ny <= std::min(k - 1, cy + 1); ++ny)
+      for (Index nx = std::max<Index>(0, cx - 1); nx <= std::min(k - 1, cx + 1); ++nx)
+        for (Index m = start[static_cast<std::size_t>(ny * k + nx)]; m < start[static_cast<std::size_t>(ny * k + nx + 1)]; ++m) {
+          const Index j = members[static_cast<std::size_t>(m)];
+          if (j <= i) continue;
+          const double dx = x[si] - x[static_cast<std::size_t>(j)];
+          const double dy = y[si] - y[static_cast<std::size_t>(j)];
+          if (dx * dx + dy * dy <= r * r) close.push_back(j);
+        }
+    std::sort(close.begin(), close.end());  // distinct j > i: no duplicate to test for
+    for (Index j : close) boost::add_edge(si, static_cast<std::size_t>(j), g);
+  }
   return g;
 }
 
