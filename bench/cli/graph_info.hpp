@@ -3,6 +3,7 @@
 /// @brief `adonis graph-info --graph SPEC [--mixing NAME] [--json]`.
 #pragma once
 
+#include <cmath>
 #include <iostream>
 #include <string>
 
@@ -21,6 +22,13 @@ inline nlohmann::ordered_json graph_info_json(const GraphQuantities& q) {
   j["edges"] = q.edges;
   j["connected"] = q.connected;
   j["diameter"] = std::isfinite(q.diameter) ? nlohmann::ordered_json(static_cast<long long>(q.diameter)) : nlohmann::ordered_json(nullptr);
+  if (q.diameter_bfs > 0) {  // a large graph: iFUB, which may leave bounds only (graph/quantities.hpp)
+    j["diameter_method"] = "iFUB, " + std::to_string(q.diameter_bfs) + " BFS";
+    if (std::isnan(q.diameter)) {
+      j["diameter_lower"] = static_cast<long long>(q.diameter_lower);
+      j["diameter_upper"] = static_cast<long long>(q.diameter_upper);
+    }
+  }
   j["laplacian_lambda2"] = number(q.laplacian_lambda2);
   j["laplacian_lambda_max"] = number(q.laplacian_lambda_max);
   j["laplacian_condition"] = number(q.laplacian_condition);
@@ -59,7 +67,11 @@ inline void add_graph_info(CLI::App& app) {
       std::cout << j.dump(2) << '\n';
       return;
     }
-    print_key_values(std::cout, "graph " + args->graph, j, "inf");
+    nlohmann::ordered_json text = j;
+    if (std::isnan(q.diameter))  // bounds only: say so, not "inf" (null is a disconnected graph's)
+      text["diameter"] = "between " + std::to_string(static_cast<long long>(q.diameter_lower)) + " and " +
+                         std::to_string(static_cast<long long>(q.diameter_upper));
+    print_key_values(std::cout, "graph " + args->graph, text, "inf");
   });
 }
 

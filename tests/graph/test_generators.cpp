@@ -75,6 +75,46 @@ TEST_CASE("random families are seeded, reproducible and valid", "[graph][generat
   REQUIRE(edge_list(geometric_graph(40, 0.3, 9)) == edge_list(geometric_graph(40, 0.3, 9)));
 }
 
+TEST_CASE("iFUB finds the exact diameter, or bounds that hold when its BFS budget runs out", "[graph][diameter]") {
+  std::vector<Graph> graphs{ring_graph(9),        ring_graph(10),        path_graph(17),   star_graph(12),
+                            complete_graph(7),    torus_graph(5, 7),     hypercube_graph(5), barbell_graph(6),
+                            grid_graph(4, 9),     random_regular_graph(300, 3, 4)};
+  for (std::uint64_t seed = 1; seed <= 12; ++seed) {
+    graphs.push_back(erdos_renyi_graph(60, 0.07, seed));
+    graphs.push_back(geometric_graph(200, 0.15, seed));
+  }
+  for (std::size_t k = 0; k < graphs.size(); ++k) {
+    INFO("graph " << k << ": " << num_nodes(graphs[k]) << " nodes, " << num_edges(graphs[k]) << " edges");
+    const Index exact = diameter(graphs[k]);
+    const DiameterBounds b = diameter_bounds(graphs[k]);
+    CHECK(b.exact());
+    CHECK(b.lower == exact);
+    CHECK(b.bfs <= num_nodes(graphs[k]) + 4);
+    // any budget: the bounds hold, and the budget is kept after the four searches of the start
+    for (Index budget : {Index{4}, Index{6}, Index{12}}) {
+      const DiameterBounds c = diameter_bounds(graphs[k], budget);
+      CHECK(c.lower <= exact);
+      CHECK(c.upper >= exact);
+      CHECK(c.bfs <= std::max<Index>(budget, 4));
+    }
+  }
+  // a torus: every node ties, so a small budget leaves bounds only; the full search is exact
+  const Graph t = torus_graph(20, 30);
+  const DiameterBounds cut = diameter_bounds(t, 10);
+  CHECK(cut.lower <= 25);
+  CHECK(cut.upper >= 25);
+  CHECK(diameter_bounds(t).lower == 25);
+  CHECK(diameter_bounds(t).upper == 25);
+  // a disconnected graph
+  Graph two(4);
+  add_edge_unique(two, 0, 1);
+  add_edge_unique(two, 2, 3);
+  CHECK(diameter_bounds(two).lower == -1);
+  CHECK(diameter_bounds(two).upper == -1);
+  // the path: the double sweep alone is exact (its start is a middle node)
+  CHECK(diameter_bounds(path_graph(17)).bfs == 4);
+}
+
 TEST_CASE("geometric graphs from cell lists equal the all-pairs construction, edge order included",
           "[graph][generators]") {
   // the reference: the same points (the generator's stream), every pair tested, i then j > i

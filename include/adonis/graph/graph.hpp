@@ -123,6 +123,74 @@ inline Index diameter(const Graph& g) {
   return best;
 }
 
+/// Bounds on the hop diameter: lower = a distance realised by a pair of nodes, upper = no pair
+/// is farther apart; equal when the diameter is known exactly. Both -1 if g is disconnected or
+/// empty.
+struct DiameterBounds {
+  Index lower = -1;
+  Index upper = -1;
+  Index bfs = 0;  ///< breadth-first searches used
+  bool exact() const noexcept { return lower == upper; }
+};
+
+namespace detail {
+/// The farthest node from the BFS distances `d` (the first of the ties) and its distance.
+inline std::pair<Index, Index> farthest(const std::vector<Index>& d) {
+  const auto it = std::max_element(d.begin(), d.end());
+  return {static_cast<Index>(it - d.begin()), *it};
+}
+}  // namespace detail
+
+/// The hop diameter by iFUB (Crescenzi, Grossi, Habib, Lanzi & Marino, "On computing the
+/// diameter of real-world undirected graphs", Theor. Comput. Sci. 514, 2013), from a
+/// double-sweep start: BFS from node 0 to its farthest node a, from a to its farthest b
+/// (lower bound d(a, b)), and u = a middle node of an a–b shortest path. With F_i the nodes at
+/// distance i from u and e = ecc(u): lower = the largest eccentricity seen, upper = 2e at first;
+/// for i = e, e − 1, … every node of F_i gets a BFS, and then every pair of nodes within
+/// distance i − 1 of u is within 2(i − 1) of each other, so upper = max(lower, 2(i − 1)); it
+/// stops when lower >= upper, after a few levels on graphs with few nodes far from u (paths,
+/// trees, most real networks). On tori and random regular graphs many nodes lie in the last
+/// levels, so the search is capped at `max_bfs` searches (the four of the start are always
+/// made), after which the bounds reached are returned (exact() tells): torus 1000x1000,
+/// [1000, 1986] after 100 searches in 5 s; a random 4-regular graph on 10⁶ nodes, [15, 28] in
+/// 13 s. O(max_bfs · (n + |E|)) time, O(n) memory.
+inline DiameterBounds diameter_bounds(const Graph& g, Index max_bfs = std::numeric_limits<Index>::max()) {
+  DiameterBounds b;
+  const Index n = num_nodes(g);
+  if (n == 0) return b;
+  auto bfs = [&](Index s) {
+    ++b.bfs;
+    return bfs_distances(g, s);
+  };
+  const std::vector<Index> d0 = bfs(0);
+  if (std::find(d0.begin(), d0.end(), Index{-1}) != d0.end()) return b;  // disconnected
+  const Index a = detail::farthest(d0).first;
+  const std::vector<Index> da = bfs(a);
+  const auto [far, sweep] = detail::farthest(da);
+  const std::vector<Index> db = bfs(far);
+  Index u = a;  // a middle node of a shortest a–far path: d(a, u) = ⌊sweep/2⌋, d(u, far) = ⌈sweep/2⌉
+  for (Index v = 0; v < n; ++v)
+    if (da[static_cast<std::size_t>(v)] == sweep / 2 && da[static_cast<std::size_t>(v)] + db[static_cast<std::size_t>(v)] == sweep) {
+      u = v;
+      break;
+    }
+  const std::vector<Index> du = bfs(u);
+  const Index ecc_u = detail::farthest(du).second;
+  b.lower = std::max({sweep, ecc_u, detail::farthest(d0).second});
+  b.upper = 2 * ecc_u;
+  std::vector<std::vector<Index>> level(static_cast<std::size_t>(ecc_u + 1));
+  for (Index v = 0; v < n; ++v) level[static_cast<std::size_t>(du[static_cast<std::size_t>(v)])].push_back(v);
+  for (Index i = ecc_u; i >= 1 && b.lower < b.upper; --i) {
+    for (Index v : level[static_cast<std::size_t>(i)]) {
+      if (b.bfs >= max_bfs) return b;  // budget spent inside level i: upper stays where it is
+      b.lower = std::max(b.lower, detail::farthest(bfs(v)).second);
+    }
+    b.upper = std::max(b.lower, 2 * (i - 1));
+  }
+  b.upper = std::max(b.upper, b.lower);
+  return b;
+}
+
 namespace detail {
 /// diagonal · D + off_diagonal · A, the common shape of the Laplacian and the adjacency matrix.
 inline SparseMatrix degree_adjacency(const Graph& g, double diagonal, double off_diagonal) {

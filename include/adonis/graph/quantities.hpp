@@ -35,7 +35,12 @@ struct GraphQuantities {
   Index nodes = 0;
   Index edges = 0;
   bool connected = false;
-  double diameter = 0;  ///< hop diameter; infinity if disconnected
+  double diameter = 0;  ///< hop diameter; infinity if disconnected; NaN when only bounds are known
+  /// Bounds on the diameter: both equal to it when it is exact, infinity if disconnected.
+  double diameter_lower = 0, diameter_upper = 0;
+  /// Breadth-first searches of iFUB (diameter_bounds), used above all_pairs_diameter_max_edges
+  /// edges; 0 when the diameter came from one BFS per node.
+  Index diameter_bfs = 0;
   double laplacian_lambda2 = 0;
   double laplacian_lambda_max = 0;
   double laplacian_condition = 0;
@@ -50,6 +55,13 @@ struct GraphQuantities {
   double chi2 = 0;
   bool sparse_path = false;  ///< true if Spectra (not the dense solver) was used
 };
+
+/// Up to this many edges, graph_quantities() computes the diameter with one BFS per node,
+/// O(n (n + |E|)); above, with iFUB (diameter_bounds) and a budget of diameter_bfs_budget
+/// searches, which may leave bounds only (tori: every node ties).
+inline constexpr Index all_pairs_diameter_max_edges = 200'000;
+/// The BFS budget of iFUB in graph_quantities() (about 10 s on the 10⁶-node torus).
+inline constexpr Index diameter_bfs_budget = 100;
 
 /// Effective resistances R_e = (e_i - e_j)^T Λ^+ (e_i - e_j) of the given pairs for a weighted
 /// Laplacian Λ (symmetric, Λ1 = 0, connected support). Uses the grounded Laplacian (node 0
@@ -111,7 +123,15 @@ GraphQuantities graph_quantities(const Graph& g, std::string_view mixing = "metr
   q.laplacian_lambda_max = le.lambda_max;
   q.mixing_lambda_min = 1.0 - we.lambda_max;
   if (q.connected) {
-    q.diameter = static_cast<double>(diameter(g));
+    if (q.edges <= all_pairs_diameter_max_edges) {
+      q.diameter = q.diameter_lower = q.diameter_upper = static_cast<double>(diameter(g));
+    } else {
+      const DiameterBounds d = diameter_bounds(g, diameter_bfs_budget);
+      q.diameter_lower = static_cast<double>(d.lower);
+      q.diameter_upper = static_cast<double>(d.upper);
+      q.diameter = d.exact() ? q.diameter_lower : std::numeric_limits<double>::quiet_NaN();
+      q.diameter_bfs = d.bfs;
+    }
     q.laplacian_lambda2 = le.lambda2;
     q.laplacian_condition = le.lambda_max / le.lambda2;
     q.mixing_lambda2 = 1.0 - we.lambda2;
@@ -121,7 +141,7 @@ GraphQuantities graph_quantities(const Graph& g, std::string_view mixing = "metr
     for (double r : edge_resistances(g)) rmax = std::max(rmax, r);
     q.chi2 = 0.5 * static_cast<double>(q.edges) * rmax;
   } else {
-    q.diameter = inf;
+    q.diameter = q.diameter_lower = q.diameter_upper = inf;
     q.laplacian_lambda2 = 0.0;
     q.laplacian_condition = inf;
     q.mixing_lambda2 = 1.0;
