@@ -95,7 +95,7 @@ void require_same_trace(const std::string& sim_csv, const std::string& mpi_csv) 
 
 }  // namespace
 
-TEST_CASE("mpi: synchronous runs match the simulator row by row", "[cli][mpi]") {
+TEST_CASE("mpi: synchronous runs match the simulator row by row", "[cli][mpi][asan_skip]") {
   struct Case {
     const char* args;
     int ranks;
