@@ -94,7 +94,10 @@ inline void add_run_engine_options(CLI::App* sub, RunArgs& a) {
                       "simulated duration of each graph of a time-varying --sequence (asynchronous)")
           ->capture_default_str()};
   a.every_option = sub->add_option("--every", a.every,
-                                       "record every k-th round (default 1; asynchronous: every n-th event)");
+                                   "record every k-th round or event (default: a log-spaced schedule, ten rows per "
+                                   "decade: 1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 25, …, and the last)");
+  sub->add_flag("--worst-node", a.worst_node,
+                "add max_i f(x_i) − f* to every row (n objective evaluations per row; else the column is nan)");
   sub->add_option("--target", a.target, "stop once f(x̄) − f* <= target");
   sub->add_option("--csv", a.csv, "write the trace to FILE");
   sub->add_option("--backend", a.backend,

@@ -79,8 +79,8 @@ struct RealArgs {
 struct RunArgs {
   std::string algorithm, graph, problem, mixing = "metropolis", partition = "iid", sequence = "static", csv, step;
   std::string compressor = "identity", gamma, start = "zero", backend = "sim";
-  bool measure = false;
-  Round iterations = 1000, every = 1;
+  bool measure = false, worst_node = false;
+  Round iterations = 1000, every = 0;  ///< every = 0: the trace's log-spaced schedule
   std::uint64_t seed = 0;
   Index dim = 10, batch = 0;
   double target = 0, rho = 1;
@@ -133,7 +133,8 @@ inline void check_algorithm_options(RunArgs& a, const AlgorithmInfo& info) {
       throw InvalidArgument("run: " + o->get_name() + " is an engine option of the asynchronous algorithms, not of '" +
                             a.algorithm + "'");
   if (a.iterations < 0) throw InvalidArgument("run: --iterations must be >= 0 (got " + std::to_string(a.iterations) + ")");
-  if (a.every < 1) throw InvalidArgument("run: --every must be >= 1 (got " + std::to_string(a.every) + ")");
+  if (a.every_option->count() > 0 && a.every < 1)
+    throw InvalidArgument("run: --every must be >= 1 (got " + std::to_string(a.every) + ")");
   if (a.rho_option->count() > 0 && !info.penalty)
     throw InvalidArgument("run: --rho is the penalty of 'admm' and 'async-admm', not an option of '" + a.algorithm +
                           "'");

@@ -54,10 +54,11 @@ class RunSession {
 #endif
     graph = make_graph(a.graph);
     n = num_nodes(graph);
-    if (info.asynchronous && a.every_option->count() == 0) a.every = a.real_backend ? 1 : std::max<Round>(1, n);
+    if (a.real_backend) a.every = 1;  // the real backends record a snapshot every --record-period seconds
     engine = a.engine.options(a.seed);
     run_options = RunOptions{.max_rounds = a.iterations};
-    trace_options = TraceOptions{.every = a.every, .target = a.target, .wall_clock = a.mpi || a.real_backend};
+    trace_options = TraceOptions{
+        .every = a.every, .target = a.target, .worst_node = a.worst_node, .wall_clock = a.mpi || a.real_backend};
     // the real backends' event budget: --iterations, unless only --duration was given
     real_events = a.real.duration > 0 && a.iterations_option->count() == 0 ? 0 : a.iterations;
   }
@@ -71,8 +72,8 @@ class RunSession {
     return seq;
   }
 
-  /// adonis::run, or runtime::mpi_run under --backend mpi (the trace is gathered on rank 0 at
-  /// every recorded round; at every round with --target or --measure).
+  /// adonis::run, or runtime::mpi_run under --backend mpi (the iterates are gathered on rank 0
+  /// on the trace's schedule; at every round with --target or --measure).
   template <class Algorithm, class... Observers>
   void execute(Algorithm& alg, Iterates<double>& x, Observers&&... observers) {
 #ifdef ADONIS_HAVE_MPI

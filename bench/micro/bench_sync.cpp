@@ -10,6 +10,12 @@
 ///   SplitMix64(seed, node, round) as the library does. The hand loop reproduces the library's
 ///   iterates; the counter `max_abs_diff` (after the timed rounds of a fresh pair of runs)
 ///   shows that both do the same work.
+/// - dgd200_torus32x32_ls4096x50/traced against /bare (issue 20, item 2: the trace costs at
+///   most 10% of the run with `adonis run`'s defaults): a whole 200-round DGD run on the 32x32
+///   torus (n = 1024), least squares on 4096 synthetic samples x 50 features (4 per node), with
+///   the default TraceRecorder (log-spaced rows, no worst node: what `adonis run` records) and
+///   with no observer. The line "ratio … traced/bare" is 1 + the trace's overhead. The pair
+///   …_every_round records every round.
 #include <cmath>
 #include <vector>
 
@@ -19,6 +25,8 @@
 #include "adonis/graph/mixing.hpp"
 #include "adonis/problem/glm.hpp"
 #include "adonis/problem/random.hpp"
+#include "adonis/problem/reference.hpp"
+#include "adonis/report/trace.hpp"
 #include "support/paired.hpp"
 
 namespace {
@@ -208,12 +216,64 @@ void dsgd_hand(benchmark::State& state) {
   }
 }
 
+// ---------------------------------------------------------------- the trace's cost in a run
+
+constexpr Index kTraceFeatures = 50, kTraceSamplesPerNode = 4;
+constexpr Round kTraceRounds = 200;
+
+/// Synthetic least squares: Gaussian features, targets <a, truth> + noise, 4 samples per node.
+LeastSquaresProblem make_least_squares(Index n) {
+  SplitMix64 rng(5);
+  Dataset data;
+  data.A.resize(n * kTraceSamplesPerNode, kTraceFeatures);
+  data.y.resize(data.A.rows());
+  Vector<double> truth(kTraceFeatures);
+  for (Index k = 0; k < kTraceFeatures; ++k) truth(k) = standard_normal(rng);
+  for (Index r = 0; r < data.A.rows(); ++r) {
+    for (Index k = 0; k < kTraceFeatures; ++k) data.A(r, k) = standard_normal(rng);
+    data.y(r) = data.A.row(r).dot(truth) + 0.1 * standard_normal(rng);
+  }
+  Partition parts(static_cast<std::size_t>(n));
+  for (Index r = 0; r < data.A.rows(); ++r) parts[static_cast<std::size_t>(r / kTraceSamplesPerNode)].push_back(r);
+  return LeastSquaresProblem(data, parts, 0.0);
+}
+
+/// Traced: 0 none, 1 the defaults of `adonis run`, 2 every round (without the worst node, which
+/// made the former defaults 295x the bare run: docs/performance.md).
+template <int Traced>
+void dgd_run(benchmark::State& state) {
+  const SparseMatrix w = metropolis_weights(torus_graph(32, 32));
+  const LeastSquaresProblem p = make_least_squares(w.rows());
+  const ReferenceSolution ref = reference_solution(p);
+  std::size_t rows = 0;
+  for (auto _ : state) {
+    Dgd alg(p, StaticSequence{w}, DgdOptions{.step_size = 0.01});
+    Iterates<double> x = Iterates<double>::Zero(w.rows(), p.dim());
+    if constexpr (Traced > 0) {
+      TraceRecorder trace(p, ref.x, ref.f, Traced == 1 ? TraceOptions{} : TraceOptions{.every = 1});
+      run(alg, x, RunOptions{.max_rounds = kTraceRounds}, trace);
+      rows = trace.rows().size();
+    } else {
+      run(alg, x, RunOptions{.max_rounds = kTraceRounds});
+    }
+    benchmark::DoNotOptimize(x.data());
+  }
+  if constexpr (Traced > 0) state.counters["rows"] = static_cast<double>(rows);
+}
+
 const bool registered = [] {
   benchmark::RegisterBenchmark("gossip_round_torus32x32_d1000/library", gossip_library)->Unit(benchmark::kMicrosecond);
   benchmark::RegisterBenchmark("gossip_round_torus32x32_d1000/hand", gossip_hand)->Unit(benchmark::kMicrosecond);
   benchmark::RegisterBenchmark("dsgd_round_torus8x8_logistic200x50_b16/library", dsgd_library)
       ->Unit(benchmark::kMicrosecond);
   benchmark::RegisterBenchmark("dsgd_round_torus8x8_logistic200x50_b16/hand", dsgd_hand)->Unit(benchmark::kMicrosecond);
+  benchmark::RegisterBenchmark("dgd200_torus32x32_ls4096x50/traced", dgd_run<1>)->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("dgd200_torus32x32_ls4096x50/bare", dgd_run<0>)->Unit(benchmark::kMillisecond);
+  // every round, for the record (docs/performance.md): not a target
+  benchmark::RegisterBenchmark("dgd200_torus32x32_ls4096x50_every_round/traced", dgd_run<2>)
+      ->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("dgd200_torus32x32_ls4096x50_every_round/bare", dgd_run<0>)
+      ->Unit(benchmark::kMillisecond);
   return true;
 }();
 

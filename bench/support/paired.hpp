@@ -16,8 +16,12 @@
 
 namespace adonis::bench {
 
-/// Console output as usual, plus the medians of every `NAME/library` and `NAME/hand` pair.
+/// Console output as usual, plus the ratio of the medians of every `NAME/library` and
+/// `NAME/hand` pair (a kernel against its hand loop), and of every `NAME/traced` and `NAME/bare`
+/// pair (a run with an observer against the same run without: 1 + the observer's overhead).
 class PairedReporter : public benchmark::ConsoleReporter {
+  static constexpr std::pair<const char*, const char*> kPairs[] = {{"library", "hand"}, {"traced", "bare"}};
+
  public:
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
@@ -32,11 +36,13 @@ class PairedReporter : public benchmark::ConsoleReporter {
   void Finalize() override {
     ConsoleReporter::Finalize();
     for (const auto& [pair, times] : m_medians) {
-      const auto lib = times.find("library"), hand = times.find("hand");
-      if (lib == times.end() || hand == times.end()) continue;
-      std::printf("ratio %s library/hand: real %.3f (medians %.4g / %.4g), cpu %.3f\n", pair.c_str(),
-                  lib->second.first / hand->second.first, lib->second.first, hand->second.first,
-                  lib->second.second / hand->second.second);
+      for (const auto& [top, bottom] : kPairs) {
+        const auto lib = times.find(top), hand = times.find(bottom);
+        if (lib == times.end() || hand == times.end()) continue;
+        std::printf("ratio %s %s/%s: real %.3f (medians %.4g / %.4g), cpu %.3f\n", pair.c_str(), top, bottom,
+                    lib->second.first / hand->second.first, lib->second.first, hand->second.first,
+                    lib->second.second / hand->second.second);
+      }
     }
   }
 

@@ -2,7 +2,9 @@
 /// The run loop: observers, stopping, traces, counters, and bit-identical reproducibility.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <sstream>
+#include <vector>
 
 #include "adonis/algorithm/a2cid2.hpp"
 #include "adonis/algorithm/async_sgd.hpp"
@@ -69,7 +71,7 @@ TEST_CASE("the trace recorder: columns, schedule, target, consensus-only mode", 
   const auto q = test::ScalarQuadratics::random(n, 3, 0.5, 1.5, 1);
   Dgd dgd(q, StaticSequence{metropolis_weights(ring_graph(n))}, DgdOptions{.step_size = 0.1});
   const Vector<double> xs = q.x_star();
-  TraceRecorder trace(q, xs, global_value(q, xs), TraceOptions{.every = 10});
+  TraceRecorder trace(q, xs, global_value(q, xs), TraceOptions{.every = 10, .worst_node = true});
   Iterates<double> x = Iterates<double>::Zero(n, 3);
   run(dgd, x, RunOptions{.max_rounds = 95}, trace);
   REQUIRE(trace.rows().size() == 11);  // 0, 10, ..., 90, and the last round 95
@@ -83,6 +85,24 @@ TEST_CASE("the trace recorder: columns, schedule, target, consensus-only mode", 
   std::ostringstream csv;
   trace.write_csv(csv);
   REQUIRE(csv.str().rfind("round,time,gradients,messages,bytes,suboptimality,consensus_error,distance_to_opt", 0) == 0);
+  // the default schedule: log-spaced (R10 preferred numbers), the last round, no worst node
+  TraceRecorder logged(q, xs, global_value(q, xs));
+  Iterates<double> x3 = Iterates<double>::Zero(n, 3);
+  Dgd dgd3(q, StaticSequence{metropolis_weights(ring_graph(n))}, DgdOptions{.step_size = 0.1});
+  run(dgd3, x3, RunOptions{.max_rounds = 207}, logged);
+  std::vector<Round> rounds;
+  for (const auto& row : logged.rows()) {
+    rounds.push_back(row.round);
+    REQUIRE(std::isnan(row.worst_suboptimality));
+  }
+  REQUIRE(rounds == std::vector<Round>{0, 1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 25, 31, 40, 50, 63, 80, 100, 125, 160,
+                                       200, 207});
+  REQUIRE(on_record_schedule(31500, 0));
+  REQUIRE(on_record_schedule(8000000000000000000, 0));
+  REQUIRE(!on_record_schedule(31501, 0));
+  REQUIRE(!on_record_schedule(0, 0));
+  REQUIRE(on_record_schedule(0, 7));
+  REQUIRE(!on_record_schedule(22, 7));
   // a target stops the run
   TraceRecorder target(q, xs, global_value(q, xs), TraceOptions{.target = 1e-3});
   Iterates<double> y = Iterates<double>::Zero(n, 3);

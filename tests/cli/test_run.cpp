@@ -26,7 +26,8 @@ TEST_CASE("run: gossip writes the trace columns of architecture.md", "[cli][run]
   REQUIRE(r.status == 0);
   const std::string text = slurp(csv);
   REQUIRE(text.rfind("round,time,gradients,messages,bytes,suboptimality,consensus_error,distance_to_opt", 0) == 0);
-  REQUIRE(std::count(text.begin(), text.end(), '\n') == 102);  // header + rounds 0..100
+  // the default schedule: log-spaced, ten rows per decade (on_record_schedule), and the last round
+  REQUIRE(std::count(text.begin(), text.end(), '\n') == 20);  // header + rounds 0, 1, 2, 3, 4, 5, 6, 8, …, 80, 100
   REQUIRE(summary_value(r.out, "messages") == 100 * 32);       // 2|E| per round
   REQUIRE(summary_value(r.out, "bytes") == 100 * 32 * 8 * 10);  // d = 10 by default
   REQUIRE(summary_value(r.out, "distance_to_opt") < 1e-13);     // the average is kept
@@ -132,6 +133,21 @@ TEST_CASE("run: ADMM and dual averaging", "[cli][run]") {
     return std::stod(cell);
   };
   CHECK(subopt(last) < 0.7 * subopt(at200));
+  auto column = [](const std::string& row, int k) {  // k-th column, from 1
+    std::istringstream in(row);
+    std::string cell;
+    for (int j = 0; j < k; ++j) std::getline(in, cell, ',');
+    return cell;
+  };
+  CHECK(column(last, 9) == "nan");  // worst_suboptimality: opt-in (n evaluations per row)
+  const std::string worst_csv = temp_csv("worst.csv");
+  REQUIRE(run_cli("run --algorithm dgd --graph ring:8 --problem logistic:heart_scale:0.01 --iterations 10 --worst-node --csv " +
+                  worst_csv).status == 0);
+  std::istringstream worst_rows(slurp(worst_csv));
+  std::getline(worst_rows, header);
+  while (std::getline(worst_rows, line))
+    if (!line.empty()) CHECK(std::stod(column(line, 9)) >= std::stod(column(line, 6)) - 1e-12);
+  std::filesystem::remove(worst_csv);
   CHECK(subopt(at200) < subopt(first));
   std::filesystem::remove(csv);
 }
@@ -256,7 +272,8 @@ TEST_CASE("run: pairwise-gossip on the event engine, engine options", "[cli][run
   // time is simulated time: 20000 ticks at total rate 1 take about 20000 time units
   CHECK(summary_value(r.out, "time") == Approx(20000).epsilon(0.05));
   const std::string text = slurp(csv);
-  CHECK(std::count(text.begin(), text.end(), '\n') == 1 + 1 + 20000 / 16);  // every n = 16 events
+  // the log-spaced schedule over events: 0; 1–8 (7); 10–8000 (30); 10000, 12500, 16000; the last
+  CHECK(std::count(text.begin(), text.end(), '\n') == 1 + 1 + 7 + 30 + 3 + 1);
   REQUIRE(run_cli(cmd + csv2).status == 0);
   CHECK(slurp(csv2) == text);  // same seed, same trace
   // node clocks (on path:8: a non-regular graph, where they differ from edge clocks; on a ring

@@ -154,6 +154,24 @@ struct RunOptions {
   }
 };
 
+/// Whether round (or event) t ≥ 1 is on the recording schedule `every`, the schedule a trace
+/// records on and runtime::mpi_run gathers on. every = k ≥ 1: every k-th round. every = 0: a
+/// log-spaced schedule, the rounds ⌊m·10^j/100⌋ for the R10 preferred numbers
+/// m ∈ {100, 125, 160, 200, 250, 315, 400, 500, 630, 800} (ISO 3) and j ≥ 0, i.e. 1, 2, 3, 4, 5, 6,
+/// 8, 10, 12, 16, 20, 25, 31, 40, 50, 63, 80, 100, 125, …: ten rows per decade, so a trace of T
+/// rounds costs O(log T) objective evaluations instead of T. Integer arithmetic only: the same
+/// rounds on every machine.
+inline bool on_record_schedule(Round t, Round every) {
+  if (every > 0) return t % every == 0;
+  if (t < 1) return false;
+  Round scale = 1;  // 10^j <= t < 10^(j+1)
+  while (t / scale >= 10) scale *= 10;
+  static constexpr Round kR10[] = {100, 125, 160, 200, 250, 315, 400, 500, 630, 800};
+  for (const Round m : kR10)
+    if (scale >= 100 ? t == m * (scale / 100) : t == m * scale / 100) return true;
+  return false;
+}
+
 /// Runs `algorithm` from X (n x d) for at most options.max_rounds rounds and leaves the final
 /// iterates in X. Every observer sees round 0 (on_start) and every later round (on_round). A
 /// signal caught by an InterruptHandler (core/interrupt.hpp) ends it after the current round

@@ -7,10 +7,17 @@
 ///   suboptimality       f(x̄) − f*
 ///   consensus_error     (1/n) Σ_i ||x_i − x̄||²
 ///   distance_to_opt     ||x̄ − x*||
-///   worst_suboptimality max_i f(x_i) − f*   (the worst node's own iterate)
+///   worst_suboptimality max_i f(x_i) − f*   (the worst node's own iterate; NaN unless
+///                       TraceOptions::worst_node: n objective evaluations per row)
 ///   wall_clock          seconds since the start (only with TraceOptions::wall_clock: MPI, threads)
 /// Without a problem (pure averaging), suboptimality columns are NaN and distance_to_opt is
 /// ||x̄_t − x̄_0||, which exact averaging keeps at 0.
+///
+/// Cost: a row evaluates f once at x̄ (about the gradient work of one synchronous round: every
+/// sample once) plus O(n d) for the consensus error. Recording every round would double a run's
+/// cost, so the default schedule is log-spaced (ten rows per decade: 22 rows for 200 rounds, 42
+/// for 20000); TraceOptions::every = k records every k-th round. A target is checked at every
+/// round whatever the schedule (one evaluation of f at x̄ per round: only runs with a target pay it).
 #pragma once
 
 #include <chrono>
@@ -37,13 +44,14 @@ struct TraceRow {
 
 /// When to record, and an optional target that stops the run.
 struct TraceOptions {
-  Round every = 1;          ///< record every k-th round (k >= 1)
-  bool log_spaced = false;  ///< record rounds at ratio ~1.05 instead (plus round 0 and the last)
+  /// 0 (default): the log-spaced schedule of on_record_schedule (core/run.hpp), ten rows per
+  /// decade; k >= 1: every k-th round. Round 0 and the last round are always recorded.
+  Round every = 0;
   double target = 0;        ///< stop once f(x̄) − f* <= target (0: never; needs a problem)
-  bool worst_node = true;   ///< compute max_i f(x_i) − f* (n extra objective evaluations per row)
+  bool worst_node = false;  ///< also max_i f(x_i) − f* (n objective evaluations per row; else NaN)
   bool wall_clock = false;  ///< add a last column wall_clock: seconds since on_start (real backends)
   void validate() const {
-    if (every < 1) detail::fail("TraceOptions", "every must be >= 1 (got ", every, ")");
+    if (every < 0) detail::fail("TraceOptions", "every must be >= 0 (got ", every, ")");
     if (!(target >= 0)) detail::fail("TraceOptions", "target must be >= 0 (got ", target, ")");
   }
 };
@@ -68,7 +76,6 @@ class TraceRecorder {
   template <class A>
   void on_start(const RoundView<A>& v) {
     m_rows.clear();
-    m_next_log = 1;
     m_start_average = v.average();
     m_started = std::chrono::steady_clock::now();
     record(v);
@@ -76,8 +83,7 @@ class TraceRecorder {
   template <class A>
   bool on_round(const RoundView<A>& v) {
     const Round t = v.round();
-    bool due = m_options.log_spaced ? t >= m_next_log : t % m_options.every == 0;
-    if (m_options.log_spaced && due) m_next_log = std::max(t + 1, static_cast<Round>(std::ceil(static_cast<double>(t) * 1.05)));
+    const bool due = on_record_schedule(t, m_options.every);
     if (m_options.target > 0 && m_objective) {
       const double sub = m_objective(v.average()) - m_f_star;
       if (sub <= m_options.target) {
@@ -145,7 +151,6 @@ class TraceRecorder {
   double m_f_star = 0;
   std::function<double(const Vector<double>&)> m_objective;
   std::vector<TraceRow> m_rows;
-  Round m_next_log = 1;
   Vector<double> m_start_average;
   std::chrono::steady_clock::time_point m_started;
 };

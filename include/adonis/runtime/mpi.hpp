@@ -317,8 +317,9 @@ inline void mpi_gather_rows(const Iterates<double>& x, RowRange rows, MPI_Comm c
 namespace adonis::runtime {
 
 /// Runs a synchronous algorithm whose sequence is an MpiSequence (or an AnySequence wrapping
-/// one) on every rank of `comm`: the same loop as adonis::run. Every `gather_every` rounds (and
-/// at the first and last) the owned rows are gathered on rank 0, whose observers then see the
+/// one) on every rank of `comm`: the same loop as adonis::run. On the rounds of the schedule
+/// on_record_schedule(t, gather_every) (core/run.hpp: 0 is the trace's log-spaced default, k >= 1
+/// every k-th round) and at the first and last, the owned rows are gathered on rank 0, whose observers then see the
 /// full iterates through RoundView<GatheredState>; the other ranks' observers are not called.
 /// Divergence (‖X_t‖_F from the ranks' partial sums), an observer's stop and an interrupt
 /// request (a signal caught by an InterruptHandler on any rank, core/interrupt.hpp: mpirun
@@ -333,7 +334,7 @@ RunResult mpi_run(Algorithm& algorithm, Iterates<double>& X, const RunOptions& o
   static_assert(observers_have_hooks<View, Observers...>,
                 "every observer needs on_start, on_round or on_finish (is a hook misspelled?)");
   options.validate();
-  if (gather_every < 1) adonis::detail::fail("runtime::mpi_run", "gather_every must be >= 1 (got ", gather_every, ")");
+  if (gather_every < 0) adonis::detail::fail("runtime::mpi_run", "gather_every must be >= 0 (got ", gather_every, ")");
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
   GatheredState state;
@@ -353,7 +354,7 @@ RunResult mpi_run(Algorithm& algorithm, Iterates<double>& X, const RunOptions& o
   for (Round t = 0; t < options.max_rounds; ++t) {
     algorithm.step();
     bool stop = false;
-    if ((t + 1) % gather_every == 0 || t + 1 == options.max_rounds) {
+    if (on_record_schedule(t + 1, gather_every) || t + 1 == options.max_rounds) {
       gather();
       if (rank == 0) stop = notify_round(View(state), observers...);
     }
