@@ -469,6 +469,7 @@ class MarkovLinkSequence {
 
   /// Exact E[(W - J)^T (W - J)] for one round with the link states drawn from the stationary
   /// law, by enumerating all 2^|E| link patterns (needs |E| <= 16).
+  template <int = 0>  // compiled (with its dense products) only where it is called
   Matrix<double> expected_gram() const {
     detail::require_small("MarkovLinkSequence::expected_gram", m_n);
     const std::size_t m = m_edges.size();
@@ -492,7 +493,7 @@ class MarkovLinkSequence {
   /// Exact one-round p (tau = 1) under the stationary law. Rounds are correlated in time, so
   /// this is the rate of one round taken alone.
   template <int = 0>  // instantiated (with its dense eigen-solver) only where it is called
-  ConsensusRate consensus_rate() const { return {detail::one_minus_lambda_max(expected_gram()), 1}; }
+  ConsensusRate consensus_rate() const { return {detail::one_minus_lambda_max(expected_gram<>()), 1}; }
 
  private:
   double draw(std::size_t edge, Round t) const {

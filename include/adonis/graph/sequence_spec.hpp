@@ -20,7 +20,10 @@ namespace adonis {
 /// random kinds draw from `seed` (W_t a pure function of (seed, t)).
 /// @throws InvalidArgument naming the spec and the field (an unknown kind, a wrong number of
 ///         parameters, a parameter that is not a number or out of range).
-inline AnySequence make_sequence(const Graph& g, std::string_view spec, std::string_view mixing, std::uint64_t seed) {
+/// (A template only so that a translation unit that includes this header without calling it
+/// does not compile the dense mixing rules: see docs/performance.md, "Compile time".)
+template <int = 0>
+AnySequence make_sequence(const Graph& g, std::string_view spec, std::string_view mixing, std::uint64_t seed) {
   const auto parts = detail::split(spec, ':');
   const std::string who = "sequence spec '" + std::string(spec) + "'";
   auto arity = [&](std::size_t k, const char* usage) {

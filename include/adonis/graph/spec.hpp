@@ -68,7 +68,8 @@ inline const std::vector<std::pair<std::string, std::string>>& shipped_graphs() 
 ///         "graph spec '<spec>'" and names the field and the value at fault (a file reader's
 ///         message names the file instead); a generated graph whose memory estimate exceeds the
 ///         machine's available memory is refused before allocating (generators.hpp).
-inline Graph make_graph(std::string_view spec, std::ostream& warnings = std::cerr) {
+template <int = 0>  // compiled only where called (docs/performance.md, "Compile time")
+Graph make_graph(std::string_view spec, std::ostream& warnings = std::cerr) {
   const std::string who = detail::concat("graph spec '", spec, "'");
   if (detail::ends_with(spec, ".edges") || detail::ends_with(spec, ".txt"))
     return read_edge_list_file(std::string(spec), warnings);

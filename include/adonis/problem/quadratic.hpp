@@ -53,6 +53,9 @@ class QuadraticProblem {
  public:
   using Scalar = double;
 
+  /// (A template only so that the QR is compiled where a quadratic is built, not in every
+  /// translation unit that includes this header: docs/performance.md, "Compile time".)
+  template <int = 0>
   QuadraticProblem(Index nodes, const QuadraticOptions& options, StochasticOptions stochastic = {})
       : m_options(options), m_stochastic(stochastic) {
     options.validate(nodes);
@@ -115,6 +118,7 @@ class QuadraticProblem {
     detail::add_minibatch_noise(g, m_stochastic, rng);
   }
   /// prox_{step f_i}(v): (H + I/step) u = H c_i + v / step.
+  template <int = 0>  // the LDLT is compiled only where a prox is called
   void prox(Index i, Eigen::Ref<const Vector<double>> v, double step, Eigen::Ref<Vector<double>> out) const {
     if (!(step > 0)) detail::fail("QuadraticProblem", "prox step must be > 0 (got ", step, ")");
     Matrix<double> a = m_h;

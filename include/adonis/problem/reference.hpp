@@ -56,7 +56,8 @@ void finish_reference(const P& p, ReferenceSolution& r) {
 /// Least squares / ridge: minimizes f(x) = (1/n) sum_i (1/(2 m_i)) ||A_i x - y_i||^2 + (lambda/2)||x||^2
 /// as one least-squares problem: rows scaled by sqrt(w_j), w_j = m_min / m_i (all 1 when node
 /// sizes are equal), plus sqrt(lambda n m_min) I rows, solved by ColPivHouseholderQR.
-inline ReferenceSolution reference_solution(const LeastSquaresProblem& p) {
+template <int = 0>  // compiled only where called (docs/performance.md, "Compile time")
+ReferenceSolution reference_solution(const LeastSquaresProblem& p) {
   const Index n = p.num_nodes(), d = p.dim();
   Index m_min = p.num_samples(0);
   for (Index i = 1; i < n; ++i) m_min = std::min(m_min, p.num_samples(i));
@@ -84,7 +85,8 @@ inline ReferenceSolution reference_solution(const LeastSquaresProblem& p) {
 /// strongly convex), Armijo backtracking, until ||grad f|| stops decreasing at the rounding floor
 /// or reaches 1e-15 ||grad f(0)||, at most 200 iterations. Returns the iterate with the smallest
 /// gradient norm.
-inline ReferenceSolution reference_solution(const LogisticProblem& p) {
+template <int = 0>  // compiled only where called (docs/performance.md, "Compile time")
+ReferenceSolution reference_solution(const LogisticProblem& p) {
   const Index d = p.dim();
   Vector<double> x = Vector<double>::Zero(d), g(d), trial(d), g_trial(d);
   Matrix<double> h;

@@ -124,8 +124,9 @@ inline double spec_number(std::string_view token, const std::string& who, std::s
 /// A quadratic's own `seed` key defaults to `seed`.
 /// @throws InvalidArgument (ParseError, DimensionMismatch) naming the spec, field and value,
 ///         or the file and line of bad data.
-inline ProblemInstance make_problem(std::string_view spec, Index nodes, const PartitionSpec& partition = {},
-                                    std::uint64_t seed = 0, Index batch = 1) {
+template <int = 0>  // compiled only where called (docs/performance.md, "Compile time")
+ProblemInstance make_problem(std::string_view spec, Index nodes, const PartitionSpec& partition = {},
+                             std::uint64_t seed = 0, Index batch = 1) {
   const std::string who = detail::concat("problem spec '", spec, "'");
   const auto parts = detail::split(spec, ':');
   const std::string family(parts[0]);
