@@ -41,6 +41,16 @@ inline nlohmann::ordered_json graph_info_json(const GraphQuantities& q) {
   j["gossip_lambda2"] = number(q.gossip_lambda2);
   j["chi1"] = number(q.chi1);
   j["chi2"] = number(q.chi2);
+  if (q.chi2_sketch_solves > 0) {  // a large graph: max_edge_resistance (graph/quantities.hpp)
+    j["chi2_method"] = "Spielman-Srivastava sketch, " + std::to_string(q.chi2_sketch_solves) + " solves, then " +
+                       std::to_string(q.chi2_exact_solves) + " exact solves; " +
+                       (std::isnan(q.chi2) ? "bounds" : "the maximum") + " hold with probability >= " +
+                       fmt(1 - q.chi2_failure_probability);
+    if (std::isnan(q.chi2)) {
+      j["chi2_lower"] = number(q.chi2_lower);
+      j["chi2_upper"] = number(q.chi2_upper);
+    }
+  }
   j["chi_normalization"] = "Lambda = L/|E| (uniform edge clocks, total communication rate 1)";
   j["spectral_method"] = q.sparse_path ? "sparse (Spectra shift-invert / Lanczos)" : "dense (Eigen)";
   return j;
@@ -61,7 +71,8 @@ inline void add_graph_info(CLI::App& app) {
   sub->add_flag("--json", args->json, "print one JSON object");
   sub->callback([args] {
     const Graph g = make_graph(args->graph);
-    const GraphQuantities q = graph_quantities(g, args->mixing);
+    // progress on stderr, step by step, for graphs large enough to take seconds
+    const GraphQuantities q = graph_quantities(g, args->mixing, SpectralOptions{}, &std::cerr);
     const nlohmann::ordered_json j = graph_info_json(q);
     if (args->json) {
       std::cout << j.dump(2) << '\n';
@@ -71,6 +82,8 @@ inline void add_graph_info(CLI::App& app) {
     if (std::isnan(q.diameter))  // bounds only: say so, not "inf" (null is a disconnected graph's)
       text["diameter"] = "between " + std::to_string(static_cast<long long>(q.diameter_lower)) + " and " +
                          std::to_string(static_cast<long long>(q.diameter_upper));
+    if (std::isnan(q.chi2))  // the sketch's certificate failed (ties: tori), bounds only
+      text["chi2"] = "between " + fmt(q.chi2_lower) + " and " + fmt(q.chi2_upper);
     print_key_values(std::cout, "graph " + args->graph, text, "inf");
   });
 }

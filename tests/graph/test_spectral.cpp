@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+#include <string>
+#include <vector>
+
 #include "adonis/graph/closed_forms.hpp"
 #include "adonis/graph/generators.hpp"
 #include "adonis/graph/quantities.hpp"
@@ -127,4 +133,82 @@ TEST_CASE("a disconnected graph has zero gap, not an error", "[graph][spectral]"
   REQUIRE(std::isinf(q.diameter));
   REQUIRE(graph_quantities(g, "laplacian").mixing_spectral_gap == 0.0);
   REQUIRE_THROWS_AS(mixing_matrix(g, "laplacian"), InvalidTopology);
+}
+
+TEST_CASE("graph_quantities' progress: one line per step on large graphs, silence on small ones", "[graph][progress]") {
+  // small graph (below graph_quantities_progress_min_edges): nothing written, same values
+  std::ostringstream quiet;
+  const GraphQuantities q = graph_quantities(ring_graph(12), "metropolis", SpectralOptions{}, &quiet);
+  CHECK(quiet.str().empty());
+  CHECK(q.laplacian_lambda2 == graph_quantities(ring_graph(12)).laplacian_lambda2);
+  // the step log itself: "WHO: STEP ..." when a step starts, "WHO: STEP: T s" when it ends
+  std::ostringstream out;
+  {
+    detail::StepLog log(&out, "graph_quantities");
+    log.begin("first");
+    log.begin("second");  // ends "first"
+  }                        // the destructor ends "second"
+  std::istringstream lines(out.str());
+  std::string line;
+  std::vector<std::string> got;
+  while (std::getline(lines, line)) got.push_back(line);
+  REQUIRE(got.size() == 4);
+  CHECK(got[0] == "graph_quantities: first ...");
+  CHECK(got[1].rfind("graph_quantities: first: 0.", 0) == 0);
+  CHECK(got[1].substr(got[1].size() - 2) == " s");
+  CHECK(got[2] == "graph_quantities: second ...");
+  CHECK(got[3].rfind("graph_quantities: second: ", 0) == 0);
+  detail::StepLog silent(nullptr, "x");
+  silent.begin("nothing");  // no stream: no output, no crash
+}
+
+TEST_CASE("max_edge_resistance: the sketch's bounds hold and its certificate is right, against one solve per edge",
+          "[graph][spectral][resistance]") {
+  struct Case {
+    const char* name;
+    Graph g;
+  };
+  const std::vector<Case> cases = {{"erdos-renyi 120 0.06", erdos_renyi_graph(120, 0.06, 3)},
+                                   {"geometric 150 0.2", geometric_graph(150, 0.2, 5)},
+                                   {"barbell 12", barbell_graph(12)},
+                                   {"grid 9x13", grid_graph(9, 13)},
+                                   {"random 3-regular 200", random_regular_graph(200, 3, 7)},
+                                   {"torus 10x10", torus_graph(10, 10)}};
+  for (const auto& [name, g] : cases) {
+    INFO(name);
+    const std::vector<double> exact = edge_resistances(g);
+    const double rmax = *std::max_element(exact.begin(), exact.end());
+    for (const Index budget : {Index{1}, Index{8}, Index{1000}}) {
+      INFO("max_exact " << budget);
+      const ResistanceMaxBounds b = max_edge_resistance(g, 64, budget, 1e-3, 11);
+      CHECK(b.sketch_solves == 64);
+      CHECK(b.exact_solves <= budget);
+      CHECK(b.lower <= rmax * (1 + 1e-9));
+      CHECK(b.upper >= rmax * (1 - 1e-9));
+      CHECK(b.upper <= 1.0 + 1e-12);  // every edge is a path of resistance 1
+      // lower is the exact resistance of some edge
+      CHECK(std::any_of(exact.begin(), exact.end(), [&](double r) { return std::abs(r - b.lower) <= 1e-9 * r; }));
+      if (b.certified()) CHECK(b.lower == Approx(rmax).epsilon(1e-9));
+    }
+  }
+  // a bridge (R = 1) beside a dense part: found and certified within a small budget
+  const ResistanceMaxBounds bar = max_edge_resistance(barbell_graph(12), 64, 8);
+  CHECK(bar.certified());
+  CHECK(bar.lower == Approx(1.0).epsilon(1e-9));
+  // a torus: every edge ties at (n − 1)/|E| (Foster), so no budget below |E| can decide it
+  const ResistanceMaxBounds tor = max_edge_resistance(torus_graph(10, 10), 64, 8);
+  CHECK(!tor.certified());
+  CHECK(tor.lower == Approx(99.0 / 200.0).epsilon(1e-9));
+  CHECK(tor.upper > tor.lower);
+  // the same seed gives the same bounds; bad arguments are refused
+  const ResistanceMaxBounds again = max_edge_resistance(torus_graph(10, 10), 64, 8);
+  CHECK(again.upper == tor.upper);
+  CHECK_THROWS_WITH(max_edge_resistance(ring_graph(8), 1), Catch::Contains("sketch_dim must be >= 2"));
+  CHECK_THROWS_WITH(max_edge_resistance(ring_graph(8), 8, 0), Catch::Contains("max_exact must be >= 1"));
+  CHECK_THROWS_WITH(max_edge_resistance(ring_graph(8), 8, 8, 0.0), Catch::Contains("delta must be in (0, 1)"));
+  Graph two = ring_graph(5);
+  boost::add_vertex(two);
+  boost::add_vertex(two);
+  add_edge_unique(two, 5, 6);
+  CHECK_THROWS_AS(max_edge_resistance(two), InvalidTopology);
 }

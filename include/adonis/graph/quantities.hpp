@@ -19,14 +19,24 @@
 /// (null in JSON).
 #pragma once
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <cstdint>
+#include <cstdio>
 #include <limits>
+#include <ostream>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
+
+#include <boost/math/distributions/chi_squared.hpp>
 
 #include "adonis/graph/graph.hpp"
 #include "adonis/graph/mixing.hpp"
 #include "adonis/graph/spectral.hpp"
+#include "adonis/problem/random.hpp"  // standard_normal (Box–Muller on SplitMix64)
 
 namespace adonis {
 
@@ -52,7 +62,13 @@ struct GraphQuantities {
   double koloskova_p = 0;
   double gossip_lambda2 = 0;
   double chi1 = 0;
-  double chi2 = 0;
+  double chi2 = 0;  ///< NaN when only bounds are known (above chi2_exact_max_edges, certificate failed)
+  /// Bounds on chi2 (both equal to it when it is known; the upper one holds with probability
+  /// >= 1 − chi2_failure_probability when it comes from the sketch of max_edge_resistance).
+  double chi2_lower = 0, chi2_upper = 0;
+  /// Solves of max_edge_resistance's sketch and exact solves (0 and |E| for one solve per edge).
+  Index chi2_sketch_solves = 0, chi2_exact_solves = 0;
+  double chi2_failure_probability = 0;  ///< 0 when every edge was solved exactly
   bool sparse_path = false;  ///< true if Spectra (not the dense solver) was used
 };
 
@@ -62,6 +78,91 @@ struct GraphQuantities {
 inline constexpr Index all_pairs_diameter_max_edges = 200'000;
 /// The BFS budget of iFUB in graph_quantities() (about 10 s on the 10⁶-node torus).
 inline constexpr Index diameter_bfs_budget = 100;
+/// Up to this many edges, graph_quantities() computes χ2 with one solve per edge; above, with
+/// max_edge_resistance (a sketch of chi2_sketch_dim solves, then at most chi2_max_exact exact
+/// solves, failure probability chi2_failure_probability).
+inline constexpr Index chi2_exact_max_edges = 200'000;
+inline constexpr Index chi2_sketch_dim = 64;
+inline constexpr Index chi2_max_exact = 64;
+inline constexpr double chi2_failure_probability = 1e-3;
+
+/// From this many edges on, graph_quantities() writes each step to its progress stream as it
+/// starts and its time when it ends (on the 10⁶-node torus the steps take 1–60 s each).
+inline constexpr Index graph_quantities_progress_min_edges = 100'000;
+
+namespace detail {
+/// One line per step of a long computation: "WHO: STEP ..." when it starts, "WHO: STEP: T s"
+/// when it ends; silent when `out` is null.
+class StepLog {
+ public:
+  StepLog(std::ostream* out, std::string who) : m_out(out), m_who(std::move(who)) {}
+  void begin(std::string_view step) {
+    end();
+    if (!m_out) return;
+    m_step = std::string(step);
+    m_start = std::chrono::steady_clock::now();
+    *m_out << m_who << ": " << m_step << " ..." << std::endl;
+  }
+  void end() {
+    if (!m_out || m_step.empty()) return;
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f", s);
+    *m_out << m_who << ": " << m_step << ": " << buf << " s" << std::endl;
+    m_step.clear();
+  }
+  ~StepLog() {
+    try {
+      end();
+    } catch (...) {  // a failed write of a progress line is not worth an exception out of a destructor
+    }
+  }
+  StepLog(const StepLog&) = delete;
+  StepLog& operator=(const StepLog&) = delete;
+
+ private:
+  std::ostream* m_out;
+  std::string m_who, m_step;
+  std::chrono::steady_clock::time_point m_start;
+};
+}  // namespace detail
+
+namespace detail {
+/// A weighted Laplacian Λ (symmetric, Λ1 = 0, connected support) grounded at node 0 and
+/// factorised once (sparse LDLᵀ): solve(b) returns z with Λ z = b and z_0 = 0 for any b with
+/// Σ b = 0 (z = Λ⁺ b + a constant, so differences z_u − z_v are those of Λ⁺ b).
+template <int = 0>
+class GroundedLaplacian {
+ public:
+  explicit GroundedLaplacian(const SparseMatrix& lap) : m_n(lap.rows()), m_rhs(Vector<double>::Zero(lap.rows() - 1)) {
+    Eigen::SparseMatrix<double> grounded = lap.bottomRightCorner(m_n - 1, m_n - 1);
+    m_ldlt.compute(grounded);
+    if (m_ldlt.info() != Eigen::Success)
+      fail<RuntimeError>("effective_resistances", "grounded Laplacian factorisation failed (disconnected?)");
+  }
+  /// z (size n) with Λ z = b, z_0 = 0; b must sum to 0.
+  Vector<double> solve(const Vector<double>& b) const {
+    Vector<double> z(m_n);
+    z(0) = 0;
+    z.tail(m_n - 1) = m_ldlt.solve(b.tail(m_n - 1));
+    return z;
+  }
+  /// R_uv = (e_u − e_v)ᵀ Λ⁺ (e_u − e_v): one solve.
+  double resistance(Index u, Index v) {
+    if (u > 0) m_rhs(u - 1) = 1.0;
+    if (v > 0) m_rhs(v - 1) = -1.0;
+    const Vector<double> x = m_ldlt.solve(m_rhs);
+    if (u > 0) m_rhs(u - 1) = 0.0;
+    if (v > 0) m_rhs(v - 1) = 0.0;
+    return (u > 0 ? x(u - 1) : 0.0) - (v > 0 ? x(v - 1) : 0.0);
+  }
+
+ private:
+  Index m_n;
+  Vector<double> m_rhs;
+  Eigen::SimplicialLDLT<Eigen::SparseMatrix<double>> m_ldlt;
+};
+}  // namespace detail
 
 /// Effective resistances R_e = (e_i - e_j)^T Λ^+ (e_i - e_j) of the given pairs for a weighted
 /// Laplacian Λ (symmetric, Λ1 = 0, connected support). Uses the grounded Laplacian (node 0
@@ -71,21 +172,92 @@ template <int = 0>
 std::vector<double> effective_resistances(const SparseMatrix& lap, const std::vector<Edge>& pairs) {
   const Index n = lap.rows();
   if (n < 2) detail::fail<InvalidTopology>("effective_resistances", "needs at least 2 nodes (got ", n, ")");
-  Eigen::SparseMatrix<double> grounded = lap.bottomRightCorner(n - 1, n - 1);
-  Eigen::SimplicialLDLT<Eigen::SparseMatrix<double>> ldlt(grounded);
-  if (ldlt.info() != Eigen::Success)
-    detail::fail<RuntimeError>("effective_resistances", "grounded Laplacian factorisation failed (disconnected?)");
+  detail::GroundedLaplacian<> grounded(lap);
   std::vector<double> out;
   out.reserve(pairs.size());
-  Vector<double> rhs = Vector<double>::Zero(n - 1);
-  for (const auto& [u, v] : pairs) {
-    if (u > 0) rhs(u - 1) = 1.0;
-    if (v > 0) rhs(v - 1) = -1.0;
-    const Vector<double> x = ldlt.solve(rhs);
-    out.push_back((u > 0 ? x(u - 1) : 0.0) - (v > 0 ? x(v - 1) : 0.0));
-    if (u > 0) rhs(u - 1) = 0.0;
-    if (v > 0) rhs(v - 1) = 0.0;
+  for (const auto& [u, v] : pairs) out.push_back(grounded.resistance(u, v));
+  return out;
+}
+
+/// Bounds on the largest effective resistance over the edges, max_e R_e (max_edge_resistance).
+struct ResistanceMaxBounds {
+  double lower = 0;  ///< an exact R_e of some edge: max_e R_e >= lower, always
+  double upper = 0;  ///< max_e R_e <= upper with probability >= 1 − failure_probability
+  Index sketch_solves = 0, exact_solves = 0;
+  double failure_probability = 0;
+  /// The maximum is decided: every edge that could exceed the best exact one was solved exactly.
+  bool certified() const noexcept { return lower == upper; }
+};
+
+/// Largest effective resistance over the edges of a connected unweighted graph, for graphs
+/// too large for one solve per edge (Spielman & Srivastava, "Graph sparsification by effective
+/// resistances", SIAM J. Comput. 40(6), 2011, §4: a Johnson–Lindenstrauss sketch of B L⁺).
+/// With Q a k × |E| matrix of iid N(0, 1/k) entries and B the edge-node incidence matrix,
+/// R_e = ‖B L⁺ χ_e‖² and R̃_e = ‖Q B L⁺ χ_e‖² = (1/k) Σ_r (z_r(u) − z_r(v))², z_r = L⁺ Bᵀ q_r:
+/// k solves give every edge's estimate, and since Q u ~ N(0, ‖u‖²/k I_k) for a fixed u,
+/// R̃_e = R_e · χ²_k / k *exactly*. Hence, with a = δ/(2|E|) (a union bound over the edges),
+/// R_e ∈ [k R̃_e / q_{1−a}, k R̃_e / q_a] (q the χ²_k quantiles) for every edge at once with
+/// probability ≥ 1 − δ. The edges whose upper end reaches the largest lower end are the
+/// candidates; up to `max_exact` of them (largest R̃ first) are solved exactly (R_e ≤ 1 also
+/// holds for every edge: the edge itself is a path of resistance 1). If every candidate was
+/// solved, the largest exact value is max_e R_e (certified, with probability ≥ 1 − δ); else the
+/// result is the interval [largest exact value, max(it, largest upper end of the unsolved)].
+/// On edge-transitive graphs (tori, rings, hypercubes) every edge ties and the certificate
+/// fails by nature; there R_e = (n − 1)/|E| for every edge (Foster's theorem, Σ_e R_e = n − 1).
+/// @param sketch_dim k (>= 2); @param max_exact exact solves at most; @param delta δ in (0, 1).
+template <int = 0>
+ResistanceMaxBounds max_edge_resistance(const Graph& g, Index sketch_dim = 64, Index max_exact = 256,
+                                        double delta = 1e-3, std::uint64_t seed = 1) {
+  if (sketch_dim < 2) detail::fail("max_edge_resistance", "sketch_dim must be >= 2 (got ", sketch_dim, ")");
+  if (max_exact < 1) detail::fail("max_edge_resistance", "max_exact must be >= 1 (got ", max_exact, ")");
+  if (!(delta > 0 && delta < 1)) detail::fail("max_edge_resistance", "delta must be in (0, 1) (got ", delta, ")");
+  if (!is_connected(g)) detail::fail<InvalidTopology>("max_edge_resistance", "graph must be connected");
+  const std::vector<Edge> edges = edge_list(g);
+  const Index n = num_nodes(g), m = static_cast<Index>(edges.size());
+  detail::GroundedLaplacian<> grounded(laplacian(g));
+  std::vector<double> sketch(static_cast<std::size_t>(m), 0.0);
+  Vector<double> b(n);
+  for (Index r = 0; r < sketch_dim; ++r) {
+    SplitMix64 rng(seed, 0x5e5f, static_cast<std::uint64_t>(r));  // row r of Q from (seed, r)
+    b.setZero();
+    for (const auto& [u, v] : edges) {
+      const double q = standard_normal(rng);
+      b(u) += q;
+      b(v) -= q;
+    }
+    const Vector<double> z = grounded.solve(b);
+    for (Index e = 0; e < m; ++e) {
+      const double diff = z(edges[static_cast<std::size_t>(e)].first) - z(edges[static_cast<std::size_t>(e)].second);
+      sketch[static_cast<std::size_t>(e)] += diff * diff;
+    }
   }
+  const auto k = static_cast<double>(sketch_dim);
+  const boost::math::chi_squared chi2(k);
+  const double a = delta / (2.0 * static_cast<double>(m));
+  const double up = k / boost::math::quantile(chi2, a), down = k / boost::math::quantile(boost::math::complement(chi2, a));
+  double best_lower = 0;
+  for (double& s : sketch) {
+    s /= k;  // R̃_e
+    best_lower = std::max(best_lower, std::min(1.0, s * down));
+  }
+  std::vector<Index> candidates;
+  for (Index e = 0; e < m; ++e)
+    if (std::min(1.0, sketch[static_cast<std::size_t>(e)] * up) >= best_lower) candidates.push_back(e);
+  std::stable_sort(candidates.begin(), candidates.end(), [&](Index x, Index y) {
+    return sketch[static_cast<std::size_t>(x)] > sketch[static_cast<std::size_t>(y)];
+  });
+  ResistanceMaxBounds out;
+  out.sketch_solves = sketch_dim;
+  out.failure_probability = delta;
+  const auto solved = std::min<std::size_t>(candidates.size(), static_cast<std::size_t>(max_exact));
+  for (std::size_t c = 0; c < solved; ++c) {
+    const Edge& e = edges[static_cast<std::size_t>(candidates[c])];
+    out.lower = std::max(out.lower, grounded.resistance(e.first, e.second));
+  }
+  out.exact_solves = static_cast<Index>(solved);
+  out.upper = out.lower;
+  for (std::size_t c = solved; c < candidates.size(); ++c)
+    out.upper = std::max(out.upper, std::min(1.0, sketch[static_cast<std::size_t>(candidates[c])] * up));
   return out;
 }
 
@@ -98,31 +270,40 @@ std::vector<double> edge_resistances(const Graph& g) {
 }
 
 /// Computes every quantity of GraphQuantities for graph g and mixing rule `mixing`
-/// (a name accepted by mixing_matrix()).
+/// (a name accepted by mixing_matrix()). With `progress` (e.g. &std::cerr) and at least
+/// graph_quantities_progress_min_edges edges, each step is written there as it starts and its
+/// time when it ends.
 /// @throws InvalidTopology if g has fewer than 2 nodes; InvalidArgument for an unknown mixing.
 template <int = 0>
 GraphQuantities graph_quantities(const Graph& g, std::string_view mixing = "metropolis",
-                                        const SpectralOptions& opt = {}) {
+                                 const SpectralOptions& opt = {}, std::ostream* progress = nullptr) {
   const double inf = std::numeric_limits<double>::infinity();
   GraphQuantities q;
   q.nodes = num_nodes(g);
   q.edges = num_edges(g);
   if (q.nodes < 2)
     detail::fail<InvalidTopology>("graph_quantities", "graph must have at least 2 nodes (got ", q.nodes, ")");
+  detail::StepLog log(q.edges >= graph_quantities_progress_min_edges ? progress : nullptr, "graph_quantities");
+  log.begin("connectivity");
   q.connected = is_connected(g);
   q.mixing = std::string(mixing);
 
   // The 'laplacian' rule is undefined on a disconnected graph; there we fall back to reporting
   // the degenerate values directly.
+  log.begin("mixing matrix W (" + std::string(mixing) + ")");
   const SparseMatrix w = (q.connected || mixing != "laplacian") ? mixing_matrix(g, mixing, opt)
                                                                  : sparse_identity(q.nodes);
+  log.begin("lambda2 and lambda_max of L");
   const LaplacianEnds le = laplacian_ends(laplacian(g), opt);
+  log.begin("lambda2 and lambda_min of W");
   const LaplacianEnds we = laplacian_ends(sparse_identity(q.nodes) - w, opt);
+  log.begin("lambda2 of the pairwise-gossip matrix");
   const LaplacianEnds ge = laplacian_ends(sparse_identity(q.nodes) - expected_gossip_matrix(g), opt);
   q.sparse_path = le.sparse_path;
   q.laplacian_lambda_max = le.lambda_max;
   q.mixing_lambda_min = 1.0 - we.lambda_max;
   if (q.connected) {
+    log.begin(q.edges <= all_pairs_diameter_max_edges ? "diameter (one BFS per node)" : "diameter (iFUB)");
     if (q.edges <= all_pairs_diameter_max_edges) {
       q.diameter = q.diameter_lower = q.diameter_upper = static_cast<double>(diameter(g));
     } else {
@@ -137,9 +318,24 @@ GraphQuantities graph_quantities(const Graph& g, std::string_view mixing = "metr
     q.mixing_lambda2 = 1.0 - we.lambda2;
     q.gossip_lambda2 = 1.0 - ge.lambda2;
     q.chi1 = static_cast<double>(q.edges) / le.lambda2;
-    double rmax = 0.0;
-    for (double r : edge_resistances(g)) rmax = std::max(rmax, r);
-    q.chi2 = 0.5 * static_cast<double>(q.edges) * rmax;
+    const double half_edges = 0.5 * static_cast<double>(q.edges);
+    if (q.edges <= chi2_exact_max_edges) {
+      log.begin("chi2 (" + std::to_string(q.edges) + " effective resistances)");
+      double rmax = 0.0;
+      for (double r : edge_resistances(g)) rmax = std::max(rmax, r);
+      q.chi2 = q.chi2_lower = q.chi2_upper = half_edges * rmax;
+      q.chi2_exact_solves = q.edges;
+    } else {
+      log.begin("chi2 (sketch of " + std::to_string(chi2_sketch_dim) + " solves, then at most " +
+                std::to_string(chi2_max_exact) + " exact)");
+      const ResistanceMaxBounds r = max_edge_resistance(g, chi2_sketch_dim, chi2_max_exact, chi2_failure_probability);
+      q.chi2_lower = half_edges * r.lower;
+      q.chi2_upper = half_edges * r.upper;
+      q.chi2 = r.certified() ? q.chi2_lower : std::numeric_limits<double>::quiet_NaN();
+      q.chi2_sketch_solves = r.sketch_solves;
+      q.chi2_exact_solves = r.exact_solves;
+      q.chi2_failure_probability = r.failure_probability;
+    }
   } else {
     q.diameter = q.diameter_lower = q.diameter_upper = inf;
     q.laplacian_lambda2 = 0.0;
@@ -147,7 +343,7 @@ GraphQuantities graph_quantities(const Graph& g, std::string_view mixing = "metr
     q.mixing_lambda2 = 1.0;
     q.gossip_lambda2 = 1.0;
     q.chi1 = inf;
-    q.chi2 = inf;
+    q.chi2 = q.chi2_lower = q.chi2_upper = inf;
   }
   q.mixing_slem = std::max(std::abs(q.mixing_lambda2), std::abs(q.mixing_lambda_min));
   q.mixing_spectral_gap = 1.0 - q.mixing_slem;
