@@ -92,6 +92,74 @@ TEST_CASE("the sparse (Spectra) path agrees with the dense solver and the closed
   CHECK(close(r.lambda2, r2.lambda2, 1e-8));
 }
 
+TEST_CASE("SpdFactor: one analysis, factorisations at several shifts of both signs", "[graph][spectral][sparse]") {
+  // L + s I and σ I − L share L's pattern; the solves must invert them to rounding.
+  const Eigen::SparseMatrix<double> l = laplacian(torus_graph(30, 40));
+  const Eigen::SparseMatrix<double> minus_l = -l;
+  detail::SpdFactor<> f(l);
+  CHECK(f.nonzeros() >= static_cast<double>(l.nonZeros()) / 2);
+  Vector<double> b(l.rows());
+  for (Index i = 0; i < b.size(); ++i) b(i) = std::sin(0.37 * static_cast<double>(i));
+  for (double s : {1e-3, 0.5}) {
+    REQUIRE(f.factorize(l, s));
+    const Vector<double> x = f.solve(b);
+    CHECK((l * x + s * x - b).norm() <= 1e-10 * b.norm() / s);
+  }
+  REQUIRE(f.factorize(minus_l, 8.5));  // 8.5 I − L: definite above the Gershgorin bound 8
+  const Vector<double> y = f.solve(b);
+  CHECK((8.5 * y - l * y - b).norm() <= 1e-10 * b.norm());
+  // the spectral operator across its two kinds of shift
+  detail::LdltShiftSolve<> op(laplacian(torus_graph(30, 40)));
+  for (double sigma : {-1e-3, 8.5}) {
+    op.set_shift(sigma);
+    Vector<double> z(l.rows());
+    op.perform_op(b.data(), z.data());
+    CHECK((l * z - sigma * z - b).norm() <= 1e-9 * b.norm());
+  }
+  if (detail::SpdFactor<>::needs_definite) {
+    CHECK_FALSE(f.factorize(l, -0.5));  // L − I/2 is indefinite: Cholesky must say so
+  }
+}
+
+TEST_CASE("effective resistances by conjugate gradients match the factorisation", "[graph][spectral][resistance]") {
+  for (const Graph& g : {random_regular_graph(400, 4, 3), torus_graph(9, 11)}) {
+    const SparseMatrix l = laplacian(g);
+    detail::GroundedLaplacian<> direct(l), cg(l, 0.0);
+    REQUIRE_FALSE(direct.iterative());
+    REQUIRE(cg.iterative());
+    for (const auto& [u, v] : edge_list(g)) CHECK(close(cg.resistance(u, v), direct.resistance(u, v), 1e-9));
+  }
+}
+
+TEST_CASE("proportionality: I − W and I − W̄ are multiples of L exactly on regular graphs", "[graph][spectral]") {
+  for (const Graph& g : {torus_graph(6, 7), random_regular_graph(60, 3, 4), hypercube_graph(5)}) {
+    const Index d = degree(g, 0);
+    const SparseMatrix l = laplacian(g), i = sparse_identity(num_nodes(g));
+    CHECK(close(detail::proportionality(l, i - mixing_matrix(g, "metropolis")), 1.0 / static_cast<double>(d + 1), 1e-14));
+    CHECK(close(detail::proportionality(l, i - expected_gossip_matrix(g)),
+                1.0 / (static_cast<double>(d) * static_cast<double>(num_nodes(g))), 1e-14));
+  }
+  // the star: Metropolis gives every edge 1/(1 + 11), so I − W = L/12 although it is not regular
+  const Graph star = star_graph(12);
+  CHECK(close(detail::proportionality(laplacian(star), sparse_identity(12) - mixing_matrix(star, "metropolis")), 1.0 / 12, 1e-14));
+  // edges whose larger end degree differs: no constant ratio
+  const Graph er = erdos_renyi_graph(40, 0.15, 2);
+  CHECK(detail::proportionality(laplacian(er), sparse_identity(40) - mixing_matrix(er, "metropolis")) == 0.0);
+  CHECK(detail::proportionality(laplacian(er), sparse_identity(40) - expected_gossip_matrix(er)) == 0.0);
+  CHECK(detail::proportionality(laplacian(ring_graph(8)), laplacian(path_graph(8))) == 0.0);  // patterns differ
+  // graph_quantities' shortcut gives the values of separate eigensolves
+  SpectralOptions sp;
+  sp.dense_threshold = 100;
+  const Graph t = torus_graph(12, 14);
+  const GraphQuantities q = graph_quantities(t, "metropolis", sp);
+  REQUIRE(q.sparse_path);
+  const LaplacianEnds we = laplacian_ends(sparse_identity(168) - mixing_matrix(t, "metropolis"), sp);
+  const LaplacianEnds ge = laplacian_ends(sparse_identity(168) - expected_gossip_matrix(t), sp);
+  CHECK(close(q.mixing_lambda2, 1 - we.lambda2, 1e-12));
+  CHECK(close(q.mixing_lambda_min, 1 - we.lambda_max, 1e-12));
+  CHECK(close(q.gossip_lambda2, 1 - ge.lambda2, 1e-12));
+}
+
 TEST_CASE("random graphs satisfy the Fiedler / Anderson–Morley bands", "[graph][spectral]") {
   for (std::uint64_t seed = 0; seed < 8; ++seed) {
     const Graph g = erdos_renyi_graph(40, 0.15, seed);

@@ -31,6 +31,7 @@
 #include <utility>
 #include <vector>
 
+#include <Eigen/IterativeLinearSolvers>
 #include <boost/math/distributions/chi_squared.hpp>
 
 #include "adonis/graph/graph.hpp"
@@ -127,40 +128,107 @@ class StepLog {
 };
 }  // namespace detail
 
+/// GroundedLaplacian (effective resistances, χ2) factorises when the factor holds at most this
+/// many times the grounded Laplacian's nonzeros (+10⁶), else solves by conjugate gradients to
+/// the relative residual grounded_cg_tolerance.
+inline constexpr double grounded_max_fill_factor = 200.0;
+inline constexpr double grounded_cg_tolerance = 1e-12;
+
 namespace detail {
+/// For two Laplacian-like matrices a and b (symmetric, rows summing to 0): c > 0 with b = c·a,
+/// else 0. Only the off-diagonal entries are compared (nonzeros in the same places, every ratio
+/// within 1e-12 of the first): the diagonals are minus the rows' off-diagonal sums, so they
+/// follow — and their computed values (1 − w_ii) carry a cancellation error of eps/(1 − w_ii)
+/// relative that the off-diagonals do not. Then b's eigenvalues are c times a's and one
+/// eigensolve serves both: on a d-regular graph I − W = L/(d + 1) under Metropolis weights and
+/// I − W̄ = L/(d·n) for pairwise gossip (W̄ = I − L_P/(2n), L_P with weights 1/d_u + 1/d_v).
+template <int = 0>
+double proportionality(const SparseMatrix& a, const SparseMatrix& b) {
+  if (a.rows() != b.rows() || a.cols() != b.cols()) return 0.0;
+  double c = 0.0;
+  for (Index i = 0; i < a.outerSize(); ++i) {
+    SparseMatrix::InnerIterator ia(a, i), ib(b, i);
+    while (true) {
+      while (ia && (ia.value() == 0.0 || ia.index() == i)) ++ia;
+      while (ib && (ib.value() == 0.0 || ib.index() == i)) ++ib;
+      if (!ia || !ib) {
+        if (ia || ib) return 0.0;
+        break;
+      }
+      if (ia.index() != ib.index()) return 0.0;
+      const double r = ib.value() / ia.value();
+      if (c == 0.0) c = r;
+      if (!(r > 0) || std::abs(r - c) > 1e-12 * c) return 0.0;
+      ++ia;
+      ++ib;
+    }
+  }
+  return c;
+}
+
 /// A weighted Laplacian Λ (symmetric, Λ1 = 0, connected support) grounded at node 0 and
-/// factorised once (sparse LDLᵀ): solve(b) returns z with Λ z = b and z_0 = 0 for any b with
-/// Σ b = 0 (z = Λ⁺ b + a constant, so differences z_u − z_v are those of Λ⁺ b).
+/// factorised once (SpdFactor: CHOLMOD's Cholesky or Eigen's LDLᵀ): solve(b) returns z with
+/// Λ z = b and z_0 = 0 for any b with Σ b = 0 (z = Λ⁺ b + a constant, so differences z_u − z_v
+/// are those of Λ⁺ b). Where the factor would hold more than grounded_max_fill_factor times
+/// Λ's nonzeros (+10⁶) — expanders, whose fill-in is quadratic — each solve is a conjugate
+/// gradient instead (Eigen, Jacobi preconditioner, relative residual grounded_cg_tolerance):
+/// an expander's Laplacian is well conditioned (λ_max/λ2 ≈ 14 for random 4-regular graphs), so
+/// it converges in a few dozen products.
 template <int = 0>
 class GroundedLaplacian {
  public:
-  explicit GroundedLaplacian(const SparseMatrix& lap) : m_n(lap.rows()), m_rhs(Vector<double>::Zero(lap.rows() - 1)) {
-    Eigen::SparseMatrix<double> grounded = lap.bottomRightCorner(m_n - 1, m_n - 1);
-    m_ldlt.compute(grounded);
-    if (m_ldlt.info() != Eigen::Success)
+  /// `max_factor_nonzeros` < 0: the default budget above; 0 forces conjugate gradients.
+  explicit GroundedLaplacian(const SparseMatrix& lap, double max_factor_nonzeros = -1)
+      : m_n(lap.rows()),
+        m_rhs(Vector<double>::Zero(lap.rows() - 1)),
+        m_grounded(lap.bottomRightCorner(m_n - 1, m_n - 1)),
+        m_ldlt(m_grounded) {
+    if (max_factor_nonzeros < 0)
+      max_factor_nonzeros = grounded_max_fill_factor * static_cast<double>(m_grounded.nonZeros()) + 1e6;
+    m_iterative = max_factor_nonzeros == 0 || m_ldlt.nonzeros() > max_factor_nonzeros;
+    if (m_iterative) {
+      m_cg.setTolerance(grounded_cg_tolerance);
+      m_cg.compute(m_grounded);
+    } else if (!m_ldlt.factorize(m_grounded, 0.0)) {
       fail<RuntimeError>("effective_resistances", "grounded Laplacian factorisation failed (disconnected?)");
+    }
   }
+  /// True when the solves are conjugate gradients (too much fill-in for a factorisation).
+  bool iterative() const noexcept { return m_iterative; }
   /// z (size n) with Λ z = b, z_0 = 0; b must sum to 0.
   Vector<double> solve(const Vector<double>& b) const {
     Vector<double> z(m_n);
     z(0) = 0;
-    z.tail(m_n - 1) = m_ldlt.solve(b.tail(m_n - 1));
+    z.tail(m_n - 1) = solve_grounded(b.tail(m_n - 1));
     return z;
   }
   /// R_uv = (e_u − e_v)ᵀ Λ⁺ (e_u − e_v): one solve.
   double resistance(Index u, Index v) {
     if (u > 0) m_rhs(u - 1) = 1.0;
     if (v > 0) m_rhs(v - 1) = -1.0;
-    const Vector<double> x = m_ldlt.solve(m_rhs);
+    const Vector<double> x = solve_grounded(m_rhs);
     if (u > 0) m_rhs(u - 1) = 0.0;
     if (v > 0) m_rhs(v - 1) = 0.0;
     return (u > 0 ? x(u - 1) : 0.0) - (v > 0 ? x(v - 1) : 0.0);
   }
 
  private:
+  template <class Rhs>
+  Vector<double> solve_grounded(const Eigen::MatrixBase<Rhs>& b) const {
+    if (!m_iterative) return m_ldlt.solve(b);
+    Vector<double> x = m_cg.solve(b);
+    if (m_cg.info() != Eigen::Success)
+      fail<RuntimeError>("effective_resistances", "conjugate gradient did not converge in ", m_cg.maxIterations(),
+                         " iterations (relative residual ", m_cg.error(), ")");
+    return x;
+  }
+
   Index m_n;
   Vector<double> m_rhs;
-  Eigen::SimplicialLDLT<Eigen::SparseMatrix<double>> m_ldlt;
+  Eigen::SparseMatrix<double> m_grounded;
+  SpdFactor<> m_ldlt;
+  bool m_iterative = false;
+  Eigen::ConjugateGradient<Eigen::SparseMatrix<double>, Eigen::Lower | Eigen::Upper> m_cg;
 };
 }  // namespace detail
 
@@ -290,15 +358,22 @@ GraphQuantities graph_quantities(const Graph& g, std::string_view mixing = "metr
 
   // The 'laplacian' rule is undefined on a disconnected graph; there we fall back to reporting
   // the degenerate values directly.
+  log.begin("lambda2 and lambda_max of L");
+  const SparseMatrix lap = laplacian(g);
+  const LaplacianEnds le = laplacian_ends(lap, opt);
+  // I − W and I − W̄ are often multiples of L (regular graphs): then their ends are L's, scaled
+  // (on the sparse path only, so that small graphs keep their dense-solver values).
+  const auto ends_of = [&](const SparseMatrix& m) {
+    const double c = q.nodes > opt.dense_threshold ? detail::proportionality(lap, m) : 0.0;
+    return c > 0 ? LaplacianEnds{c * le.lambda2, c * le.lambda_max, le.sparse_path} : laplacian_ends(m, opt);
+  };
   log.begin("mixing matrix W (" + std::string(mixing) + ")");
   const SparseMatrix w = (q.connected || mixing != "laplacian") ? mixing_matrix(g, mixing, opt)
                                                                  : sparse_identity(q.nodes);
-  log.begin("lambda2 and lambda_max of L");
-  const LaplacianEnds le = laplacian_ends(laplacian(g), opt);
   log.begin("lambda2 and lambda_min of W");
-  const LaplacianEnds we = laplacian_ends(sparse_identity(q.nodes) - w, opt);
+  const LaplacianEnds we = ends_of(sparse_identity(q.nodes) - w);
   log.begin("lambda2 of the pairwise-gossip matrix");
-  const LaplacianEnds ge = laplacian_ends(sparse_identity(q.nodes) - expected_gossip_matrix(g), opt);
+  const LaplacianEnds ge = ends_of(sparse_identity(q.nodes) - expected_gossip_matrix(g));
   q.sparse_path = le.sparse_path;
   q.laplacian_lambda_max = le.lambda_max;
   q.mixing_lambda_min = 1.0 - we.lambda_max;
