@@ -131,6 +131,16 @@ TEST_CASE("effective resistances by conjugate gradients match the factorisation"
   }
 }
 
+TEST_CASE("parity_rayleigh: the Gershgorin bound is attained on even tori and hypercubes only", "[graph][spectral]") {
+  CHECK(detail::parity_rayleigh(laplacian(torus_graph(6, 8))) == 8.0);
+  CHECK(detail::parity_rayleigh(laplacian(hypercube_graph(6))) == 12.0);
+  const SparseMatrix odd = laplacian(ring_graph(9));  // not bipartite: one edge joins equal colours
+  CHECK(detail::parity_rayleigh(odd) < detail::gershgorin_upper(odd));
+  CHECK(detail::parity_rayleigh(odd) <= symmetric_eigenvalues(odd)(8) + 1e-12);  // a lower bound on λmax
+  const SparseMatrix star = laplacian(star_graph(10));  // bipartite, not regular
+  CHECK(close(detail::parity_rayleigh(star), 4.0 * 9 / 10, 1e-15));
+}
+
 TEST_CASE("proportionality: I − W and I − W̄ are multiples of L exactly on regular graphs", "[graph][spectral]") {
   for (const Graph& g : {torus_graph(6, 7), random_regular_graph(60, 3, 4), hypercube_graph(5)}) {
     const Index d = degree(g, 0);

@@ -166,6 +166,20 @@ double proportionality(const SparseMatrix& a, const SparseMatrix& b) {
   return c;
 }
 
+/// m with its diagonal replaced by minus the sum of each row's off-diagonal entries: the same
+/// matrix as m = I − W for a stochastic W, without the cancellation of 1 − w_ii (an absolute error
+/// of eps, large next to entries of order 1/n). Off-diagonal zeros are kept as stored.
+template <int = 0>
+SparseMatrix laplacian_like(SparseMatrix m) {
+  for (Index i = 0; i < m.outerSize(); ++i) {
+    double off = 0.0;
+    for (SparseMatrix::InnerIterator it(m, i); it; ++it)
+      if (it.index() != i) off += it.value();
+    m.coeffRef(i, i) = -off;
+  }
+  return m;
+}
+
 /// A weighted Laplacian Λ (symmetric, Λ1 = 0, connected support) grounded at node 0 and
 /// factorised once (SpdFactor: CHOLMOD's Cholesky or Eigen's LDLᵀ): solve(b) returns z with
 /// Λ z = b and z_0 = 0 for any b with Σ b = 0 (z = Λ⁺ b + a constant, so differences z_u − z_v
@@ -191,6 +205,8 @@ class GroundedLaplacian {
       m_cg.compute(m_grounded);
     } else if (!m_ldlt.factorize(m_grounded, 0.0)) {
       fail<RuntimeError>("effective_resistances", "grounded Laplacian factorisation failed (disconnected?)");
+    } else {
+      m_grounded = Eigen::SparseMatrix<double>();  // the factor is all the solves need
     }
   }
   /// True when the solves are conjugate gradients (too much fill-in for a factorisation).
@@ -356,24 +372,34 @@ GraphQuantities graph_quantities(const Graph& g, std::string_view mixing = "metr
   q.connected = is_connected(g);
   q.mixing = std::string(mixing);
 
-  // The 'laplacian' rule is undefined on a disconnected graph; there we fall back to reporting
-  // the degenerate values directly.
-  log.begin("lambda2 and lambda_max of L");
-  const SparseMatrix lap = laplacian(g);
-  const LaplacianEnds le = laplacian_ends(lap, opt);
-  // I − W and I − W̄ are often multiples of L (regular graphs): then their ends are L's, scaled
-  // (on the sparse path only, so that small graphs keep their dense-solver values).
-  const auto ends_of = [&](const SparseMatrix& m) {
-    const double c = q.nodes > opt.dense_threshold ? detail::proportionality(lap, m) : 0.0;
-    return c > 0 ? LaplacianEnds{c * le.lambda2, c * le.lambda_max, le.sparse_path} : laplacian_ends(m, opt);
-  };
-  log.begin("mixing matrix W (" + std::string(mixing) + ")");
-  const SparseMatrix w = (q.connected || mixing != "laplacian") ? mixing_matrix(g, mixing, opt)
-                                                                 : sparse_identity(q.nodes);
-  log.begin("lambda2 and lambda_min of W");
-  const LaplacianEnds we = ends_of(sparse_identity(q.nodes) - w);
-  log.begin("lambda2 of the pairwise-gossip matrix");
-  const LaplacianEnds ge = ends_of(sparse_identity(q.nodes) - expected_gossip_matrix(g));
+  // The matrices live in this block only: on geometric:1000000:0.0025 each takes 250 MB, and
+  // the χ2 step below needs its own factorisation (peak 4.45 GB before they were released).
+  LaplacianEnds le{}, we{}, ge{};
+  {
+    log.begin("lambda2 and lambda_max of L");
+    const SparseMatrix lap = laplacian(g);
+    le = laplacian_ends(lap, opt);
+    // I − W and I − W̄ are often multiples of L (regular graphs): then their ends are L's, scaled
+    // (on the sparse path only, so that small graphs keep their dense-solver values).
+    // On the sparse path I − W's diagonal is rebuilt from its off-diagonals (laplacian_like): the
+    // computed 1 − w_ii carries an absolute error of eps, which on I − W̄ (entries ~1/(d·n)) moved
+    // the spectrum below 0 and made the Cholesky of geometric:1000000:0.0025 fail.
+    const auto ends_of = [&](SparseMatrix m) {
+      if (q.nodes <= opt.dense_threshold) return laplacian_ends(m, opt);
+      const double c = detail::proportionality(lap, m);
+      return c > 0 ? LaplacianEnds{c * le.lambda2, c * le.lambda_max, le.sparse_path}
+                   : laplacian_ends(detail::laplacian_like(std::move(m)), opt);
+    };
+    // The 'laplacian' rule is undefined on a disconnected graph; there we fall back to reporting
+    // the degenerate values directly.
+    log.begin("mixing matrix W (" + std::string(mixing) + ")");
+    SparseMatrix i_minus_w = sparse_identity(q.nodes);
+    i_minus_w -= (q.connected || mixing != "laplacian") ? mixing_matrix(g, mixing, opt) : sparse_identity(q.nodes);
+    log.begin("lambda2 and lambda_min of W");
+    we = ends_of(std::move(i_minus_w));
+    log.begin("lambda2 of the pairwise-gossip matrix");
+    ge = ends_of(sparse_identity(q.nodes) - expected_gossip_matrix(g));
+  }
   q.sparse_path = le.sparse_path;
   q.laplacian_lambda_max = le.lambda_max;
   q.mixing_lambda_min = 1.0 - we.lambda_max;
