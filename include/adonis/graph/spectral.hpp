@@ -100,7 +100,7 @@ double ldlt_fill_pattern(const Eigen::SparseMatrix<double>& a) {
 /// laplacian_ends share one analysis).
 ///   - With CHOLMOD (ADONIS_HAVE_CHOLMOD, SuiteSparse's libcholmod; Chen, Davis, Hager &
 ///     Rajamanickam, ACM TOMS 35(3), 2008): supernodal Cholesky with AMD ordering, dense BLAS-3
-///     on the supernodes. a·A + shift·I must be positive definite.
+///     on the supernodes. A + shift·I must be positive definite.
 ///   - Without it: Eigen's SimplicialLDLT (AMD), for any matrix whose pivots stay away from 0,
 ///     as the definite shifts used here.
 /// Measured on the 2-core machine, 10⁶-node torus Laplacian: CHOLMOD with OpenBLAS analyses in
@@ -350,8 +350,8 @@ Vector<double> symmetric_eigenvalues(const SparseMatrix& m) {
 /// Second-smallest and largest eigenvalue of a symmetric Laplacian-like matrix M
 /// (PSD with M 1 = 0; e.g. L = D - A, or I - W for a symmetric mixing matrix W).
 ///
-/// Sparse path: lambda2 from shift-invert at sigma = -s (detail::lower_shift), asking for 4 eigenvalues because lambda2 is often repeated (rings, tori);
-/// lambda_max by shift-invert just above the Gershgorin bound where a 2-colouring's Rayleigh
+/// Sparse path: lambda2 from shift-invert at sigma = -s (detail::lower_shift), asking for 4
+/// eigenvalues because lambda2 is often repeated (rings, tori); lambda_max by shift-invert just above the Gershgorin bound where a 2-colouring's Rayleigh
 /// quotient nearly attains it, else plain Lanczos first (see the body).
 /// @throws RuntimeError if neither sparse method converges.
 template <int = 0>
