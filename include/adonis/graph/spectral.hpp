@@ -351,8 +351,9 @@ Vector<double> symmetric_eigenvalues(const SparseMatrix& m) {
 /// (PSD with M 1 = 0; e.g. L = D - A, or I - W for a symmetric mixing matrix W).
 ///
 /// Sparse path: lambda2 from shift-invert at sigma = -s (detail::lower_shift), asking for 4
-/// eigenvalues because lambda2 is often repeated (rings, tori); lambda_max by shift-invert just above the Gershgorin bound where a 2-colouring's Rayleigh
-/// quotient nearly attains it, else plain Lanczos first (see the body).
+/// eigenvalues because lambda2 is often repeated (rings, tori); lambda_max by shift-invert just
+/// above the Gershgorin bound where a 2-colouring's Rayleigh quotient nearly attains it, else
+/// plain Lanczos first (see the body).
 /// @throws RuntimeError if neither sparse method converges.
 template <int = 0>
 LaplacianEnds laplacian_ends(const SparseMatrix& m, const SpectralOptions& opt = {}) {
