@@ -15,6 +15,7 @@
 
 #include "adonis/algorithm/catalog.hpp"
 #include "adonis/core/interrupt.hpp"
+#include "adonis/core/parallel.hpp"
 #include "adonis/problem/spec.hpp"
 #include "cli/run_args.hpp"
 #include "cli/run_averaging.hpp"
@@ -106,6 +107,11 @@ inline void add_run_engine_options(CLI::App* sub, RunArgs& a) {
                   "dual-averaging, choco-gossip, choco-sgd synchronously; pairwise-gossip, async-sgd with one-sided communication); rank 0 "
                   "writes the summary and the trace, with a wall_clock column")
       ->capture_default_str();
+  a.threads_option =
+      sub->add_option("--threads", a.threads,
+                      "simulator, synchronous algorithms: threads of a round's mixing and per-node gradients "
+                      "(0: one per core; bit-identical results for every count)")
+          ->capture_default_str();
   a.real_options = {
       sub->add_option("--workers", a.real.workers, "threads backend: number of workers (default: one per core)"),
       sub->add_option("--duration", a.real.duration,
@@ -135,6 +141,7 @@ inline void add_run(CLI::App& app, int& exit_code) {
     const AlgorithmInfo& info = algorithm_info(a.algorithm);  // throws for an unknown name
     check_algorithm_options(a, info);
     check_backend_options(a, info);
+    set_round_threads(a.backend == "sim" ? a.threads : 1);  // core/parallel.hpp
     RunSession session(a);
     // SIGINT/SIGTERM: the run stops after its current round or event. Under MPI every rank
     // catches the SIGTERM that mpirun sends on Ctrl-C, and the ranks agree on the round

@@ -80,6 +80,7 @@ struct RunArgs {
   std::string algorithm, graph, problem, mixing = "metropolis", partition = "iid", sequence = "static", csv, step;
   std::string compressor = "identity", gamma, start = "zero", backend = "sim";
   bool measure = false, worst_node = false;
+  int threads = 0;  ///< --threads: the round pool's threads (0: the cores; core/parallel.hpp)
   Round iterations = 1000, every = 0;  ///< every = 0: the trace's log-spaced schedule
   std::uint64_t seed = 0;
   Index dim = 10, batch = 0;
@@ -87,7 +88,7 @@ struct RunArgs {
   EngineArgs engine;
   RealArgs real;
   CLI::Option *rho_option = nullptr, *compressor_option = nullptr, *start_option = nullptr;
-  CLI::Option *every_option = nullptr, *iterations_option = nullptr;
+  CLI::Option *every_option = nullptr, *iterations_option = nullptr, *threads_option = nullptr;
   std::vector<CLI::Option*> engine_options;  ///< --compute-rate, --comm-rate, --clock, --latency, --drop, --churn, --segment
   std::vector<CLI::Option*> real_options;    ///< --workers, --duration, --time-unit, --slowdown, --record-period
   // resolved by validate_run_args
@@ -183,6 +184,13 @@ inline void check_backend_options(RunArgs& a, const AlgorithmInfo& info) {
     if (o->count() > 0 && !a.real_backend)
       throw InvalidArgument("run: " + o->get_name() + " is an option of " + real_names +
                             " under --backend threads or mpi");
+  if (a.threads < 0) throw InvalidArgument("run: --threads must be >= 0 (got " + std::to_string(a.threads) + ")");
+  if (a.threads_option->count() > 0 && a.backend != "sim")
+    throw InvalidArgument("run: --threads is an option of the simulator's synchronous rounds (--backend " + a.backend +
+                          (a.mpi ? ": the ranks are the workers)" : ": its workers are --workers)"));
+  if (a.threads_option->count() > 0 && info.asynchronous)
+    throw InvalidArgument("run: --threads applies to the synchronous algorithms ('" + a.algorithm +
+                          "' runs one event at a time)");
   if (a.real_options[0]->count() > 0 && a.mpi)
     throw InvalidArgument("run: --workers is an option of --backend threads (under MPI, the ranks are the workers)");
   if (!a.real_backend) return;

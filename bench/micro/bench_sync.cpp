@@ -10,17 +10,23 @@
 ///   SplitMix64(seed, node, round) as the library does. The hand loop reproduces the library's
 ///   iterates; the counter `max_abs_diff` (after the timed rounds of a fresh pair of runs)
 ///   shows that both do the same work.
+/// - gossip_round_torus32x32_d1000_2threads/threads, /one_thread, /floor (issue 20, item 3):
+///   the gossip round with the round pool on 2 threads and on 1 (ratio one_thread/threads: the
+///   speed-up, target >= 1.6), and the streaming floor, a copy of the same 8 MB into another
+///   8 MB on the same 2 threads in the same row blocks (ratio threads/floor: target <= 2).
 /// - dgd200_torus32x32_ls4096x50/traced against /bare (issue 20, item 2: the trace costs at
 ///   most 10% of the run with `adonis run`'s defaults): a whole 200-round DGD run on the 32x32
 ///   torus (n = 1024), least squares on 4096 synthetic samples x 50 features (4 per node), with
 ///   the default TraceRecorder (log-spaced rows, no worst node: what `adonis run` records) and
 ///   with no observer. The line "ratio … traced/bare" is 1 + the trace's overhead. The pair
 ///   …_every_round records every round.
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
 #include "adonis/algorithm/dgd.hpp"
 #include "adonis/algorithm/gossip.hpp"
+#include "adonis/core/parallel.hpp"
 #include "adonis/graph/generators.hpp"
 #include "adonis/graph/mixing.hpp"
 #include "adonis/problem/glm.hpp"
@@ -92,6 +98,42 @@ void gossip_hand(benchmark::State& state) {
     benchmark::DoNotOptimize(x.data());
   }
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(n * d * 8));
+}
+
+// ------------------------------------------- the gossip round on 2 threads, and its floor
+
+constexpr int kThreads = 2;
+
+/// The library's gossip round with the round pool at `threads` threads (core/parallel.hpp).
+template <int Threads>
+void gossip_threads(benchmark::State& state) {
+  const int previous = set_round_threads(Threads);
+  const SparseMatrix w = metropolis_weights(torus_graph(32, 32));
+  Gossip alg(StaticSequence{w});
+  alg.init(random_iterates(w.rows(), kGossipDim, 1));
+  for (auto _ : state) {
+    alg.step();
+    benchmark::DoNotOptimize(alg.iterates().data());
+  }
+  set_round_threads(previous);
+  state.SetBytesProcessed(state.iterations() * w.rows() * kGossipDim * 8);
+}
+
+/// The streaming floor of a gossip round: its compulsory memory traffic (read X, write the new
+/// X: 2 x 8 MB), as a copy split into the same row blocks on the same threads.
+void gossip_floor(benchmark::State& state) {
+  const int previous = set_round_threads(kThreads);
+  const Index n = 1024;
+  Iterates<double> x = random_iterates(n, kGossipDim, 1), y(n, kGossipDim);
+  for (auto _ : state) {
+    detail::for_row_blocks(RowRange{0, n}, detail::min_parallel_work, [&](RowRange b) {
+      std::copy(x.row(b.begin).data(), x.row(b.begin).data() + b.size() * kGossipDim, y.row(b.begin).data());
+    });
+    x.swap(y);
+    benchmark::DoNotOptimize(x.data());
+  }
+  set_round_threads(previous);
+  state.SetBytesProcessed(state.iterations() * n * kGossipDim * 8);
 }
 
 // ---------------------------------------------------------------- D-SGD round, 64 nodes
@@ -265,6 +307,17 @@ void dgd_run(benchmark::State& state) {
 const bool registered = [] {
   benchmark::RegisterBenchmark("gossip_round_torus32x32_d1000/library", gossip_library)->Unit(benchmark::kMicrosecond);
   benchmark::RegisterBenchmark("gossip_round_torus32x32_d1000/hand", gossip_hand)->Unit(benchmark::kMicrosecond);
+  // issue 20, item 3: speed-up of 2 threads (ratio one_thread/threads, target >= 1.6) and the
+  // ratio to the streaming floor (threads/floor, target <= 2); real time, the workers included
+  benchmark::RegisterBenchmark("gossip_round_torus32x32_d1000_2threads/threads", gossip_threads<kThreads>)
+      ->Unit(benchmark::kMicrosecond)
+      ->UseRealTime();
+  benchmark::RegisterBenchmark("gossip_round_torus32x32_d1000_2threads/one_thread", gossip_threads<1>)
+      ->Unit(benchmark::kMicrosecond)
+      ->UseRealTime();
+  benchmark::RegisterBenchmark("gossip_round_torus32x32_d1000_2threads/floor", gossip_floor)
+      ->Unit(benchmark::kMicrosecond)
+      ->UseRealTime();
   benchmark::RegisterBenchmark("dsgd_round_torus8x8_logistic200x50_b16/library", dsgd_library)
       ->Unit(benchmark::kMicrosecond);
   benchmark::RegisterBenchmark("dsgd_round_torus8x8_logistic200x50_b16/hand", dsgd_hand)->Unit(benchmark::kMicrosecond);

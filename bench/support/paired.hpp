@@ -17,10 +17,13 @@
 namespace adonis::bench {
 
 /// Console output as usual, plus the ratio of the medians of every `NAME/library` and
-/// `NAME/hand` pair (a kernel against its hand loop), and of every `NAME/traced` and `NAME/bare`
-/// pair (a run with an observer against the same run without: 1 + the observer's overhead).
+/// `NAME/hand` pair (a kernel against its hand loop), of every `NAME/traced` and `NAME/bare`
+/// pair (a run with an observer against the same run without: 1 + the observer's overhead), of
+/// `NAME/one_thread` over `NAME/threads` (the speed-up of several threads) and of `NAME/threads`
+/// over `NAME/floor` (a kernel against the memory-streaming floor of the same bytes).
 class PairedReporter : public benchmark::ConsoleReporter {
-  static constexpr std::pair<const char*, const char*> kPairs[] = {{"library", "hand"}, {"traced", "bare"}};
+  static constexpr std::pair<const char*, const char*> kPairs[] = {
+      {"library", "hand"}, {"traced", "bare"}, {"one_thread", "threads"}, {"threads", "floor"}};
 
  public:
   void ReportRuns(const std::vector<Run>& runs) override {

@@ -13,6 +13,7 @@
 #include "adonis/core/data.hpp"
 #include "adonis/core/error.hpp"
 #include "adonis/core/newton.hpp"
+#include "adonis/core/parallel.hpp"
 #include "adonis/core/parse.hpp"
 #include "adonis/core/result.hpp"
 #include "adonis/core/rng.hpp"

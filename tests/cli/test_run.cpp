@@ -72,6 +72,31 @@ TEST_CASE("run: same seed, same CSV, time-varying sequences", "[cli][run][determ
   }
 }
 
+TEST_CASE("run --threads: the same summary and CSV on 1, 2 and 3 threads", "[cli][run][determinism]") {
+  // n = 256, d = 40: above the round pool's minimum work, so 2 and 3 threads do split the rounds
+  const std::string base = "run --graph torus:16x16 --problem quadratic:dim=40,L=4,mu=0.4,zeta=1,noise=0.3 "
+                           "--iterations 30 --every 1 --seed 3 ";
+  for (const char* alg : {"dgd --batch 2", "gradient-tracking", "choco-sgd --compressor random-k:8"}) {
+    INFO(alg);
+    std::string first_out, first_csv;
+    for (int t : {1, 2, 3}) {
+      const std::string csv = temp_csv("threads" + std::to_string(t) + ".csv");
+      const auto r = run_cli(base + "--algorithm " + alg + " --threads " + std::to_string(t) + " --csv " + csv);
+      INFO("threads " << t << ": " << r.err);
+      REQUIRE(r.status == 0);
+      if (t == 1) {
+        first_out = r.out;
+        first_csv = slurp(csv);
+        CHECK(std::count(first_csv.begin(), first_csv.end(), '\n') == 32);  // header + rounds 0..30
+      } else {
+        CHECK(r.out == first_out);
+        CHECK(slurp(csv) == first_csv);
+      }
+      std::filesystem::remove(csv);
+    }
+  }
+}
+
 TEST_CASE("run: invalid options give one line and a non-zero exit", "[cli][run][errors]") {
   struct Case {
     std::string args, expect;
@@ -93,6 +118,10 @@ TEST_CASE("run: invalid options give one line and a non-zero exit", "[cli][run][
       {"run --algorithm gradient-tracking --graph ring:10 --problem logistic:heart_scale:0.01 --step theory "
        "--sequence random-matching", "needs --sequence static"},
       {"run --algorithm dgd --graph ring:10 --problem median:heart_scale", "needs a smooth problem"},
+      {"run --algorithm gossip --graph ring:4 --threads -2", "--threads must be >= 0 (got -2)"},
+      {"run --algorithm pairwise-gossip --graph ring:4 --threads 2", "--threads applies to the synchronous algorithms"},
+      {"run --algorithm pairwise-gossip --graph ring:4 --backend threads --threads 2",
+       "--threads is an option of the simulator's synchronous rounds (--backend threads: its workers are --workers)"},
   };
   for (const auto& c : cases) {
     INFO(c.args);

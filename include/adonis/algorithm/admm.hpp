@@ -98,16 +98,19 @@ class Admm : public Runnable<Admm<Problem, Sequence>> {
   void step() {
     const double c = m_options.penalty;
     const Index n = m_x.rows(), d = m_x.cols();
-    Vector<double> v(d), out(d);
-    // primal: x_i = prox_{f_i, 1/(2 c d_i)}((c (d_i x_i + Σ_j x_j) − α_i) / (2 c d_i))
+    // primal: x_i = prox_{f_i, 1/(2 c d_i)}((c (d_i x_i + Σ_j x_j) − α_i) / (2 c d_i)), node by
+    // node on the round pool's threads (core/parallel.hpp)
     const RowRange rows = detail::owned_rows(m_sequence);
     m_next.resize(n, d);
-    for (Index i = rows.begin; i < rows.end; ++i) {
-      const double cd = c * m_degree(i);
-      v = ((cd * m_x.row(i) + c * m_ax.row(i) - m_alpha.row(i)) / (2 * cd)).transpose();
-      m_problem->prox(i, v, 1.0 / (2 * cd), out);
-      m_next.row(i) = out.transpose();
-    }
+    detail::for_row_blocks(rows, detail::gradient_work_per_row * d, [&](RowRange block) {
+      Vector<double> v(d), out(d);
+      for (Index i = block.begin; i < block.end; ++i) {
+        const double cd = c * m_degree(i);
+        v = ((cd * m_x.row(i) + c * m_ax.row(i) - m_alpha.row(i)) / (2 * cd)).transpose();
+        m_problem->prox(i, v, 1.0 / (2 * cd), out);
+        m_next.row(i) = out.transpose();
+      }
+    });
     detail::zero_other_rows(m_next, rows);
     std::swap(m_x, m_next);
     m_counters.gradients += n;

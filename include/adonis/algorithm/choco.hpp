@@ -150,12 +150,20 @@ void choco_gossip_round(S& sequence, const SparseMatrix& w, double gamma, const 
   const Index d = x.cols();
   ws.diff.resize(d);
   ws.q.resize(d);
-  for (Index i = rows.begin; i < rows.end; ++i) {
-    SplitMix64 rng = compression_rng(seed, static_cast<std::uint64_t>(i), static_cast<std::uint64_t>(t));
-    ws.diff = (x.row(i) - xhat.row(i)).transpose();
-    c.compress(ws.diff, ws.q, rng, ws.indices);
-    xhat.row(i) += ws.q.transpose();
-  }
+  // node by node on the round pool's threads (core/parallel.hpp); a block other than the whole
+  // range brings its own scratch
+  for_row_blocks(rows, gradient_work_per_row * d, [&](RowRange block) {
+    ChocoWorkspace local;
+    ChocoWorkspace& s = block == rows ? ws : local;
+    s.diff.resize(d);
+    s.q.resize(d);
+    for (Index i = block.begin; i < block.end; ++i) {
+      SplitMix64 rng = compression_rng(seed, static_cast<std::uint64_t>(i), static_cast<std::uint64_t>(t));
+      s.diff = (x.row(i) - xhat.row(i)).transpose();
+      c.compress(s.diff, s.q, rng, s.indices);
+      xhat.row(i) += s.q.transpose();
+    }
+  });
 }
 
 /// Ends a compressed synchronous round: one message of `message_bytes` per edge direction of

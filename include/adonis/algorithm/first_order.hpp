@@ -8,6 +8,7 @@
 #include <initializer_list>
 
 #include "adonis/core/error.hpp"
+#include "adonis/core/parallel.hpp"
 #include "adonis/core/result.hpp"
 #include "adonis/core/rng.hpp"
 #include "adonis/core/types.hpp"
@@ -18,13 +19,19 @@
 
 namespace adonis::detail {
 
+/// A node's gradient counted as this many flops per coordinate when deciding whether a step is
+/// worth the round pool's threads (core/parallel.hpp): a few samples per node.
+inline constexpr std::int64_t gradient_work_per_row = 8;
+
 /// Stacked local gradients: row i of G is ∇f_i(x_i), x_i = row i of X (rows of the row-major
 /// iterates are contiguous, so the oracle reads and writes them in place, without copies), for
 /// the rows `rows` this process computes (detail::owned_rows); the other rows of G are 0.
 template <DecentralizedObjective P>
 void stacked_gradients(const P& p, const Iterates<double>& x, Iterates<double>& g, RowRange rows) {
   g.resize(x.rows(), x.cols());
-  for (Index i = rows.begin; i < rows.end; ++i) p.gradient(i, x.row(i).transpose(), g.row(i).transpose());
+  for_row_blocks(rows, gradient_work_per_row * x.cols(), [&](RowRange block) {
+    for (Index i = block.begin; i < block.end; ++i) p.gradient(i, x.row(i).transpose(), g.row(i).transpose());
+  });
   zero_other_rows(g, rows);
 }
 /// Stacked local gradients of every row.
@@ -34,15 +41,17 @@ void stacked_gradients(const P& p, const Iterates<double>& x, Iterates<double>& 
 }
 
 /// Stacked stochastic gradients of the rows `rows`; node i in round t draws from
-/// SplitMix64(seed, i, t), so the draws do not depend on which process computes row i.
+/// SplitMix64(seed, i, t), so the draws do not depend on which process or thread computes row i.
 template <StochasticObjective P>
 void stacked_stochastic_gradients(const P& p, const Iterates<double>& x, Iterates<double>& g, std::uint64_t seed,
                                   Round t, RowRange rows) {
   g.resize(x.rows(), x.cols());
-  for (Index i = rows.begin; i < rows.end; ++i) {
-    SplitMix64 rng(seed, static_cast<std::uint64_t>(i), static_cast<std::uint64_t>(t));
-    p.stochastic_gradient(i, x.row(i).transpose(), g.row(i).transpose(), rng);
-  }
+  for_row_blocks(rows, gradient_work_per_row * x.cols(), [&](RowRange block) {
+    for (Index i = block.begin; i < block.end; ++i) {
+      SplitMix64 rng(seed, static_cast<std::uint64_t>(i), static_cast<std::uint64_t>(t));
+      p.stochastic_gradient(i, x.row(i).transpose(), g.row(i).transpose(), rng);
+    }
+  });
   zero_other_rows(g, rows);
 }
 

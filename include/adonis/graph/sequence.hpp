@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "adonis/core/error.hpp"
+#include "adonis/core/parallel.hpp"
 #include "adonis/core/rng.hpp"
 #include "adonis/core/types.hpp"
 #include "adonis/graph/graph.hpp"
@@ -46,15 +47,6 @@ template <class S>
 concept GraphSequence = requires(const S& s, Round t) {
   { s.num_nodes() } -> std::convertible_to<Index>;
   { s.mixing(t) } -> std::convertible_to<const SparseMatrix&>;
-};
-
-/// A contiguous block of node rows [begin, end): the rows one process computes when a run is
-/// partitioned across processes (runtime/mpi.hpp); all rows [0, n) otherwise.
-struct RowRange {
-  Index begin = 0, end = 0;
-  Index size() const noexcept { return end - begin; }
-  bool contains(Index i) const noexcept { return i >= begin && i < end; }
-  bool operator==(const RowRange&) const = default;
 };
 
 /// The block of worker (rank) r of p over n nodes: contiguous rows, the first n mod p workers
@@ -81,21 +73,127 @@ inline void pairwise_average(double* xi, double* xj, Index d) noexcept {
   }
 }
 
-/// Rows `rows` of out = W X, row i being Σ_j W_ij x_j with x_j = source(j), summed in W's
-/// storage order (the first term assigned, the others added): a contiguous vectorized axpy per
-/// nonzero, the same arithmetic whatever `source` returns, so a partitioned run reproduces the
-/// local product bit for bit. Rows of W without entries give 0.
+/// Four doubles (GCC/Clang vector extension): two SSE2 halves on baseline x86-64, one AVX2
+/// register in weighted_row_sum_avx2.
+typedef double RowLane __attribute__((vector_size(32)));
+
+/// y[0, d) = Σ_k w[k]·src[k][0, d) over `terms` ≥ 1 terms, added left to right to y's
+/// current values when `accumulate`, else starting from the first term. Each coordinate is
+/// computed as ((w_0 s_0 + w_1 s_1) + w_2 s_2) + …: one rounding order whatever the vector
+/// width, so every variant gives the same bits (and the same as the former axpy per term).
+/// Columns go in blocks of 16 held in four registers across the terms, one store per block:
+/// an axpy per term stored the row at every term and was bound by stores (bench_sync).
+[[gnu::always_inline]] inline void weighted_row_sum_body(double* y, const double* const* src, const double* w,
+                                                        Index terms, Index d, bool accumulate) {
+  constexpr Index B = 16;
+  Index c = 0;
+  for (; c + B <= d; c += B) {
+    RowLane a0, a1, a2, a3, t0, t1, t2, t3;
+    Index k = 0;
+    if (accumulate) {
+      __builtin_memcpy(&a0, y + c, sizeof a0);
+      __builtin_memcpy(&a1, y + c + 4, sizeof a1);
+      __builtin_memcpy(&a2, y + c + 8, sizeof a2);
+      __builtin_memcpy(&a3, y + c + 12, sizeof a3);
+    } else {
+      const double w0 = w[0];
+      const double* s0 = src[0] + c;
+      __builtin_memcpy(&t0, s0, sizeof t0);
+      __builtin_memcpy(&t1, s0 + 4, sizeof t1);
+      __builtin_memcpy(&t2, s0 + 8, sizeof t2);
+      __builtin_memcpy(&t3, s0 + 12, sizeof t3);
+      a0 = w0 * t0;
+      a1 = w0 * t1;
+      a2 = w0 * t2;
+      a3 = w0 * t3;
+      k = 1;
+    }
+    for (; k < terms; ++k) {
+      const double wk = w[k];
+      const double* sk = src[k] + c;
+      __builtin_memcpy(&t0, sk, sizeof t0);
+      __builtin_memcpy(&t1, sk + 4, sizeof t1);
+      __builtin_memcpy(&t2, sk + 8, sizeof t2);
+      __builtin_memcpy(&t3, sk + 12, sizeof t3);
+      a0 += wk * t0;
+      a1 += wk * t1;
+      a2 += wk * t2;
+      a3 += wk * t3;
+    }
+    __builtin_memcpy(y + c, &a0, sizeof a0);
+    __builtin_memcpy(y + c + 4, &a1, sizeof a1);
+    __builtin_memcpy(y + c + 8, &a2, sizeof a2);
+    __builtin_memcpy(y + c + 12, &a3, sizeof a3);
+  }
+  for (; c < d; ++c) {
+    Index k = 0;
+    double a = 0;
+    if (accumulate) {
+      a = y[c];
+    } else {
+      a = w[0] * src[0][c];
+      k = 1;
+    }
+    for (; k < terms; ++k) a += w[k] * src[k][c];
+    y[c] = a;
+  }
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+/// weighted_row_sum_body compiled for AVX2 (4 doubles a lane); no FMA: a fused multiply-add
+/// would round w_k s_k + acc once instead of twice and change the bits against the baseline.
+[[gnu::target("avx2")]] inline void weighted_row_sum_avx2(double* y, const double* const* src, const double* w,
+                                                         Index terms, Index d, bool accumulate) {
+  weighted_row_sum_body(y, src, w, terms, d, accumulate);
+}
+#endif
+
+/// weighted_row_sum_body, with AVX2 where the processor has it (chosen at run time, so one
+/// binary serves every x86-64; same bits either way).
+inline void weighted_row_sum(double* y, const double* const* src, const double* w, Index terms, Index d,
+                             bool accumulate) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  if (avx2) {
+    weighted_row_sum_avx2(y, src, w, terms, d, accumulate);
+    return;
+  }
+#endif
+  weighted_row_sum_body(y, src, w, terms, d, accumulate);
+}
+
+/// Rows `rows` of out = W X, row i being Σ_j W_ij x_j with x_j = source(j) (a contiguous row:
+/// source(j).data() points at its d entries), summed in W's storage order (the first term
+/// assigned, the others added; weighted_row_sum), the same arithmetic whatever `source`
+/// returns, so a partitioned run reproduces the local product bit for bit. Rows of W without
+/// entries give 0. The rows are split across the round pool's threads (core/parallel.hpp; each
+/// row on one thread: bit-identical for any T), so `source` must be safe to call concurrently
+/// (it only reads).
 template <class RowSource>
 void mix_rows(const SparseMatrix& w, RowRange rows, RowSource&& source, Iterates<double>& out) {
-  for (Index i = rows.begin; i < rows.end; ++i) {
-    SparseMatrix::InnerIterator it(w, i);
-    if (!it) {
-      out.row(i).setZero();
-      continue;
+  const Index d = out.cols();
+  const std::int64_t per_row = d * std::max<std::int64_t>(1, w.nonZeros() / std::max<Index>(1, w.rows()));
+  for_row_blocks(rows, per_row, [&](RowRange block) {
+    constexpr Index kTerms = 32;  // terms gathered at a time (a hub's row goes in several passes)
+    const double* src[kTerms];
+    double val[kTerms];
+    for (Index i = block.begin; i < block.end; ++i) {
+      double* y = out.row(i).data();
+      Index terms = 0;
+      bool accumulate = false;
+      for (SparseMatrix::InnerIterator it(w, i); it; ++it) {
+        src[terms] = source(it.index()).data();
+        val[terms] = it.value();
+        if (++terms == kTerms) {
+          weighted_row_sum(y, src, val, terms, d, accumulate);
+          terms = 0;
+          accumulate = true;
+        }
+      }
+      if (terms > 0) weighted_row_sum(y, src, val, terms, d, accumulate);
+      else if (!accumulate) std::fill(y, y + d, 0.0);
     }
-    out.row(i).noalias() = it.value() * source(it.index());
-    for (++it; it; ++it) out.row(i).noalias() += it.value() * source(it.index());
-  }
+  });
 }
 
 /// out = W X for a row-major sparse W and row-major X (out must not alias X). About 1.5x faster

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/// @file parallel.hpp
+/// @brief Synchronous rounds on several cores: a persistent pool of T − 1 worker threads that
+///        splits the node rows of a round's per-row work (row i of W X, node i's gradient)
+///        into T contiguous blocks, the calling thread computing the first.
+///
+/// Determinism. Every row is computed by exactly one thread, with the same arithmetic in the
+/// same order as on one thread: row i of W X sums row i of W in storage order
+/// (detail::mix_rows), node i's gradient reads row i only and draws from its own stream
+/// SplitMix64(seed, i, t) (algorithm/first_order.hpp), and nothing is reduced across rows in
+/// parallel. So a run is bit-identical for every T (tests/core/test_parallel.cpp checks T = 1
+/// against T = 2 and 3 for each synchronous algorithm). Reductions across nodes (the trace's
+/// f(x̄), the mean x̄) stay on the calling thread, in node order.
+///
+/// Use. `adonis::set_round_threads(T)` sets T for the process (like Eigen::setNbThreads or
+/// omp_set_num_threads): 1, the default, runs everything on the calling thread; 0 takes
+/// std::thread::hardware_concurrency(). With T > 1, a user-defined objective's `gradient(i, …)`
+/// and `stochastic_gradient(i, …)` are called concurrently for distinct nodes i, so they must
+/// not write shared state (the library's problems do not). Work below `min_parallel_work`
+/// (rows × columns × terms per row) runs on the calling thread: waking the workers costs a
+/// few microseconds. A second thread that starts a round while the pool is busy, and a call
+/// from inside a worker, run on their own thread: never a deadlock, the same numbers.
+/// `adonis run --threads T` sets it (default: the cores; docs/performance.md).
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "adonis/core/error.hpp"
+#include "adonis/core/types.hpp"
+
+namespace adonis {
+
+/// A contiguous block of node rows [begin, end): the rows one process computes when a run is
+/// partitioned across processes (runtime/mpi.hpp), the rows one thread of the round pool
+/// computes (core/parallel.hpp); all rows [0, n) otherwise.
+struct RowRange {
+  Index begin = 0, end = 0;
+  Index size() const noexcept { return end - begin; }
+  bool contains(Index i) const noexcept { return i >= begin && i < end; }
+  bool operator==(const RowRange&) const = default;
+};
+
+namespace detail {
+
+/// Block k of T of `rows`: contiguous, the first size mod T blocks one row longer.
+inline RowRange row_block(RowRange rows, int blocks, int k) noexcept {
+  const Index n = rows.size(), base = n / blocks, extra = n % blocks, r = k;
+  const Index begin = rows.begin + r * base + std::min(r, extra);
+  return RowRange{begin, begin + base + (r < extra ? 1 : 0)};
+}
+
+/// The pool behind for_row_blocks: T − 1 workers parked on an atomic generation counter
+/// (futex wait, no spinning), woken once per parallel step; the caller computes block 0 and
+/// waits for the others. One step at a time (a mutex; a concurrent caller runs serially).
+class RowPool {
+ public:
+  /// A pool of `threads` ≥ 1 (threads − 1 workers).
+  explicit RowPool(int threads) : m_threads(threads) {
+    if (threads < 1) fail("RowPool", "threads must be >= 1 (got ", threads, ")");
+    m_workers.reserve(static_cast<std::size_t>(threads - 1));
+    for (int k = 1; k < threads; ++k) m_workers.emplace_back([this, k] { work(k); });
+  }
+  RowPool(const RowPool&) = delete;
+  RowPool& operator=(const RowPool&) = delete;
+  ~RowPool() {
+    m_stop.store(true);
+    m_generation.fetch_add(1);
+    m_generation.notify_all();
+    for (auto& t : m_workers) t.join();
+  }
+  int threads() const noexcept { return m_threads; }
+
+  /// Calls f(block) on the T blocks of `rows` (row_block), block 0 on this thread, and returns
+  /// when all are done; rethrows the first exception a block threw. Returns false (nothing
+  /// called) if another step holds the pool.
+  template <class F>
+  bool try_run(RowRange rows, F& f) {
+    std::unique_lock lock(m_busy, std::try_to_lock);
+    if (!lock.owns_lock()) return false;
+    m_call = [](void* ctx, RowRange r) { (*static_cast<F*>(ctx))(r); };
+    m_context = &f;
+    m_rows = rows;
+    m_error = nullptr;
+    m_remaining.store(m_threads - 1);
+    m_generation.fetch_add(1);
+    m_generation.notify_all();
+    std::exception_ptr mine;
+    try {
+      inside() = true;
+      f(row_block(rows, m_threads, 0));
+    } catch (...) {
+      mine = std::current_exception();
+    }
+    inside() = false;
+    for (int left = m_remaining.load(); left != 0; left = m_remaining.load()) m_remaining.wait(left);
+    if (mine) std::rethrow_exception(mine);
+    if (m_error) std::rethrow_exception(m_error);
+    return true;
+  }
+
+  /// True on a thread that is computing a block (nested steps run serially there).
+  static bool& inside() noexcept {
+    thread_local bool flag = false;
+    return flag;
+  }
+
+ private:
+  void work(int k) {
+    inside() = true;
+    std::uint64_t seen = 0;
+    for (;;) {
+      m_generation.wait(seen);
+      seen = m_generation.load();
+      if (m_stop.load()) return;
+      try {
+        m_call(m_context, row_block(m_rows, m_threads, k));
+      } catch (...) {
+        std::lock_guard g(m_error_mutex);
+        if (!m_error) m_error = std::current_exception();
+      }
+      if (m_remaining.fetch_sub(1) == 1) m_remaining.notify_one();
+    }
+  }
+
+  int m_threads;
+  std::vector<std::thread> m_workers;
+  std::mutex m_busy, m_error_mutex;
+  std::atomic<std::uint64_t> m_generation{0};
+  std::atomic<int> m_remaining{0};
+  std::atomic<bool> m_stop{false};
+  void (*m_call)(void*, RowRange) = nullptr;
+  void* m_context = nullptr;
+  RowRange m_rows;
+  std::exception_ptr m_error;
+};
+
+/// The process's round pool and its thread count (set_round_threads).
+struct RoundThreadsState {
+  std::mutex mutex;
+  int threads = 1;
+  std::shared_ptr<RowPool> pool;  // null while threads == 1
+  std::atomic<std::int64_t> parallel_steps{0};  // steps the pool ran (tests check it is used)
+};
+inline RoundThreadsState& round_threads_state() {
+  static RoundThreadsState state;
+  return state;
+}
+
+/// Below this much work (rows × columns × terms per row) a step runs on the calling thread.
+inline constexpr std::int64_t min_parallel_work = std::int64_t{1} << 15;
+
+/// Calls f(block) for blocks that tile `rows`, on the round pool's threads when it has more
+/// than one and the step is worth it (work = rows.size() × `work_per_row` ≥ min_parallel_work),
+/// else f(rows) on this thread. f must only write the rows of its block.
+template <class F>
+void for_row_blocks(RowRange rows, std::int64_t work_per_row, F&& f) {
+  if (rows.size() < 2 || RowPool::inside() || static_cast<std::int64_t>(rows.size()) * work_per_row < min_parallel_work) {
+    f(rows);
+    return;
+  }
+  std::shared_ptr<RowPool> pool;
+  {
+    auto& s = round_threads_state();
+    std::lock_guard g(s.mutex);
+    pool = s.pool;
+  }
+  if (pool && pool->try_run(rows, f)) {
+    round_threads_state().parallel_steps.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  f(rows);
+}
+
+/// How many steps the round pool has run on its threads since the process started.
+inline std::int64_t round_pool_steps() { return round_threads_state().parallel_steps.load(); }
+
+}  // namespace detail
+
+/// Sets the number of threads T of the synchronous rounds for this process and returns the
+/// previous value: 1 (the default) computes everything on the calling thread, 0 takes the
+/// machine's cores (std::thread::hardware_concurrency()). Results are bit-identical for every
+/// T (core/parallel.hpp). Call it between runs, not during one.
+/// @throws InvalidArgument if threads < 0.
+inline int set_round_threads(int threads) {
+  if (threads < 0) detail::fail("set_round_threads", "threads must be >= 0 (got ", threads, ")");
+  if (threads == 0) threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  auto& s = detail::round_threads_state();
+  std::lock_guard g(s.mutex);
+  const int previous = s.threads;
+  if (threads != previous) {
+    s.pool = threads > 1 ? std::make_shared<detail::RowPool>(threads) : nullptr;
+    s.threads = threads;
+  }
+  return previous;
+}
+
+/// The number of threads of the synchronous rounds (set_round_threads; 1 by default).
+inline int round_threads() {
+  auto& s = detail::round_threads_state();
+  std::lock_guard g(s.mutex);
+  return s.threads;
+}
+
+}  // namespace adonis
