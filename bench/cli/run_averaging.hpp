@@ -94,12 +94,12 @@ inline void run_averaging(RunSession& s) {
   TraceRecorder trace(s.trace_options);
   if (a.algorithm == "gossip") {
     Gossip gossip(s.sequence());
-    s.execute(gossip, x, trace, MeasureObserver<>(s.meas));
+    s.execute(gossip, x, trace, s.measure_observer());
     measure_contraction(s);
   } else if (a.algorithm == "chebyshev-gossip") {
     if (a.sequence != "static") throw InvalidArgument("run: chebyshev-gossip needs --sequence static (one fixed W)");
     ChebyshevGossip cheb(sparse_identity(s.n) - mixing_matrix(s.graph, a.mixing));
-    s.execute(cheb, x, trace, MeasureObserver<>(s.meas));
+    s.execute(cheb, x, trace, s.measure_observer());
     measure_contraction(s);
   } else if (a.algorithm == "choco-gossip") {
     run_choco_gossip(s, x, trace);

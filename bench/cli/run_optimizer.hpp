@@ -70,7 +70,7 @@ struct OptimizerRun {
     };
     if (!has_jacobian && s.a.start == "slowest-mode")  // refused before running
       throw InvalidArgument("run: --start slowest-mode needs a problem with Hessians (got '" + s.a.problem + "')");
-    s.execute(alg, x, trace, MeasureObserver<>(s.meas));
+    s.execute(alg, x, trace, s.measure_observer());
     if (s.result.status == Status::interrupted) return;  // nothing more to measure
     if (s.a.start != "slowest-mode") return s.measure_rate();
     if constexpr (has_jacobian) {
@@ -131,10 +131,11 @@ void run_msda(OptimizerRun<P>& r) {
   if (s.a.sequence != "static") throw InvalidArgument("run: msda needs --sequence static (one fixed W)");
   Msda alg(r.p, std::move(r.seq));
   const RunOptions steps{.max_rounds = std::max<Round>(1, s.a.iterations / alg.chebyshev_steps())};
-  s.result = run(alg, r.x, steps, r.trace, MeasureObserver<>(s.meas));
+  s.result = run(alg, r.x, steps, r.trace, s.measure_observer());
   s.measure_rate();
   if (s.a.measure && s.meas.step_norm.size() >= 8)
     s.add_measure("rate_double_root", fit_step_rate_double_root(s.meas).rate);
+  if (!s.a.measure) return;
   auto distance = [&](const Iterates<double>& m) { return (m.rowwise() - r.ref.x.transpose()).norm(); };
   s.add_measure("distance_ratio", distance(s.meas.last) / distance(s.meas.first));
 }

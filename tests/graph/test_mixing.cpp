@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include <catch2/catch.hpp>
 
+#include <cmath>
+#include <vector>
+
 #include "adonis/graph/generators.hpp"
 #include "adonis/graph/mixing.hpp"
 #include "process.hpp"
@@ -53,6 +56,37 @@ TEST_CASE("the expected gossip matrix is I - L/(n d) on d-regular graphs", "[gra
   REQUIRE(wp(0, 1) == Approx(2.0 / 6));
   REQUIRE(wp(1, 2) == Approx(1.0 / 6));
   REQUIRE(wp(1, 1) == Approx(1 - 3.0 / 6));
+}
+
+TEST_CASE("gossip_laplacian and identity_minus equal I - W̄ and I - W, with exact row sums", "[graph][mixing]") {
+  const std::vector<Graph> graphs{star_graph(9), path_graph(5), barbell_graph(4), erdos_renyi_graph(40, 0.15, 3),
+                                  geometric_graph(60, 0.3, 4), torus_graph(3, 5)};
+  for (const auto& g : graphs) {
+    const Index n = num_nodes(g);
+    INFO(n << " nodes, " << num_edges(g) << " edges");
+    const SparseMatrix lp = gossip_laplacian(g);
+    const Matrix<double> want = Matrix<double>::Identity(n, n) - Matrix<double>(expected_gossip_matrix(g));
+    // the diagonals differ by rounding: 1 − Σ_j w̄_ij subtracts d_i terms from 1, each rounded
+    CHECK((Matrix<double>(lp) - want).cwiseAbs().maxCoeff() <= 1e-14);
+    CHECK(lp.nonZeros() == 2 * static_cast<Index>(num_edges(g)) + n);
+    for (const auto& name : mixing_names()) {
+      INFO(name);
+      const SparseMatrix w = mixing_matrix(g, name);
+      const SparseMatrix iw = detail::identity_minus(w);
+      const Matrix<double> want_w = Matrix<double>::Identity(n, n) - Matrix<double>(w);
+      CHECK((Matrix<double>(iw) - want_w).cwiseAbs().maxCoeff() <= 1e-15);
+      // every row sums to zero up to one rounding of its diagonal (1 − w_ii would be off by eps)
+      for (const SparseMatrix* m : {&lp, &iw})
+        for (Index i = 0; i < n; ++i) {
+          double sum = 0, diag = 0;
+          for (SparseMatrix::InnerIterator it(*m, i); it; ++it) {
+            sum += it.value();
+            if (it.index() == i) diag = it.value();
+          }
+          CHECK(std::abs(sum) <= 1e-15 * diag);
+        }
+    }
+  }
 }
 
 TEST_CASE("check_mixing_matrix names the row and its sum", "[graph][mixing][errors]") {

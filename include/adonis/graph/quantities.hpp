@@ -166,20 +166,6 @@ double proportionality(const SparseMatrix& a, const SparseMatrix& b) {
   return c;
 }
 
-/// m with its diagonal replaced by minus the sum of each row's off-diagonal entries: the same
-/// matrix as m = I − W for a stochastic W, without the cancellation of 1 − w_ii (an absolute error
-/// of eps, large next to entries of order 1/n). Off-diagonal zeros are kept as stored.
-template <int = 0>
-SparseMatrix laplacian_like(SparseMatrix m) {
-  for (Index i = 0; i < m.outerSize(); ++i) {
-    double off = 0.0;
-    for (SparseMatrix::InnerIterator it(m, i); it; ++it)
-      if (it.index() != i) off += it.value();
-    m.coeffRef(i, i) = -off;
-  }
-  return m;
-}
-
 /// A weighted Laplacian Λ (symmetric, Λ1 = 0, connected support) grounded at node 0 and
 /// factorised once (SpdFactor: CHOLMOD's Cholesky or Eigen's LDLᵀ): solve(b) returns z with
 /// Λ z = b and z_0 = 0 for any b with Σ b = 0 (z = Λ⁺ b + a constant, so differences z_u − z_v
@@ -381,24 +367,30 @@ GraphQuantities graph_quantities(const Graph& g, std::string_view mixing = "metr
     le = laplacian_ends(lap, opt);
     // I − W and I − W̄ are often multiples of L (regular graphs): then their ends are L's, scaled
     // (on the sparse path only, so that small graphs keep their dense-solver values).
-    // On the sparse path I − W's diagonal is rebuilt from its off-diagonals (laplacian_like): the
-    // computed 1 − w_ii carries an absolute error of eps, which on I − W̄ (entries ~1/(d·n)) moved
-    // the spectrum below 0 and made the Cholesky of geometric:1000000:0.0025 fail.
-    const auto ends_of = [&](SparseMatrix m) {
-      if (q.nodes <= opt.dense_threshold) return laplacian_ends(m, opt);
+    // On the sparse path I − W and I − W̄ are built with exact row sums (detail::identity_minus,
+    // gossip_laplacian): the computed 1 − w_ii carries an absolute error of eps, which on I − W̄
+    // (entries ~1/(d·n)) moved the spectrum below 0 and made the Cholesky of
+    // geometric:1000000:0.0025 fail; and no P, W̄ or I − W̄ temporaries (250 MB each there).
+    const bool sparse = q.nodes > opt.dense_threshold;
+    const auto ends_of = [&](const SparseMatrix& m) {
+      if (!sparse) return laplacian_ends(m, opt);
       const double c = detail::proportionality(lap, m);
-      return c > 0 ? LaplacianEnds{c * le.lambda2, c * le.lambda_max, le.sparse_path}
-                   : laplacian_ends(detail::laplacian_like(std::move(m)), opt);
+      return c > 0 ? LaplacianEnds{c * le.lambda2, c * le.lambda_max, le.sparse_path} : laplacian_ends(m, opt);
     };
     // The 'laplacian' rule is undefined on a disconnected graph; there we fall back to reporting
     // the degenerate values directly.
     log.begin("mixing matrix W (" + std::string(mixing) + ")");
-    SparseMatrix i_minus_w = sparse_identity(q.nodes);
-    i_minus_w -= (q.connected || mixing != "laplacian") ? mixing_matrix(g, mixing, opt) : sparse_identity(q.nodes);
-    log.begin("lambda2 and lambda_min of W");
-    we = ends_of(std::move(i_minus_w));
+    {
+      const SparseMatrix i_minus_w = [&] {  // W itself is released before the eigensolve
+        const SparseMatrix w =
+            (q.connected || mixing != "laplacian") ? mixing_matrix(g, mixing, opt) : sparse_identity(q.nodes);
+        return sparse ? detail::identity_minus(w) : SparseMatrix(sparse_identity(q.nodes) - w);
+      }();
+      log.begin("lambda2 and lambda_min of W");
+      we = ends_of(i_minus_w);
+    }
     log.begin("lambda2 of the pairwise-gossip matrix");
-    ge = ends_of(sparse_identity(q.nodes) - expected_gossip_matrix(g));
+    ge = ends_of(sparse ? gossip_laplacian(g) : SparseMatrix(sparse_identity(q.nodes) - expected_gossip_matrix(g)));
   }
   q.sparse_path = le.sparse_path;
   q.laplacian_lambda_max = le.lambda_max;
