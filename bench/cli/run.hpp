@@ -141,7 +141,8 @@ inline void add_run(CLI::App& app, int& exit_code) {
     const AlgorithmInfo& info = algorithm_info(a.algorithm);  // throws for an unknown name
     check_algorithm_options(a, info);
     check_backend_options(a, info);
-    set_round_threads(a.backend == "sim" ? a.threads : 1);  // core/parallel.hpp
+    // core/parallel.hpp; the event-driven algorithms and the real backends never use the pool
+    set_round_threads(a.backend == "sim" && !info.asynchronous ? a.threads : 1);
     RunSession session(a);
     // SIGINT/SIGTERM: the run stops after its current round or event. Under MPI every rank
     // catches the SIGTERM that mpirun sends on Ctrl-C, and the ranks agree on the round

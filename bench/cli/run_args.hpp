@@ -13,6 +13,7 @@
 
 #include "adonis/algorithm/catalog.hpp"
 #include "adonis/core/error.hpp"
+#include "adonis/core/parallel.hpp"
 #include "adonis/core/types.hpp"
 #include "adonis/runtime/async.hpp"
 #include "adonis/sim/engine.hpp"
@@ -184,7 +185,9 @@ inline void check_backend_options(RunArgs& a, const AlgorithmInfo& info) {
     if (o->count() > 0 && !a.real_backend)
       throw InvalidArgument("run: " + o->get_name() + " is an option of " + real_names +
                             " under --backend threads or mpi");
-  if (a.threads < 0) throw InvalidArgument("run: --threads must be >= 0 (got " + std::to_string(a.threads) + ")");
+  if (a.threads < 0 || a.threads > max_round_threads)
+    throw InvalidArgument("run: --threads must be in [0, " + std::to_string(max_round_threads) + "] (got " +
+                          std::to_string(a.threads) + ")");
   if (a.threads_option->count() > 0 && a.backend != "sim")
     throw InvalidArgument("run: --threads is an option of the simulator's synchronous rounds (--backend " + a.backend +
                           (a.mpi ? ": the ranks are the workers)" : ": its workers are --workers)"));

@@ -127,6 +127,7 @@ void gossip_floor(benchmark::State& state) {
   Iterates<double> x = random_iterates(n, kGossipDim, 1), y(n, kGossipDim);
   for (auto _ : state) {
     detail::for_row_blocks(RowRange{0, n}, detail::min_parallel_work, [&](RowRange b) {
+      if (b.size() == 0) return;
       std::copy(x.row(b.begin).data(), x.row(b.begin).data() + b.size() * kGossipDim, y.row(b.begin).data());
     });
     x.swap(y);

@@ -118,7 +118,8 @@ TEST_CASE("run: invalid options give one line and a non-zero exit", "[cli][run][
       {"run --algorithm gradient-tracking --graph ring:10 --problem logistic:heart_scale:0.01 --step theory "
        "--sequence random-matching", "needs --sequence static"},
       {"run --algorithm dgd --graph ring:10 --problem median:heart_scale", "needs a smooth problem"},
-      {"run --algorithm gossip --graph ring:4 --threads -2", "--threads must be >= 0 (got -2)"},
+      {"run --algorithm gossip --graph ring:4 --threads -2", "--threads must be in [0, 1024] (got -2)"},
+      {"run --algorithm gossip --graph ring:4 --threads 5000", "--threads must be in [0, 1024] (got 5000)"},
       {"run --algorithm pairwise-gossip --graph ring:4 --threads 2", "--threads applies to the synchronous algorithms"},
       {"run --algorithm pairwise-gossip --graph ring:4 --backend threads --threads 2",
        "--threads is an option of the simulator's synchronous rounds (--backend threads: its workers are --workers)"},

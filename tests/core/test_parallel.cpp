@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <atomic>
 #include <functional>
+#include <limits>
+#include <string>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -156,15 +158,78 @@ TEST_CASE("an exception thrown in any block reaches the caller, and the pool sti
   CHECK(total == 30);
 }
 
+TEST_CASE("when several blocks throw, the caller gets the lowest block's exception", "[parallel]") {
+  const RoundThreads scope(3);
+  for (int rep = 0; rep < 20; ++rep)
+    CHECK_THROWS_WITH(detail::for_row_blocks(RowRange{0, 30}, detail::min_parallel_work,
+                                             [](RowRange r) { throw std::runtime_error("block at " + std::to_string(r.begin)); }),
+                      "block at 0");
+}
+
 TEST_CASE("set_round_threads: the previous count back, 0 for the cores, negative refused", "[parallel]") {
   const int start = round_threads();
   CHECK(set_round_threads(3) == start);
   CHECK(round_threads() == 3);
   CHECK(set_round_threads(0) == 3);
-  CHECK(round_threads() == std::max(1, static_cast<int>(std::thread::hardware_concurrency())));
+  CHECK(round_threads() == available_cores());
+  CHECK(available_cores() >= 1);
+  CHECK(available_cores() <= std::max(1, static_cast<int>(std::thread::hardware_concurrency())));
   CHECK_THROWS_WITH(set_round_threads(-1), Catch::Contains("set_round_threads") && Catch::Contains("got -1"));
+  CHECK_THROWS_WITH(set_round_threads(max_round_threads + 1), Catch::Contains("[0, 1024]") && Catch::Contains("got 1025"));
+  CHECK(round_threads() == available_cores());  // unchanged by the refused calls
   set_round_threads(start);
   CHECK(round_threads() == start);
+}
+
+TEST_CASE("the row kernel gives the bits of the plain loop: out = w0 x0, then out += wk xk", "[parallel]") {
+  // rows of 0, 1, 31, 32, 33 (the kernel gathers 32 terms at a time) and 70 terms; widths around
+  // the 16-column blocks
+  const std::vector<Index> terms{0, 1, 31, 32, 33, 70};
+  const Index n = 80;
+  for (Index d : {1, 15, 16, 17, 40}) {
+    INFO("d = " << d);
+    const Iterates<double> x = parallel_start(n, d, static_cast<std::uint64_t>(d));
+    SparseMatrix w(static_cast<Index>(terms.size()), n);
+    std::vector<Triplet> t;
+    SplitMix64 rng(99);
+    for (std::size_t r = 0; r < terms.size(); ++r)
+      for (Index k = 0; k < terms[r]; ++k) t.emplace_back(static_cast<Index>(r), (k * 7 + static_cast<Index>(r)) % n, 0.01 + rng.uniform());
+    w.setFromTriplets(t.begin(), t.end());
+    Iterates<double> want(w.rows(), d), got(w.rows(), d);
+    for (Index i = 0; i < w.rows(); ++i) {
+      SparseMatrix::InnerIterator it(w, i);
+      if (!it) {
+        want.row(i).setZero();
+        continue;
+      }
+      for (Index c = 0; c < d; ++c) want(i, c) = it.value() * x(it.index(), c);
+      for (++it; it; ++it)
+        for (Index c = 0; c < d; ++c) {
+          volatile double term = it.value() * x(it.index(), c);  // rounded on its own, never fused
+          want(i, c) += term;
+        }
+    }
+    got.setConstant(std::numeric_limits<double>::quiet_NaN());
+    detail::mix_rows(w, RowRange{0, w.rows()}, [&x](Index j) { return x.row(j); }, got);
+    CHECK(got.cwiseEqual(want).all());
+    // both variants of the kernel directly, on the 70-term row
+    std::vector<const double*> src;
+    std::vector<double> val;
+    for (SparseMatrix::InnerIterator it(w, 5); it; ++it) {
+      src.push_back(x.row(it.index()).data());
+      val.push_back(it.value());
+    }
+    Vector<double> y(d);
+    detail::weighted_row_sum_body(y.data(), src.data(), val.data(), static_cast<Index>(src.size()), d, false);
+    CHECK(y.transpose().cwiseEqual(want.row(5)).all());
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (__builtin_cpu_supports("avx2")) {
+      y.setZero();
+      detail::weighted_row_sum_avx2(y.data(), src.data(), val.data(), static_cast<Index>(src.size()), d, false);
+      CHECK(y.transpose().cwiseEqual(want.row(5)).all());
+    }
+#endif
+  }
 }
 
 TEST_CASE("every synchronous algorithm is bit-identical on 1, 2 and 3 threads", "[parallel]") {

@@ -89,6 +89,33 @@ TEST_CASE("gossip_laplacian and identity_minus equal I - W̄ and I - W, with exa
   }
 }
 
+TEST_CASE("identity_minus places a missing diagonal in order and sums the off-diagonals exactly", "[graph][mixing]") {
+  // rows without a stored diagonal: row 0 (entries after it), row 2 (entries before it only)
+  SparseMatrix w(3, 3);
+  w.insert(0, 1) = 0.25;
+  w.insert(0, 2) = 0.75;
+  w.insert(1, 0) = 0.1;
+  w.insert(1, 1) = 0.7;
+  w.insert(1, 2) = 0.2;
+  w.insert(2, 0) = 0.5;
+  w.insert(2, 1) = 0.125;
+  w.makeCompressed();
+  const SparseMatrix m = detail::identity_minus(w);
+  CHECK(m.nonZeros() == 9);
+  CHECK(m.coeff(0, 0) == 0.25 + 0.75);
+  CHECK(m.coeff(0, 1) == -0.25);
+  CHECK(m.coeff(1, 1) == 0.1 + 0.2);  // Σ off-diagonals
+  CHECK(m.coeff(2, 2) == 0.5 + 0.125);
+  CHECK(m.coeff(2, 0) == -0.5);
+  for (Index i = 0; i < 3; ++i) {  // inner indices sorted in every row
+    Index last = -1;
+    for (SparseMatrix::InnerIterator it(m, i); it; ++it) {
+      CHECK(it.index() > last);
+      last = it.index();
+    }
+  }
+}
+
 TEST_CASE("check_mixing_matrix names the row and its sum", "[graph][mixing][errors]") {
   SparseMatrix w = metropolis_weights(ring_graph(5));
   w.coeffRef(3, 3) -= 0.03;

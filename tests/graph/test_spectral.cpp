@@ -289,4 +289,5 @@ TEST_CASE("max_edge_resistance: the sketch's bounds hold and its certificate is 
   boost::add_vertex(two);
   add_edge_unique(two, 5, 6);
   CHECK_THROWS_AS(max_edge_resistance(two), InvalidTopology);
+  CHECK_THROWS_WITH(max_edge_resistance(Graph(1)), Catch::Contains("needs at least 2 nodes") && Catch::Contains("got 1"));
 }

@@ -13,8 +13,8 @@
 /// f(x̄), the mean x̄) stay on the calling thread, in node order.
 ///
 /// Use. `adonis::set_round_threads(T)` sets T for the process (like Eigen::setNbThreads or
-/// omp_set_num_threads): 1, the default, runs everything on the calling thread; 0 takes
-/// std::thread::hardware_concurrency(). With T > 1, a user-defined objective's `gradient(i, …)`
+/// omp_set_num_threads): 1, the default, runs everything on the calling thread; 0 takes the
+/// cores this process may run on (its affinity mask). With T > 1, a user-defined objective's `gradient(i, …)`
 /// and `stochastic_gradient(i, …)` are called concurrently for distinct nodes i, so they must
 /// not write shared state (the library's problems do not). Work below `min_parallel_work`
 /// (rows × columns × terms per row) runs on the calling thread: waking the workers costs a
@@ -31,6 +31,10 @@
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#if defined(__linux__)
+#include <sched.h>
+#endif
 
 #include "adonis/core/error.hpp"
 #include "adonis/core/types.hpp"
@@ -62,19 +66,21 @@ inline RowRange row_block(RowRange rows, int blocks, int k) noexcept {
 class RowPool {
  public:
   /// A pool of `threads` ≥ 1 (threads − 1 workers).
-  explicit RowPool(int threads) : m_threads(threads) {
+  /// @throws InvalidArgument if threads < 1; the system's error if a thread cannot be started
+  ///         (the ones already started are stopped and joined first).
+  explicit RowPool(int threads) : m_threads(threads), m_errors(static_cast<std::size_t>(std::max(threads, 1))) {
     if (threads < 1) fail("RowPool", "threads must be >= 1 (got ", threads, ")");
     m_workers.reserve(static_cast<std::size_t>(threads - 1));
-    for (int k = 1; k < threads; ++k) m_workers.emplace_back([this, k] { work(k); });
+    try {
+      for (int k = 1; k < threads; ++k) m_workers.emplace_back([this, k] { work(k); });
+    } catch (...) {
+      stop();
+      throw;
+    }
   }
   RowPool(const RowPool&) = delete;
   RowPool& operator=(const RowPool&) = delete;
-  ~RowPool() {
-    m_stop.store(true);
-    m_generation.fetch_add(1);
-    m_generation.notify_all();
-    for (auto& t : m_workers) t.join();
-  }
+  ~RowPool() { stop(); }
   int threads() const noexcept { return m_threads; }
 
   /// Calls f(block) on the T blocks of `rows` (row_block), block 0 on this thread, and returns
@@ -87,21 +93,21 @@ class RowPool {
     m_call = [](void* ctx, RowRange r) { (*static_cast<F*>(ctx))(r); };
     m_context = &f;
     m_rows = rows;
-    m_error = nullptr;
+    for (auto& e : m_errors) e = nullptr;
     m_remaining.store(m_threads - 1);
     m_generation.fetch_add(1);
     m_generation.notify_all();
-    std::exception_ptr mine;
     try {
       inside() = true;
       f(row_block(rows, m_threads, 0));
     } catch (...) {
-      mine = std::current_exception();
+      m_errors[0] = std::current_exception();
     }
     inside() = false;
     for (int left = m_remaining.load(); left != 0; left = m_remaining.load()) m_remaining.wait(left);
-    if (mine) std::rethrow_exception(mine);
-    if (m_error) std::rethrow_exception(m_error);
+    // the lowest block's exception, as a run on one thread would have thrown first
+    for (const auto& e : m_errors)
+      if (e) std::rethrow_exception(e);
     return true;
   }
 
@@ -122,23 +128,29 @@ class RowPool {
       try {
         m_call(m_context, row_block(m_rows, m_threads, k));
       } catch (...) {
-        std::lock_guard g(m_error_mutex);
-        if (!m_error) m_error = std::current_exception();
+        m_errors[static_cast<std::size_t>(k)] = std::current_exception();
       }
       if (m_remaining.fetch_sub(1) == 1) m_remaining.notify_one();
     }
   }
 
+  void stop() {
+    m_stop.store(true);
+    m_generation.fetch_add(1);
+    m_generation.notify_all();
+    for (auto& t : m_workers) t.join();
+  }
+
   int m_threads;
+  std::vector<std::exception_ptr> m_errors;  // one slot per block: no lock, no race
   std::vector<std::thread> m_workers;
-  std::mutex m_busy, m_error_mutex;
+  std::mutex m_busy;
   std::atomic<std::uint64_t> m_generation{0};
   std::atomic<int> m_remaining{0};
   std::atomic<bool> m_stop{false};
   void (*m_call)(void*, RowRange) = nullptr;
   void* m_context = nullptr;
   RowRange m_rows;
-  std::exception_ptr m_error;
 };
 
 /// The process's round pool and its thread count (set_round_threads).
@@ -183,14 +195,29 @@ inline std::int64_t round_pool_steps() { return round_threads_state().parallel_s
 
 }  // namespace detail
 
+/// The most threads set_round_threads accepts.
+inline constexpr int max_round_threads = 1024;
+
+/// The cores this process may run on: its CPU affinity mask on Linux (a container's or
+/// taskset's limit), else std::thread::hardware_concurrency(); at least 1.
+inline int available_cores() {
+#if defined(__linux__)
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
+#endif
+  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
 /// Sets the number of threads T of the synchronous rounds for this process and returns the
-/// previous value: 1 (the default) computes everything on the calling thread, 0 takes the
-/// machine's cores (std::thread::hardware_concurrency()). Results are bit-identical for every
-/// T (core/parallel.hpp). Call it between runs, not during one.
-/// @throws InvalidArgument if threads < 0.
+/// previous value: 1 (the default) computes everything on the calling thread, 0 takes the cores
+/// this process may use (available_cores()). Results are bit-identical for every T
+/// (core/parallel.hpp). Call it between runs, not during one.
+/// @throws InvalidArgument unless 0 <= threads <= max_round_threads.
 inline int set_round_threads(int threads) {
-  if (threads < 0) detail::fail("set_round_threads", "threads must be >= 0 (got ", threads, ")");
-  if (threads == 0) threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  if (threads < 0 || threads > max_round_threads)
+    detail::fail("set_round_threads", "threads must be in [0, ", max_round_threads, "] (got ", threads, ")");
+  if (threads == 0) threads = available_cores();
   auto& s = detail::round_threads_state();
   std::lock_guard g(s.mutex);
   const int previous = s.threads;

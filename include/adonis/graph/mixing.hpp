@@ -153,7 +153,8 @@ SparseMatrix weighted_laplacian(const Graph& g, Weight a) {
     for (auto [it, end] = boost::adjacent_vertices(static_cast<std::size_t>(i), g); it != end; ++it)
       row.push_back(static_cast<Index>(*it));
     row.push_back(i);
-    std::sort(row.begin(), row.end());
+    std::sort(row.begin(), row.end());  // a parallel edge or a self-loop added with boost::add_edge
+    row.erase(std::unique(row.begin(), row.end()), row.end());  // counts once (Graph is simple)
     double diag = 0.0;
     for (Index j : row)
       if (j != i) diag += a(i, j);

@@ -130,8 +130,9 @@ class StepLog {
 
 /// GroundedLaplacian (effective resistances, χ2) factorises when the factor holds at most this
 /// many times the grounded Laplacian's nonzeros (+10⁶), else solves by conjugate gradients to
-/// the relative residual grounded_cg_tolerance.
-inline constexpr double grounded_max_fill_factor = 200.0;
+/// the relative residual grounded_cg_tolerance: the eigensolvers' budget, SpectralOptions's
+/// fill_factor (one rule for every factorisation).
+inline constexpr double grounded_max_fill_factor = SpectralOptions{}.fill_factor;
 inline constexpr double grounded_cg_tolerance = 1e-12;
 
 namespace detail {
@@ -282,6 +283,8 @@ ResistanceMaxBounds max_edge_resistance(const Graph& g, Index sketch_dim = 64, I
   if (max_exact < 1) detail::fail("max_edge_resistance", "max_exact must be >= 1 (got ", max_exact, ")");
   if (!(delta > 0 && delta < 1)) detail::fail("max_edge_resistance", "delta must be in (0, 1) (got ", delta, ")");
   if (!is_connected(g)) detail::fail<InvalidTopology>("max_edge_resistance", "graph must be connected");
+  if (num_nodes(g) < 2)
+    detail::fail<InvalidTopology>("max_edge_resistance", "needs at least 2 nodes (an edge) (got ", num_nodes(g), ")");
   const std::vector<Edge> edges = edge_list(g);
   const Index n = num_nodes(g), m = static_cast<Index>(edges.size());
   detail::GroundedLaplacian<> grounded(laplacian(g));

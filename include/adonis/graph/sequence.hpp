@@ -77,14 +77,27 @@ inline void pairwise_average(double* xi, double* xj, Index d) noexcept {
 /// register in weighted_row_sum_avx2.
 typedef double RowLane __attribute__((vector_size(32)));
 
+// No fused multiply-add in the row kernel even where the build enables FMA (-mfma,
+// -march=native: GCC's default -ffp-contract=fast would fuse w·s + acc, rounding once instead
+// of twice): the bits stay those of the baseline x86-64 build on every machine.
+#if defined(__GNUC__) && !defined(__clang__)
+#define ADONIS_NO_FP_CONTRACT [[gnu::optimize("fp-contract=off")]]
+#else
+#define ADONIS_NO_FP_CONTRACT
+#endif
+
 /// y[0, d) = Σ_k w[k]·src[k][0, d) over `terms` ≥ 1 terms, added left to right to y's
 /// current values when `accumulate`, else starting from the first term. Each coordinate is
 /// computed as ((w_0 s_0 + w_1 s_1) + w_2 s_2) + …: one rounding order whatever the vector
 /// width, so every variant gives the same bits (and the same as the former axpy per term).
 /// Columns go in blocks of 16 held in four registers across the terms, one store per block:
 /// an axpy per term stored the row at every term and was bound by stores (bench_sync).
-[[gnu::always_inline]] inline void weighted_row_sum_body(double* y, const double* const* src, const double* w,
-                                                        Index terms, Index d, bool accumulate) {
+[[gnu::always_inline]] ADONIS_NO_FP_CONTRACT inline void weighted_row_sum_body(double* y, const double* const* src,
+                                                                              const double* w, Index terms, Index d,
+                                                                              bool accumulate) {
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#endif
   constexpr Index B = 16;
   Index c = 0;
   for (; c + B <= d; c += B) {
@@ -142,7 +155,7 @@ typedef double RowLane __attribute__((vector_size(32)));
 #if defined(__x86_64__) && defined(__GNUC__)
 /// weighted_row_sum_body compiled for AVX2 (4 doubles a lane); no FMA: a fused multiply-add
 /// would round w_k s_k + acc once instead of twice and change the bits against the baseline.
-[[gnu::target("avx2")]] inline void weighted_row_sum_avx2(double* y, const double* const* src, const double* w,
+[[gnu::target("avx2")]] ADONIS_NO_FP_CONTRACT inline void weighted_row_sum_avx2(double* y, const double* const* src, const double* w,
                                                          Index terms, Index d, bool accumulate) {
   weighted_row_sum_body(y, src, w, terms, d, accumulate);
 }
@@ -153,7 +166,10 @@ typedef double RowLane __attribute__((vector_size(32)));
 inline void weighted_row_sum(double* y, const double* const* src, const double* w, Index terms, Index d,
                              bool accumulate) {
 #if defined(__x86_64__) && defined(__GNUC__)
-  static const bool avx2 = __builtin_cpu_supports("avx2");
+  static const bool avx2 = [] {
+    __builtin_cpu_init();  // in case the first product runs from a static initializer
+    return __builtin_cpu_supports("avx2") != 0;
+  }();
   if (avx2) {
     weighted_row_sum_avx2(y, src, w, terms, d, accumulate);
     return;

@@ -113,8 +113,8 @@ ProblemConstants problem_constants(const P& p, Eigen::Ref<const Vector<double>> 
     Matrix<double> last_u, last_l;  // a node with the previous node's bounds reuses its eigenvalues
     for (Index i = 0; i < n; ++i) {  // (the quadratic's nodes share H: 2·10⁶ eigensolves at 10⁶ nodes)
       const Matrix<double> ui = p.curvature_upper(i), li = p.curvature_lower(i);
-      const bool same_u = i > 0 && ui.rows() == last_u.rows() && ui == last_u;
-      const bool same_l = i > 0 && li.rows() == last_l.rows() && li == last_l;
+      const bool same_u = i > 0 && ui.rows() == last_u.rows() && ui.cols() == last_u.cols() && ui == last_u;
+      const bool same_l = i > 0 && li.rows() == last_l.rows() && li.cols() == last_l.cols() && li == last_l;
       c.L_i.push_back(same_u ? c.L_i.back() : eig.compute(ui, Eigen::EigenvaluesOnly).eigenvalues().maxCoeff());
       c.mu_i.push_back(same_l ? c.mu_i.back()
                               : std::max(0.0, eig.compute(li, Eigen::EigenvaluesOnly).eigenvalues().minCoeff()));

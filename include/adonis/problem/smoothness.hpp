@@ -29,7 +29,7 @@ std::optional<double> max_smoothness(const P& p) {
     Matrix<double> last;  // a node whose bound equals the previous node's reuses its eigenvalue:
     for (Index i = 0; i < p.num_nodes(); ++i) {  // the quadratic's nodes share H (10⁶ eigensolves: 8 s)
       Matrix<double> h = p.curvature_upper(i);
-      if (i == 0 || h.rows() != last.rows() || h != last) {
+      if (i == 0 || h.rows() != last.rows() || h.cols() != last.cols() || h != last) {
         last_l = eig.compute(h, Eigen::EigenvaluesOnly).eigenvalues().maxCoeff();
         last.swap(h);
       }
