@@ -185,6 +185,17 @@ TEST_CASE("quadratic: gradient check, Hessian, prox, exact optimum and heterogen
     zeta2 += g.squaredNorm() / 5;
   }
   CHECK(zeta2 == Approx(4).epsilon(1e-12));
+  // the closed-form global value equals the mean of the local values; its floor is f(x*)
+  for (std::uint64_t s : {7u, 8u, 9u}) {
+    const Vector<double> x = random_vector(6, s) * 3.0;
+    double mean = 0;
+    for (Index i = 0; i < 5; ++i) mean += q.value(i, x) / 5;
+    CHECK(q.global_value(x) == Approx(mean).epsilon(1e-13));
+  }
+  double at_star = 0;
+  for (Index i = 0; i < 5; ++i) at_star += q.value(i, q.x_star()) / 5;
+  CHECK(global_value(q, q.x_star()) == Approx(at_star).epsilon(1e-13));
+  CHECK(global_value(q, q.x_star()) > 0);  // zeta = 2: the local optima differ
   // same seed, same problem; different seed, different problem
   CHECK(QuadraticProblem(5, o).centre(2) == q.centre(2));
   o.seed = 4;
