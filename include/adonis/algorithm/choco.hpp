@@ -148,8 +148,6 @@ void choco_gossip_round(S& sequence, const SparseMatrix& w, double gamma, const 
   x.middleRows(rows.begin, rows.size()) +=
       gamma * (ws.mixed.middleRows(rows.begin, rows.size()) - xhat.middleRows(rows.begin, rows.size()));
   const Index d = x.cols();
-  ws.diff.resize(d);
-  ws.q.resize(d);
   // node by node on the round pool's threads (core/parallel.hpp); a block other than the whole
   // range brings its own scratch
   for_row_blocks(rows, gradient_work_per_row * d, [&](RowRange block) {

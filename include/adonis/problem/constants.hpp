@@ -23,6 +23,7 @@
 #include "adonis/core/error.hpp"
 #include "adonis/core/types.hpp"
 #include "adonis/problem/concepts.hpp"
+#include "adonis/problem/smoothness.hpp"
 #include "adonis/problem/stochastic.hpp"
 
 namespace adonis {
@@ -110,16 +111,11 @@ ProblemConstants problem_constants(const P& p, Eigen::Ref<const Vector<double>> 
   } else if constexpr (CurvatureBoundedObjective<P>) {
     Matrix<double> upper = Matrix<double>::Zero(d, d), lower = Matrix<double>::Zero(d, d);
     Eigen::SelfAdjointEigenSolver<Matrix<double>> eig;
-    Matrix<double> last_u, last_l;  // a node with the previous node's bounds reuses its eigenvalues
-    for (Index i = 0; i < n; ++i) {  // (the quadratic's nodes share H: 2·10⁶ eigensolves at 10⁶ nodes)
+    detail::RepeatedEigenvalue largest(true), smallest(false);  // nodes sharing bounds: one eigensolve
+    for (Index i = 0; i < n; ++i) {
       const Matrix<double> ui = p.curvature_upper(i), li = p.curvature_lower(i);
-      const bool same_u = i > 0 && ui.rows() == last_u.rows() && ui.cols() == last_u.cols() && ui == last_u;
-      const bool same_l = i > 0 && li.rows() == last_l.rows() && li.cols() == last_l.cols() && li == last_l;
-      c.L_i.push_back(same_u ? c.L_i.back() : eig.compute(ui, Eigen::EigenvaluesOnly).eigenvalues().maxCoeff());
-      c.mu_i.push_back(same_l ? c.mu_i.back()
-                              : std::max(0.0, eig.compute(li, Eigen::EigenvaluesOnly).eigenvalues().minCoeff()));
-      if (!same_u) last_u = ui;
-      if (!same_l) last_l = li;
+      c.L_i.push_back(largest(ui));
+      c.mu_i.push_back(std::max(0.0, smallest(li)));
       upper += ui;
       lower += li;
     }
