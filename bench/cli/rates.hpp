@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /// @file rates.hpp
-/// @brief `adonis rates [--list] [--table NAME|all] [--quick] [--out DIR] [--format F]`: parses,
+/// @brief `adonis rates [--list] [--table NAME[,NAME...]|all] [--quick] [--jobs J] [--out DIR] [--format F]`: parses,
 ///        looks the tables up in the registry of the built-in tables (bench/tables/builtin.hpp),
 ///        runs them through the experiment layer and prints them.
 ///
@@ -12,12 +12,16 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <CLI/CLI.hpp>
+
+#include "adonis/core/parallel.hpp"
 
 #include "adonis/core/interrupt.hpp"
 #include "adonis/experiment/table.hpp"
@@ -31,13 +35,17 @@ namespace adonis::cli {
 inline void add_rates(CLI::App& app, int& exit_code) {
   struct Args {
     bool list = false, quick = false;
+    int jobs = 0;
     std::string table = "default", out, format = "auto";
   };
   auto args = std::make_shared<Args>();
   auto* sub = app.add_subcommand("rates", "Reproduce the theoretical rate tables and check them");
   sub->add_flag("--list", args->list, "list the tables");
-  sub->add_option("--table", args->table, "table NAME, or all")->capture_default_str();
+  sub->add_option("--table", args->table, "table NAME, NAME,NAME,... or all")->capture_default_str();
   sub->add_flag("--quick", args->quick, "reduced sizes");
+  sub->add_option("--jobs", args->jobs,
+                  "tables run side by side on J threads (0: the cores); the output is the same for every J")
+      ->capture_default_str();
   sub->add_option("--out", args->out, "directory for NAME.csv, NAME.json and the plots");
   sub->add_option("--format", args->format,
                   "auto (compact on a terminal, markdown otherwise) | markdown | compact")
@@ -53,20 +61,38 @@ inline void add_rates(CLI::App& app, int& exit_code) {
     const bool terminal = ::isatty(STDOUT_FILENO) != 0;
     const bool markdown = args->format == "markdown" || (args->format == "auto" && !terminal);
     std::vector<const experiment::RateTable*> chosen;
-    for (const auto& t : registry.tables())
-      if (args->table == "all" || args->table == t.name) chosen.push_back(&t);
-    if (chosen.empty())
-      throw InvalidArgument("rates: unknown --table '" + args->table + "' (known: " + registry.names() + ", all)");
+    if (args->table == "all") {
+      for (const auto& t : registry.tables()) chosen.push_back(&t);
+    } else {  // NAME or NAME,NAME,...: in the order given, each once
+      std::string_view rest = args->table;
+      while (true) {
+        const std::size_t comma = rest.find(',');
+        const std::string name(rest.substr(0, comma));
+        const experiment::RateTable* found = nullptr;
+        for (const auto& t : registry.tables())
+          if (t.name == name) found = &t;
+        if (found == nullptr)
+          throw InvalidArgument("rates: unknown --table '" + name + "' (known: " + registry.names() + ", all)");
+        if (std::find(chosen.begin(), chosen.end(), found) == chosen.end()) chosen.push_back(found);
+        if (comma == std::string_view::npos) break;
+        rest.remove_prefix(comma + 1);
+      }
+    }
+    if (args->jobs < 0 || args->jobs > max_round_threads)
+      throw InvalidArgument("rates: --jobs must be in [0, " + std::to_string(max_round_threads) + "] (got " +
+                            std::to_string(args->jobs) + ")");
     const InterruptHandler on_signal;  // SIGINT/SIGTERM: the runs stop after their current round
-    for (const experiment::RateTable* table : chosen) {
-      experiment::Context ctx(args->quick ? experiment::Preset::quick : experiment::Preset::full, args->out);
-      const experiment::TableResult result = experiment::run_table(*table, ctx);
-      if (interrupt_requested() != 0) {  // its runs were cut short: the table is dropped, not written
+    const auto preset = args->quick ? experiment::Preset::quick : experiment::Preset::full;
+    // the tables run side by side (--jobs) and come out here in order, each once it is done
+    experiment::run_tables(chosen, preset, args->out, args->jobs, [&](experiment::TableOutcome&& o) {
+      const experiment::RateTable* table = o.table;
+      if (o.interrupted) {  // its runs were cut short: the table is dropped, not written
         std::cerr << "adonis: rates: interrupted during the " << table->name
                   << " table; the tables before it are complete and written\n";
         exit_code = 128 + interrupt_requested();
         return;
       }
+      const experiment::TableResult& result = o.result;
       const std::string title = table->name + " table (adonis " + version_string + ")";
       if (markdown)
         write_rates_markdown(std::cout, result.rows, title);
@@ -75,7 +101,7 @@ inline void add_rates(CLI::App& app, int& exit_code) {
       std::cout.flush();
       if (any_violated(result.rows)) exit_code = 1;
       if (!args->out.empty()) experiment::write_table_files(result, args->out);
-    }
+    });
   });
 }
 

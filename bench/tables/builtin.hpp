@@ -20,52 +20,54 @@
 
 namespace adonis::tables {
 
-/// Adds the nine built-in tables to `registry`, in the order of `adonis rates --table all`.
+/// Adds the nine built-in tables to `registry`, in the order of `adonis rates --table all`, each
+/// with its full preset's seconds on the 2-core machine of docs/performance.md (2026-12-07,
+/// `rates --table NAME --jobs 1`), which only orders their start under `--jobs`.
 inline void register_builtin_tables(experiment::Registry& registry) {
   using experiment::make_table;
   registry.add(make_table<DefaultTableSpec>(
       "default",
       "every synchronous algorithm x {ring, torus, hypercube, Erdős–Rényi, exponential, karate} x {quadratic, "
       "logistic heart_scale}: measured rate vs theorem",
-      default_rows));
+      default_rows, 37));
   registry.add(make_table<SpectralTableSpec>(
       "spectral", "graph-family spectral quantities vs closed forms (theory-rates.md §11)",
-      spectral_rows));
+      spectral_rows, 3));
   registry.add(make_table<DualAveragingTableSpec>(
       "dual-averaging",
       "Duchi et al. 2012 (§8): slope of the iterations to ε vs 1/(1 − σ2(P)) over rings, tori and 4-regular "
       "graphs for 3 step multipliers, and bounded iterations on expanders",
-      dual_averaging_rows));
+      dual_averaging_rows, 18));
   registry.add(make_table<OptimalTableSpec>(
       "optimal",
       "Scaman et al. 2017 (§9a): MSDA's time to ε vs the optimal complexity √κ_l (1 + 1/√γ) across graphs and "
       "condition numbers",
-      optimal_rows));
+      optimal_rows, 1));
   registry.add(make_table<LinearRatesTableSpec>(
       "linear-rates",
       "DGD, gradient tracking, EXTRA, ADMM: exact rates on quadratics (Jacobian), DGD's stability threshold, "
       "and the contraction on logistic heart_scale",
-      linear_rates_rows));
+      linear_rates_rows, 15));
   registry.add(make_table<AsyncTableSpec>(
       "async",
       "asynchronous gossip on the event engine (§3b, §5a, §9c, §9d): plain vs continuized gossip on rings (slopes 3 "
       "and ≤ 2.3), A²CiD²'s speed-up, DADAO's exchanges vs √(χ1χ2) and gradients vs κ, AD-PSGD's O(1/√K)",
-      async_rows));
+      async_rows, 5));
   registry.add(make_table<GossipTableSpec>(
       "gossip",
       "Boyd et al. 2006 (§2): pairwise gossip's λ2(W̄) bound, exact lifted second moment and measured rate, and "
       "averaging time vs n on rings, tori and complete graphs (exponents 3, 2, 1)",
-      gossip_rows));
+      gossip_rows, 1));
   registry.add(make_table<CompressionTableSpec>(
       "compression",
       "CHOCO-Gossip (§10): the rate ρ²δ/82 at the consistent γ*, slopes in 1/δ and 1/ρ, and the printed step's "
       "erratum (exact rates on rings 17–64)",
-      compression_rows));
+      compression_rows, 13));
   registry.add(make_table<DsgdTableSpec>(
       "dsgd",
       "Koloskova et al. 2020 (§4c): tuned rounds to ε of D-(S)GD vs 1/p and 1/ε, deterministic cases (a), (b), "
       "and D-SGD's linear speed-up in n, case (c)",
-      dsgd_rows));
+      dsgd_rows, 55));
 }
 
 /// A registry holding the built-in tables.

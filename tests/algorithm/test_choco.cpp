@@ -224,6 +224,31 @@ TEST_CASE("compressors: top-k keeps the k largest magnitudes", "[algorithm][choc
   REQUIRE(q == want);
 }
 
+TEST_CASE("compressors: top-k's one-pass selection (K <= 32) and nth_element (K > 32) keep the same set",
+          "[algorithm][choco]") {
+  // magnitudes from {0, 0.5, 1, 1.5} with random signs: many ties, which the order
+  // (|x| descending, index ascending) breaks; the reference is a full stable sort
+  for (const Index d : {1, 7, 33, 70}) {
+    for (std::uint64_t seed = 0; seed < 5; ++seed) {
+      SplitMix64 draw(seed, 7, static_cast<std::uint64_t>(d));
+      Vector<double> x(d);
+      for (Index j = 0; j < d; ++j)
+        x(j) = 0.5 * static_cast<double>(draw.below(4)) * (draw.below(2) == 0 ? 1.0 : -1.0);
+      std::vector<Index> order(static_cast<std::size_t>(d));
+      std::iota(order.begin(), order.end(), Index{0});
+      std::stable_sort(order.begin(), order.end(), [&](Index a, Index b) { return std::abs(x(a)) > std::abs(x(b)); });
+      for (Index k = 1; k <= d; ++k) {
+        INFO("d = " << d << ", seed " << seed << ", k = " << k);
+        Vector<double> want = Vector<double>::Zero(d), q(d);
+        for (Index r = 0; r < k; ++r) want(order[static_cast<std::size_t>(r)]) = x(order[static_cast<std::size_t>(r)]);
+        SplitMix64 rng(0);
+        Compressor::top_k(k).apply(x, q, rng);
+        REQUIRE(q == want);
+      }
+    }
+  }
+}
+
 TEST_CASE("compressors: random-k keeps k coordinates, the unbiased variant and QSGD have mean x",
           "[algorithm][choco]") {
   const Index d = 10;

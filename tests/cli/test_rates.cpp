@@ -81,3 +81,28 @@ TEST_CASE("rates: the default table (quick) passes, and its provenance reproduce
   CHECK(std::string(sig + 1, 3) == "PNG");
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("rates --jobs: tables side by side print the same as one after the other, in the order asked",
+          "[cli][rates]") {
+  const std::string tables = "rates --table optimal,gossip,spectral,gossip --quick --format markdown";
+  const auto one = run_cli(tables + " --jobs 1");
+  REQUIRE(one.status == 0);
+  // each table once, in the order given
+  const auto at = [&](const char* name) { return one.out.find(std::string(name) + " table (adonis"); };
+  REQUIRE(at("optimal") != std::string::npos);
+  CHECK(at("optimal") < at("gossip"));
+  CHECK(at("gossip") < at("spectral"));
+  CHECK(one.out.find("gossip table (adonis", at("gossip") + 1) == std::string::npos);
+  for (const char* jobs : {" --jobs 2", " --jobs 3", ""}) {
+    INFO(jobs);
+    const auto r = run_cli(tables + jobs);
+    CHECK(r.status == 0);
+    CHECK(r.out == one.out);
+  }
+  const auto bad = run_cli("rates --table gossip --jobs -1");
+  CHECK(bad.status != 0);
+  CHECK(bad.err.find("--jobs must be in [0, 1024] (got -1)") != std::string::npos);
+  const auto unknown = run_cli("rates --table gossip,nonsense");
+  CHECK(unknown.status != 0);
+  CHECK(unknown.err.find("unknown --table 'nonsense'") != std::string::npos);
+}

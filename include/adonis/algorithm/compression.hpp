@@ -182,13 +182,29 @@ struct Compressor {
     switch (kind) {
       case CompressorKind::identity: out = x; return;
       case CompressorKind::top_k: {
-        scratch.resize(static_cast<std::size_t>(d));
-        for (Index j = 0; j < d; ++j) scratch[static_cast<std::size_t>(j)] = j;
-        // a strict total order (|x| descending, index ascending): the kept set is unique
+        // a strict total order (|x| descending, index ascending): the kept set is unique, so
+        // both selections below keep the same coordinates
         const auto larger = [&x](Index a, Index b) {
           const double fa = std::abs(x(a)), fb = std::abs(x(b));
           return fa > fb || (fa == fb && a < b);
         };
+        if (parameter <= 32) {  // small K: one pass keeping the K largest in order, O(d) typical
+          const auto k = static_cast<std::size_t>(parameter);
+          scratch.clear();
+          for (Index j = 0; j < d; ++j) {
+            // j follows every kept index: it enters only if strictly larger than the last kept
+            if (scratch.size() == k && !larger(j, scratch.back())) continue;
+            if (scratch.size() == k) scratch.pop_back();
+            auto at = scratch.end();
+            while (at != scratch.begin() && larger(j, *(at - 1))) --at;
+            scratch.insert(at, j);
+          }
+          out.setZero();
+          for (const Index j : scratch) out(j) = x(j);
+          return;
+        }
+        scratch.resize(static_cast<std::size_t>(d));
+        for (Index j = 0; j < d; ++j) scratch[static_cast<std::size_t>(j)] = j;
         const auto kth = scratch.begin() + static_cast<std::ptrdiff_t>(parameter);
         std::nth_element(scratch.begin(), kth - 1, scratch.end(), larger);
         out.setZero();

@@ -15,24 +15,34 @@
 ///   adonis::experiment::Context ctx(adonis::experiment::Preset::quick);
 ///   const auto result = adonis::experiment::run_table(registry.find("mine"), ctx);
 /// @endcode
+/// Several tables run side by side with run_tables (one thread per table, results in order).
 /// Needs nlohmann-json (the provenance is a JSON object): link adonis::experiment.
 #pragma once
 
+#include <algorithm>
+#include <condition_variable>
 #include <cstdio>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <mutex>
+#include <optional>
 #include <ostream>
 #include <sstream>
+#include <streambuf>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "adonis/core/error.hpp"
+#include "adonis/core/interrupt.hpp"
+#include "adonis/core/parallel.hpp"
 #include "adonis/report/atomic_file.hpp"
 #include "adonis/report/rates.hpp"
 #include "adonis/report/rates_json.hpp"
@@ -77,16 +87,23 @@ struct RateTable {
   std::string name{};         ///< as `adonis rates --table NAME` spells it
   std::string description{};  ///< one line, shown by `adonis rates --list`
   std::function<std::vector<RateRow>(Context&)> run{};
+  /// The full preset's time in seconds on the machine it was measured on, 0 if unknown: only
+  /// the order in which run_tables starts tables (costliest first, so that the longest one does
+  /// not start last), never their output.
+  double cost = 0;
 };
 
 /// A table whose parameters are `Spec` (default-constructed: the full preset; `Spec::quick()`:
 /// the quick preset), run by `run(const Spec&, Context&)`.
+/// `cost`: RateTable::cost.
 template <class Spec, class Run>
-RateTable make_table(std::string name, std::string description, Run run) {
-  return {std::move(name), std::move(description), [run](Context& ctx) {
+RateTable make_table(std::string name, std::string description, Run run, double cost = 0) {
+  return {std::move(name), std::move(description),
+          [run](Context& ctx) {
             const Spec spec = ctx.quick() ? Spec::quick() : Spec{};
             return run(spec, ctx);
-          }};
+          },
+          cost};
 }
 
 /// The tables, by name, in registration order.
@@ -145,6 +162,184 @@ inline TableResult run_table(const RateTable& table, Context& ctx) {
   count_verdicts(result.rows);
   result.provenance = p;
   return result;
+}
+
+namespace detail {
+/// A stream buffer that hands `out` whole lines, one at a time under one mutex shared by every
+/// such buffer: the progress of tables running side by side interleaves by lines, never
+/// inside one. A last line without '\n' is written when the buffer is destroyed.
+class LineSyncBuf : public std::streambuf {
+ public:
+  explicit LineSyncBuf(std::ostream& out) : m_out(&out) {}
+  LineSyncBuf(const LineSyncBuf&) = delete;
+  LineSyncBuf& operator=(const LineSyncBuf&) = delete;
+  ~LineSyncBuf() override {
+    if (!m_line.empty()) emit();
+  }
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
+    m_line.push_back(traits_type::to_char_type(c));
+    if (m_line.back() == '\n') emit();
+    return c;
+  }
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    for (std::streamsize k = 0; k < n; ++k) overflow(traits_type::to_int_type(s[k]));
+    return n;
+  }
+
+ private:
+  static std::mutex& lock() {
+    static std::mutex m;
+    return m;
+  }
+  void emit() {
+    const std::lock_guard g(lock());
+    m_out->write(m_line.data(), static_cast<std::streamsize>(m_line.size()));
+    m_out->flush();
+    m_line.clear();
+  }
+  std::ostream* m_out;
+  std::string m_line;
+};
+}  // namespace detail
+
+namespace detail {
+/// The order in which run_tables starts `tables` on several threads: by RateTable::cost,
+/// costliest first, ties in the given order.
+inline std::vector<std::size_t> table_start_order(const std::vector<const RateTable*>& tables) {
+  std::vector<std::size_t> order(tables.size());
+  for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return tables[a]->cost > tables[b]->cost; });
+  return order;
+}
+}  // namespace detail
+
+/// What run_tables hands its callback for each table, in the order of the tables.
+struct TableOutcome {
+  const RateTable* table = nullptr;
+  TableResult result{};      ///< the judged rows and provenance (run_table's); cut short if interrupted
+  bool interrupted = false;  ///< interrupt_requested() was set when the table returned: its runs stopped early
+};
+
+/// Runs `tables` side by side on up to `jobs` threads (0: available_cores(); never more threads
+/// than tables), the costliest (RateTable::cost) started first, each table in its own Context(preset, out_dir, progress) whose progress lines
+/// reach `progress` whole (detail::LineSyncBuf), and calls `on_outcome(TableOutcome&&)` on the
+/// calling thread for each table in order, as soon as it and every table before it are done. The
+/// tables are independent and deterministic, so the outcomes are the same for every `jobs`
+/// (`jobs` = 1 runs them one after the other on the calling thread). After an interrupted
+/// outcome no table starts and no further outcome is delivered; a table that an interrupt kept
+/// from starting comes out as interrupted, with no rows. A table that throws: no table starts
+/// after it, the running ones finish, and its exception is rethrown at its turn (or at the turn
+/// of the first table that it kept from starting).
+template <class OnOutcome>
+void run_tables(const std::vector<const RateTable*>& tables, Preset preset, const std::filesystem::path& out_dir,
+                int jobs, OnOutcome&& on_outcome, std::ostream& progress = std::cerr) {
+  if (jobs < 0) adonis::detail::fail("experiment::run_tables", "jobs must be >= 0 (got ", jobs, ")");
+  struct Slot {
+    std::optional<TableOutcome> outcome{};
+    std::exception_ptr error{};
+    bool done = false;
+  };
+  const auto run_one = [&](std::size_t k) {
+    Slot slot;
+    try {
+      detail::LineSyncBuf buf(progress);
+      std::ostream lines(&buf);
+      Context ctx(preset, out_dir, lines);
+      TableResult result = run_table(*tables[k], ctx);
+      slot.outcome = TableOutcome{.table = tables[k], .result = std::move(result), .interrupted = interrupt_requested() != 0};
+    } catch (...) {
+      slot.error = std::current_exception();
+    }
+    slot.done = true;
+    return slot;
+  };
+  const std::size_t count = tables.size();
+  const std::size_t threads =
+      std::min(count, static_cast<std::size_t>(jobs == 0 ? available_cores() : jobs));
+  if (threads <= 1) {  // one after the other on the calling thread, each delivered when done
+    for (std::size_t k = 0; k < count; ++k) {
+      Slot slot = run_one(k);
+      if (slot.error) std::rethrow_exception(slot.error);
+      const bool interrupted = slot.outcome->interrupted;
+      on_outcome(std::move(*slot.outcome));
+      if (interrupted) return;
+    }
+    return;
+  }
+  const std::vector<std::size_t> order = detail::table_start_order(tables);
+  std::vector<Slot> slots(count);
+  std::mutex m;
+  std::condition_variable changed;
+  std::size_t next = 0, running = threads;
+  bool stop = false;
+  const auto work = [&] {
+    while (true) {
+      std::size_t k = 0;
+      {
+        const std::lock_guard g(m);
+        if (stop || next == count) break;
+        k = order[next++];
+      }
+      Slot slot = run_one(k);
+      const std::lock_guard g(m);
+      if (slot.error || slot.outcome->interrupted) stop = true;
+      slots[k] = std::move(slot);
+      changed.notify_all();
+    }
+    const std::lock_guard g(m);
+    --running;
+    changed.notify_all();
+  };
+  std::vector<std::thread> workers;
+  workers.reserve(threads);
+  try {
+    for (std::size_t t = 0; t < threads; ++t) workers.emplace_back(work);
+  } catch (...) {  // a thread could not start: the started ones finish (running counts them)
+    {
+      const std::lock_guard g(m);
+      stop = true;
+      running -= threads - workers.size();
+    }
+    for (std::thread& w : workers) w.join();
+    throw;
+  }
+  std::exception_ptr failure;
+  for (std::size_t k = 0; k < count; ++k) {
+    std::unique_lock lk(m);
+    changed.wait(lk, [&] { return slots[k].done || running == 0; });
+    if (!slots[k].done) {  // never started: a table started before it (costlier) stopped the rest
+      for (const Slot& later : slots)
+        if (later.done && later.error) failure = later.error;
+      if (failure) break;
+      // an interrupt: table k is the first one cut short
+      slots[k].outcome = TableOutcome{.table = tables[k], .result = {}, .interrupted = true};
+      slots[k].done = true;
+    }
+    Slot slot = std::move(slots[k]);
+    lk.unlock();
+    if (slot.error) {
+      failure = slot.error;
+      break;
+    }
+    const bool interrupted = slot.outcome->interrupted;
+    try {
+      on_outcome(std::move(*slot.outcome));
+    } catch (...) {
+      failure = std::current_exception();
+      break;
+    }
+    if (interrupted) break;
+  }
+  {
+    const std::lock_guard g(m);
+    stop = true;
+  }
+  for (std::thread& w : workers) w.join();
+  if (failure) std::rethrow_exception(failure);
 }
 
 /// Writes DIR/NAME.csv (the architecture's columns) and DIR/NAME.json (summary, provenance,

@@ -41,6 +41,9 @@ class MedianProblem {
     for (const auto& rows : parts) {
       Matrix<double> a(static_cast<Index>(rows.size()), m_dim);
       for (std::size_t k = 0; k < rows.size(); ++k) a.row(static_cast<Index>(k)) = data.A.row(rows[k]);
+      Matrix<double> sorted = a;
+      for (Index k = 0; k < m_dim; ++k) std::sort(sorted.col(k).data(), sorted.col(k).data() + sorted.rows());
+      m_sorted.push_back(std::move(sorted));
       m_a.push_back(std::move(a));
     }
   }
@@ -63,13 +66,18 @@ class MedianProblem {
     const auto& a = m_a[node(i)];
     return (a.rowwise() - x.transpose()).cwiseAbs().sum() / static_cast<double>(a.rows());
   }
-  /// The subgradient (1/m_i) sum_j sign(x - a_j).
+  /// The subgradient (1/m_i) sum_j sign(x - a_j), coordinate k being
+  /// (#{j : a_jk < x_k} − #{j : a_jk > x_k}) / m_i, counted by binary search in node i's sorted
+  /// column k: O(d log m_i) instead of O(d m_i), the same bits (the counts are exact).
   void subgradient(Index i, Eigen::Ref<const Vector<double>> x, Eigen::Ref<Vector<double>> g) const {
-    const auto& a = m_a[node(i)];
-    g.setZero();
-    for (Index j = 0; j < a.rows(); ++j)
-      for (Index k = 0; k < m_dim; ++k) g(k) += sign(x(k) - a(j, k));
-    g /= static_cast<double>(a.rows());
+    const auto& s = m_sorted[node(i)];
+    const Index m = s.rows();
+    for (Index k = 0; k < m_dim; ++k) {
+      const double* c = s.col(k).data();
+      const auto below = std::lower_bound(c, c + m, x(k)) - c;        // a_jk < x_k
+      const auto above = (c + m) - std::upper_bound(c, c + m, x(k));  // a_jk > x_k
+      g(k) = static_cast<double>(below - above) / static_cast<double>(m);
+    }
   }
   /// Same as subgradient(): lets gradient-based methods (subgradient DGD) run on it.
   void gradient(Index i, Eigen::Ref<const Vector<double>> x, Eigen::Ref<Vector<double>> g) const { subgradient(i, x, g); }
@@ -96,15 +104,9 @@ class MedianProblem {
   /// data value whose subdifferential interval contains the root).
   void prox(Index i, Eigen::Ref<const Vector<double>> v, double step, Eigen::Ref<Vector<double>> out) const {
     if (!(step > 0)) detail::fail("MedianProblem", "prox step must be > 0 (got ", step, ")");
-    const auto& a = m_a[node(i)];
-    const Index m = a.rows();
-    const auto md = static_cast<double>(m);
-    std::vector<double> s(static_cast<std::size_t>(m));
-    for (Index k = 0; k < m_dim; ++k) {
-      for (Index j = 0; j < m; ++j) s[static_cast<std::size_t>(j)] = a(j, k);
-      std::sort(s.begin(), s.end());
-      out(k) = prox_1d(s, v(k), step, md);
-    }
+    const auto& s = m_sorted[node(i)];
+    const auto md = static_cast<double>(s.rows());
+    for (Index k = 0; k < m_dim; ++k) out(k) = prox_1d(s.col(k).data(), static_cast<std::size_t>(s.rows()), v(k), step, md);
   }
 
   /// The distance from 0 to the subdifferential of f at x (the norm of its minimal-norm
@@ -135,8 +137,8 @@ class MedianProblem {
   static std::size_t node(Index i) { return static_cast<std::size_t>(i); }
   static double sign(double t) { return t > 0 ? 1.0 : (t < 0 ? -1.0 : 0.0); }
 
-  static double prox_1d(const std::vector<double>& s, double v, double step, double m) {
-    const std::size_t count = s.size();
+  /// The 1-d prox on the sorted values s[0..count).
+  static double prox_1d(const double* s, std::size_t count, double v, double step, double m) {
     // a root strictly between data values: exactly c values lie below u
     for (std::size_t c = 0; c <= count; ++c) {
       const double u = v - step * (2.0 * static_cast<double>(c) - m) / m;
@@ -165,6 +167,7 @@ class MedianProblem {
   Index m_dim;
   StochasticOptions m_stochastic;
   std::vector<Matrix<double>> m_a;
+  std::vector<Matrix<double>> m_sorted;  // m_a's columns sorted, node by node (subgradient, prox)
 };
 
 static_assert(NonsmoothObjective<MedianProblem> && StochasticObjective<MedianProblem> &&
