@@ -401,7 +401,11 @@ TEST_CASE("run --backend threads: pairwise gossip and async SGD on real threads,
   INFO(s.out << s.err);
   REQUIRE(s.status == 0);
   CHECK(s.out.find("status=max_rounds") != std::string::npos);
-  CHECK(summary_value(s.out, "suboptimality") <= 1e-3 * 0.31);  // f(0) − f* = 0.3137 (heart_scale, λ = 0.01, --seed 7)
+  // f(0) − f* = 0.3137 (heart_scale, λ = 0.01, --seed 7). A decrease by 10², not 10³: with a
+  // constant step the run ends in SGD's noise, where f(x̄) − f* wanders between 6e-5 and 2.6e-3
+  // over the last quarter of the run; 10 release runs ended between 8.3e-5 and 1.3e-3, and CI's
+  // sanitized run of cbd9a4f at 1.2e-3 (the 10³ threshold, 3.1e-4, lay inside that spread).
+  CHECK(summary_value(s.out, "suboptimality") <= 1e-2 * 0.31);
   // --duration alone is a wall-clock budget
   const auto d = run_cli("run --backend threads --algorithm pairwise-gossip --duration 0.5" + paced);
   REQUIRE(d.status == 0);
