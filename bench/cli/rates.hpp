@@ -21,9 +21,9 @@
 
 #include <CLI/CLI.hpp>
 
-#include "adonis/core/parallel.hpp"
-
 #include "adonis/core/interrupt.hpp"
+#include "adonis/core/parallel.hpp"
+#include "adonis/core/parse.hpp"
 #include "adonis/experiment/table.hpp"
 #include "adonis/report/rates.hpp"
 #include "adonis/version.hpp"
@@ -64,18 +64,12 @@ inline void add_rates(CLI::App& app, int& exit_code) {
     if (args->table == "all") {
       for (const auto& t : registry.tables()) chosen.push_back(&t);
     } else {  // NAME or NAME,NAME,...: in the order given, each once
-      std::string_view rest = args->table;
-      while (true) {
-        const std::size_t comma = rest.find(',');
-        const std::string name(rest.substr(0, comma));
-        const experiment::RateTable* found = nullptr;
-        for (const auto& t : registry.tables())
-          if (t.name == name) found = &t;
+      for (const std::string_view name : adonis::detail::split(args->table, ',')) {
+        const experiment::RateTable* found = registry.lookup(name);
         if (found == nullptr)
-          throw InvalidArgument("rates: unknown --table '" + name + "' (known: " + registry.names() + ", all)");
+          throw InvalidArgument("rates: unknown --table '" + std::string(name) + "' (known: " + registry.names() +
+                                ", all)");
         if (std::find(chosen.begin(), chosen.end(), found) == chosen.end()) chosen.push_back(found);
-        if (comma == std::string_view::npos) break;
-        rest.remove_prefix(comma + 1);
       }
     }
     if (args->jobs < 0 || args->jobs > max_round_threads)

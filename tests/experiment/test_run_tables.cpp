@@ -183,3 +183,34 @@ TEST_CASE("run_tables: after an interrupted table nothing more is delivered", "[
                     "tiny1 failed");
   CHECK(names.size() <= 1);
 }
+
+TEST_CASE("run_tables: when several tables fail, the first of them in the given order is rethrown", "[experiment]") {
+  // both costly tables start first (2 jobs) and fail after a row of work; the cheap table that
+  // comes first in the given order never starts, and tiny1's error, not tiny2's, is the one rethrown
+  std::vector<ex::RateTable> failing{tiny_table(0, 2), tiny_table(1, 3, 1), tiny_table(2, 3, 1)};
+  failing[1].cost = 100;
+  failing[2].cost = 90;
+  std::vector<const ex::RateTable*> chosen;
+  for (const auto& t : failing) chosen.push_back(&t);
+  for (int repeat = 0; repeat < 5; ++repeat) {
+    std::vector<std::string> names;
+    std::ostringstream progress;
+    CHECK_THROWS_WITH(ex::run_tables(chosen, ex::Preset::quick, {}, 2,
+                                     [&](ex::TableOutcome&& o) { names.push_back(o.table->name); }, progress),
+                      "tiny1 failed");
+    CHECK(names.empty());
+  }
+}
+
+TEST_CASE("experiment::Registry: lookup gives nullptr for an unknown name, find names the known tables", "[experiment]") {
+  ex::Registry registry;
+  registry.add(tiny_table(0, 1));
+  registry.add(tiny_table(1, 1));
+  REQUIRE(registry.lookup("tiny1") != nullptr);
+  CHECK(registry.lookup("tiny1")->name == "tiny1");
+  CHECK(&registry.find("tiny0") == registry.lookup("tiny0"));
+  CHECK(registry.lookup("tiny") == nullptr);
+  CHECK(registry.lookup("") == nullptr);
+  CHECK_THROWS_WITH(registry.find("tiny2"), Catch::Contains("unknown table 'tiny2' (known: tiny0, tiny1)"));
+  CHECK_THROWS_WITH(registry.add(tiny_table(1, 1)), Catch::Contains("'tiny1' is already registered"));
+}

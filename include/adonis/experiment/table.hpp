@@ -118,10 +118,15 @@ class Registry {
       if (t.name == table.name) adonis::detail::fail("experiment::Registry", "table name '", table.name, "' is already registered");
     m_tables.push_back(std::move(table));
   }
+  /// The table called `name`, or nullptr if none is.
+  const RateTable* lookup(std::string_view name) const noexcept {
+    for (const RateTable& t : m_tables)
+      if (t.name == name) return &t;
+    return nullptr;
+  }
   /// @throws InvalidArgument naming the known tables when `name` is not registered.
   const RateTable& find(std::string_view name) const {
-    for (const RateTable& t : m_tables)
-      if (t.name == name) return t;
+    if (const RateTable* t = lookup(name)) return *t;
     adonis::detail::fail("experiment::Registry", "unknown table '", name, "' (known: ", names(), ")");
   }
   const std::vector<RateTable>& tables() const noexcept { return m_tables; }
@@ -203,9 +208,7 @@ class LineSyncBuf : public std::streambuf {
   std::ostream* m_out;
   std::string m_line;
 };
-}  // namespace detail
 
-namespace detail {
 /// The order in which run_tables starts `tables` on several threads: by RateTable::cost,
 /// costliest first, ties in the given order.
 inline std::vector<std::size_t> table_start_order(const std::vector<const RateTable*>& tables) {
@@ -225,8 +228,8 @@ struct TableOutcome {
 };
 
 /// Runs `tables` side by side on up to `jobs` threads (0: available_cores(); never more threads
-/// than tables), the costliest (RateTable::cost) started first, each table in its own Context(preset, out_dir, progress) whose progress lines
-/// reach `progress` whole (detail::LineSyncBuf), and calls `on_outcome(TableOutcome&&)` on the
+/// than tables), the costliest (RateTable::cost) started first, each table in its own
+/// Context(preset, out_dir, progress) whose progress lines reach `progress` whole (detail::LineSyncBuf), and calls `on_outcome(TableOutcome&&)` on the
 /// calling thread for each table in order, as soon as it and every table before it are done. The
 /// tables are independent and deterministic, so the outcomes are the same for every `jobs`
 /// (`jobs` = 1 runs them one after the other on the calling thread). After an interrupted
@@ -312,8 +315,11 @@ void run_tables(const std::vector<const RateTable*>& tables, Preset preset, cons
     std::unique_lock lk(m);
     changed.wait(lk, [&] { return slots[k].done || running == 0; });
     if (!slots[k].done) {  // never started: a table started before it (costlier) stopped the rest
-      for (const Slot& later : slots)
-        if (later.done && later.error) failure = later.error;
+      for (const Slot& other : slots)  // the first failed table in the given order
+        if (other.done && other.error) {
+          failure = other.error;
+          break;
+        }
       if (failure) break;
       // an interrupt: table k is the first one cut short
       slots[k].outcome = TableOutcome{.table = tables[k], .result = {}, .interrupted = true};
