@@ -20,10 +20,11 @@ namespace adonis::bench {
 /// `NAME/hand` pair (a kernel against its hand loop), of every `NAME/traced` and `NAME/bare`
 /// pair (a run with an observer against the same run without: 1 + the observer's overhead), of
 /// `NAME/one_thread` over `NAME/threads` (the speed-up of several threads) and of `NAME/threads`
-/// over `NAME/floor` (a kernel against the memory-streaming floor of the same bytes).
+/// over `NAME/floor` and `NAME/dram_floor` (a kernel against the memory-streaming floor of the
+/// same bytes: copied within the caches, and streamed from and to main memory).
 class PairedReporter : public benchmark::ConsoleReporter {
   static constexpr std::pair<const char*, const char*> kPairs[] = {
-      {"library", "hand"}, {"traced", "bare"}, {"one_thread", "threads"}, {"threads", "floor"}};
+      {"library", "hand"}, {"traced", "bare"}, {"one_thread", "threads"}, {"threads", "floor"}, {"threads", "dram_floor"}};
 
  public:
   void ReportRuns(const std::vector<Run>& runs) override {

@@ -29,7 +29,7 @@ inline void register_builtin_tables(experiment::Registry& registry) {
       "default",
       "every synchronous algorithm x {ring, torus, hypercube, Erdős–Rényi, exponential, karate} x {quadratic, "
       "logistic heart_scale}: measured rate vs theorem",
-      default_rows, 37));
+      default_rows, 32));
   registry.add(make_table<SpectralTableSpec>(
       "spectral", "graph-family spectral quantities vs closed forms (theory-rates.md §11)",
       spectral_rows, 3));
@@ -52,7 +52,7 @@ inline void register_builtin_tables(experiment::Registry& registry) {
       "async",
       "asynchronous gossip on the event engine (§3b, §5a, §9c, §9d): plain vs continuized gossip on rings (slopes 3 "
       "and ≤ 2.3), A²CiD²'s speed-up, DADAO's exchanges vs √(χ1χ2) and gradients vs κ, AD-PSGD's O(1/√K)",
-      async_rows, 5));
+      async_rows, 4));
   registry.add(make_table<GossipTableSpec>(
       "gossip",
       "Boyd et al. 2006 (§2): pairwise gossip's λ2(W̄) bound, exact lifted second moment and measured rate, and "
@@ -67,7 +67,7 @@ inline void register_builtin_tables(experiment::Registry& registry) {
       "dsgd",
       "Koloskova et al. 2020 (§4c): tuned rounds to ε of D-(S)GD vs 1/p and 1/ε, deterministic cases (a), (b), "
       "and D-SGD's linear speed-up in n, case (c)",
-      dsgd_rows, 55));
+      dsgd_rows, 25));
 }
 
 /// A registry holding the built-in tables.

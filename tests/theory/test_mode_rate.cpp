@@ -9,6 +9,7 @@
 #include <cmath>
 #include <complex>
 #include <functional>
+#include <numbers>
 #include <string>
 #include <utility>
 #include <vector>
@@ -99,7 +100,45 @@ TEST_CASE("slowest_jacobian_mode: eigenvalue, eigenvectors and coordinate of a k
   CHECK(std::abs(mode.coefficient(similar * x) - mode.lambda * mode.coefficient(x)) < 1e-12);
   CHECK(mode.start().norm() == Approx(1).epsilon(1e-14));
   CHECK(mode.condition > 1);  // non-normal
+  // c1 is a left eigenvector: it annihilates the eigenvectors B(e1 + i e2) (the conjugate), B e3
+  // (0.5) and B e4 (the unit mode) of the other eigenvalues
+  using C = std::complex<double>;
+  const Matrix<C> b = basis.cast<C>();
+  const Vector<C> conjugate = b.col(0) + C(0, 1) * b.col(1);
+  CHECK(std::abs(mode.coordinate.cwiseProduct(conjugate).sum()) < 1e-12);
+  CHECK(std::abs(mode.coordinate.cwiseProduct(b.col(2)).sum()) < 1e-12);
+  CHECK(std::abs(mode.coordinate.cwiseProduct(b.col(3)).sum()) < 1e-12);
+  // and `condition` is λ1's eigenvalue condition number ||c1|| ||v1|| = ||row of V⁻¹|| ||column of V||
+  const Vector<C> v1 = b.col(0) - C(0, 1) * b.col(1);
+  Matrix<C> eig(4, 4);
+  eig << v1, conjugate, b.col(2), b.col(3);
+  CHECK(mode.condition == Approx(eig.inverse().row(0).norm() * v1.norm()).epsilon(1e-10));
   CHECK_THROWS_AS(slowest_jacobian_mode(Matrix<double>::Identity(3, 3)), RuntimeError);
+}
+
+TEST_CASE("slowest_jacobian_mode on a repeated eigenvalue: the coordinate still contracts by exactly λ1", "[theory][mode_rate]") {
+  // W of ring:8 (Metropolis: 1/3 on the diagonal and to each neighbour): λ2 = (1 + 2 cos(2π/8))/3,
+  // a double eigenvalue, slowest below the consensus mode 1
+  const Index n = 8;
+  Matrix<double> w = Matrix<double>::Zero(n, n);
+  for (Index i = 0; i < n; ++i) {
+    w(i, i) = 1.0 / 3;
+    w(i, (i + 1) % n) = 1.0 / 3;
+    w(i, (i + n - 1) % n) = 1.0 / 3;
+  }
+  const double lambda2 = (1 + 2 * std::cos(2 * std::numbers::pi / 8)) / 3;
+  const SlowestMode mode = slowest_jacobian_mode(w);
+  CHECK(mode.lambda.real() == Approx(lambda2).epsilon(1e-12));
+  CHECK(mode.lambda.imag() == 0);
+  CHECK(mode.r2 < mode.r1 * (1 - 1e-6));
+  CHECK((w.cast<std::complex<double>>() * mode.right - mode.lambda * mode.right).norm() < 1e-12);
+  CHECK(std::abs(mode.coordinate.cwiseProduct(mode.right).sum() - 1.0) < 1e-12);
+  for (int k = 0; k < 3; ++k) {
+    Vector<double> x(n);
+    for (Index i = 0; i < n; ++i) x(i) = std::sin(1.7 * static_cast<double>(i * (k + 1)) + 0.3);
+    CHECK(std::abs(mode.coefficient(w * x) - mode.lambda * mode.coefficient(x)) < 1e-12);
+  }
+  CHECK(mode.condition == Approx(1).epsilon(1e-10));  // symmetric W: left = right eigenvector
 }
 
 namespace {

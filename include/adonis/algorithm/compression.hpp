@@ -191,13 +191,15 @@ struct Compressor {
         if (parameter <= 32) {  // small K: one pass keeping the K largest in order, O(d) typical
           const auto k = static_cast<std::size_t>(parameter);
           scratch.clear();
+          double entry = 0;  // once K are kept: |x| of the last kept index
           for (Index j = 0; j < d; ++j) {
             // j follows every kept index: it enters only if strictly larger than the last kept
-            if (scratch.size() == k && !larger(j, scratch.back())) continue;
+            if (scratch.size() == k && !(std::abs(x(j)) > entry)) continue;
             if (scratch.size() == k) scratch.pop_back();
             auto at = scratch.end();
             while (at != scratch.begin() && larger(j, *(at - 1))) --at;
             scratch.insert(at, j);
+            if (scratch.size() == k) entry = std::abs(x(scratch.back()));
           }
           out.setZero();
           for (const Index j : scratch) out(j) = x(j);

@@ -2,8 +2,9 @@
 /// @file random.hpp
 /// @brief Normal, Gamma and Dirichlet variates and shuffles drawn from SplitMix64.
 ///
-/// Implemented here rather than with <random> distributions so that partitions and noise are
-/// bit-identical across standard libraries (the same reason SplitMix64::uniform() exists).
+/// Implemented here (or taken from header-only Boost.Random) rather than with <random>
+/// distributions so that partitions and noise are bit-identical across standard libraries (the
+/// same reason SplitMix64::uniform() exists).
 #pragma once
 
 #include <cmath>
@@ -11,6 +12,8 @@
 #include <numbers>
 #include <utility>
 #include <vector>
+
+#include <boost/random/normal_distribution.hpp>
 
 #include "adonis/core/rng.hpp"
 #include "adonis/core/types.hpp"
@@ -23,6 +26,14 @@ inline double standard_normal(SplitMix64& rng) {
   const double u2 = rng.uniform();
   return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
 }
+
+/// A standard normal variate by the ziggurat method (Marsaglia and Tsang 2000, "The ziggurat
+/// method for generating random variables", J. Stat. Softw. 5(8)): Boost.Random's
+/// normal_distribution (ziggurat since Boost 1.56; header-only, so the same bits with every
+/// standard library) on SplitMix64 — one draw per variate outside the wedges and the tail, about
+/// 6x faster than Box–Muller's log and cos (4.6 vs 30 ns here). The stochastic gradients' noise,
+/// drawn at every gradient, uses it; one-off draws (problems, starts, sketches) keep standard_normal.
+inline double ziggurat_normal(SplitMix64& rng) { return boost::random::normal_distribution<double>{}(rng); }
 
 /// A Gamma(shape, 1) variate, shape > 0: Marsaglia and Tsang (2000), "A simple method for
 /// generating gamma variables", ACM TOMS 26(3); for shape < 1, Gamma(shape + 1) * U^(1/shape).

@@ -34,11 +34,11 @@ struct StochasticOptions {
 };
 
 namespace detail {
-/// Adds N(0, (s^2 / (b d)) I) to g.
+/// Adds N(0, (s^2 / (b d)) I) to g (ziggurat_normal variates).
 inline void add_minibatch_noise(Eigen::Ref<Vector<double>> g, const StochasticOptions& o, SplitMix64& rng) {
   if (o.noise_variance == 0) return;
   const double sd = std::sqrt(o.noise_variance / (static_cast<double>(o.batch) * static_cast<double>(g.size())));
-  for (Index k = 0; k < g.size(); ++k) g(k) += sd * standard_normal(rng);
+  for (Index k = 0; k < g.size(); ++k) g(k) += sd * ziggurat_normal(rng);
 }
 }  // namespace detail
 

@@ -14,11 +14,13 @@
 #include <algorithm>
 #include <cmath>
 #include <complex>
+#include <limits>
 #include <vector>
 
 #include <Eigen/Eigenvalues>
 
 #include "adonis/core/error.hpp"
+#include "adonis/core/rng.hpp"
 #include "adonis/core/types.hpp"
 
 namespace adonis {
@@ -132,13 +134,15 @@ SpectralRates spectral_rates(const Matrix<double>& m, double unit_tolerance = 1e
 /// checks that resolve r1 exactly instead of fitting a tail where the faster modes still weigh):
 /// λ1 = the eigenvalue of largest modulus r1 among those not within `unit_tolerance` of 1 (of a
 /// complex pair, the one with Im λ ≥ 0), its right eigenvector v1 (unit norm, its largest entry
-/// real and positive) and the coordinate functional c1 = row of V⁻¹ (V = the eigenvectors), so
-/// that c1·v1 = 1 and c1·v = 0 for every other eigenvector v. Then c1·(J x) = λ1 (c1·x) for any x:
-/// the v1-coordinate of a state contracts by exactly |λ1| per application of J, whatever its
-/// other components. `start()` is Re(v1), a real unit direction whose v1-coordinate is 1 (λ1 real)
-/// or 1/(2||Re v1||) (complex pair). r2 = the largest modulus below r1 (1e-9 relative), as in spectral_rates.
-/// Assumes J diagonalizable (true of every Jacobian of this file on the tables' graphs; a
-/// defective J shows as a badly conditioned V: `condition` = ||c1||·||v1||, 1 for normal J).
+/// real and positive) and the coordinate functional c1, a left eigenvector with c1·v1 = 1 (the
+/// row of V⁻¹, V = the eigenvectors, when λ1 is simple), so that c1·v = 0 for the eigenvectors v
+/// of every other eigenvalue. Then c1·(J x) = λ1 (c1·x) for any x: the v1-coordinate of a state
+/// contracts by exactly |λ1| per application of J, whatever its other components. `start()` is
+/// Re(v1), a real unit direction whose v1-coordinate is 1 (λ1 real) or 1/(2||Re v1||) (complex
+/// pair). r2 = the largest modulus below r1 (1e-9 relative), as in spectral_rates. Assumes J
+/// diagonalizable (true of every Jacobian of this file on the tables' graphs; a defective J shows
+/// as a badly conditioned mode: `condition` = ||c1||·||v1||, λ1's eigenvalue condition number
+/// when simple, 1 for a symmetric J).
 struct SlowestMode {
   std::complex<double> lambda{};
   double r1 = 0, r2 = 0, condition = 0;
@@ -152,17 +156,24 @@ struct SlowestMode {
   std::complex<double> coefficient(const Vector<double>& x) const { return coordinate.cwiseProduct(x.cast<std::complex<double>>()).sum(); }
 };
 
-/// slowest_jacobian_mode(J): see SlowestMode. A template so that the complex eigen- and LU solvers are
-/// compiled only where it is called. @throws RuntimeError if the eigen-decomposition fails or
-/// every eigenvalue is within unit_tolerance of 1.
+/// slowest_jacobian_mode(J): see SlowestMode. The eigenvalues come from the real Schur form
+/// alone (no eigenvector matrix); v1 and c1 by inverse iteration (Wilkinson, The Algebraic
+/// Eigenvalue Problem, 1965, ch. 9; Golub & Van Loan, Matrix Computations, §7.6.1) with one
+/// complex LU of J − λ1 I: v1 from (J − λ1 I) v = b, c1 ∝ u from (J − λ1 I)ᵀ u = conj(v1)
+/// (u = v1 for a symmetric J), scaled so that c1·v1 = 1. u is a left eigenvector (uᵀ J = λ1 uᵀ),
+/// hence c1·v = 0 for the eigenvectors v of every other eigenvalue; if λ1 is repeated, c1 is one
+/// functional of its eigenspace, with the same exact contraction. About half the time of the
+/// full eigen-decomposition plus the LU of V. A template so that the complex eigen- and LU
+/// solvers are compiled only where it is called. @throws RuntimeError if the eigen-decomposition
+/// fails, every eigenvalue is within unit_tolerance of 1, or the inverse iteration does not give
+/// finite vectors.
 template <class Derived>
 SlowestMode slowest_jacobian_mode(const Eigen::MatrixBase<Derived>& j, double unit_tolerance = 1e-8) {
   using C = std::complex<double>;
   const Matrix<double> m = j;
-  Eigen::EigenSolver<Matrix<double>> es(m, true);
+  Eigen::EigenSolver<Matrix<double>> es(m, false);
   if (es.info() != Eigen::Success) detail::fail<RuntimeError>("slowest_jacobian_mode", "eigensolver failed");
   const Vector<C> lambda = es.eigenvalues();
-  const Matrix<C> v = es.eigenvectors();
   Index k1 = -1;
   for (Index k = 0; k < lambda.size(); ++k) {
     if (std::abs(lambda(k) - 1.0) <= unit_tolerance) continue;
@@ -178,11 +189,37 @@ SlowestMode slowest_jacobian_mode(const Eigen::MatrixBase<Derived>& j, double un
   for (Index k = 0; k < lambda.size(); ++k)
     if (std::abs(lambda(k) - 1.0) > unit_tolerance && std::abs(lambda(k)) < out.r1 * (1 - 1e-9))
       out.r2 = std::max(out.r2, std::abs(lambda(k)));
-  Vector<C> e = Vector<C>::Zero(lambda.size());
-  e(k1) = 1;
-  // c1 = e_k1ᵀ V⁻¹, i.e. the solution of Vᵀ c1 = e_k1
-  Vector<C> c = v.transpose().partialPivLu().solve(e);
-  Vector<C> r = v.col(k1);
+  // inverse iteration from a fixed pseudo-random b (a structured b such as the ones vector is
+  // orthogonal to whole eigenspaces of W on regular graphs); the shift is λ1 itself, nudged by
+  // a few ulps of ||J|| if the LU meets an exactly zero pivot
+  const Index n = m.rows();
+  const bool symmetric = m.isApprox(m.transpose(), 1e-14);
+  Vector<C> b(n);
+  SplitMix64 rng(0x5eed, 155, 0);
+  for (Index k = 0; k < n; ++k) b(k) = C(rng.uniform() - 0.5, 0);
+  Vector<C> r, c;
+  const double nudge = 4 * std::numeric_limits<double>::epsilon() * std::max(1.0, m.cwiseAbs().rowwise().sum().maxCoeff());
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    Matrix<C> a = m.cast<C>();
+    a.diagonal().array() -= out.lambda + C(attempt * nudge, 0);
+    const Eigen::PartialPivLU<Matrix<C>> lu(a);
+    r = b;
+    for (int it = 0; it < 3; ++it) {  // the first solve already lands on λ1's eigenspace; two more polish
+      r = lu.solve(r);
+      r /= r.norm();
+    }
+    // the left vector: v1 itself when J is symmetric (condition 1 even when λ1 is repeated, where
+    // inverse iteration would turn within the eigenspace by rounding); else from conj(v1)
+    c = r.conjugate();
+    if (!symmetric)
+      for (int it = 0; it < 3; ++it) {
+        c = lu.transpose().solve(c);
+        c /= c.norm();
+      }
+    if (r.allFinite() && c.allFinite() && std::abs(c.cwiseProduct(r).sum()) > 0) break;
+    if (attempt == 1) detail::fail<RuntimeError>("slowest_jacobian_mode", "inverse iteration failed at lambda = ", out.lambda);
+  }
+  c /= c.cwiseProduct(r).sum();  // c1·v1 = 1 (unconjugated: c1 is a row of V⁻¹)
   Index big = 0;
   r.cwiseAbs().maxCoeff(&big);
   const C phase = std::conj(r(big)) / std::abs(r(big));  // makes the largest entry real and positive
