@@ -84,12 +84,35 @@ TEST_CASE("the sparse (Spectra) path agrees with the dense solver and the closed
   REQUIRE(q.sparse_path);
   CHECK(close(q.mixing_slem, 0.8828427125, 1e-9));
   CHECK(close(q.gossip_lambda2, 0.9977117717, 1e-9));
-  // fill-in guard: with no fill allowed, shift-invert is skipped and plain Lanczos used
+  // fill-in guard: with no fill allowed, shift-invert is skipped and both ends come from the
+  // Lanczos recurrence on L itself (extreme_ritz_value)
   SpectralOptions nofill = sparse;
   nofill.fill_factor = 0;
-  const LaplacianEnds r = laplacian_ends(laplacian(random_regular_graph(3000, 4, 1)), nofill);
-  const LaplacianEnds r2 = laplacian_ends(laplacian(random_regular_graph(3000, 4, 1)), sparse);
-  CHECK(close(r.lambda2, r2.lambda2, 1e-8));
+  nofill.fill_slack = 0;
+  for (const Graph& g : {random_regular_graph(3000, 4, 1), erdos_renyi_graph(2000, 0.01, 3), star_graph(400)}) {
+    const SparseMatrix l = laplacian(g);
+    const LaplacianEnds r = laplacian_ends(l, nofill), r2 = laplacian_ends(l, sparse);
+    const Vector<double> ev = symmetric_eigenvalues(l);
+    CHECK(close(r.lambda2, ev(1), 1e-10));
+    CHECK(close(r.lambda_max, ev(l.rows() - 1), 1e-10));
+    CHECK(close(r.lambda2, r2.lambda2, 1e-8));
+  }
+}
+
+TEST_CASE("extreme_ritz_value: both ends of a Laplacian on the subspace orthogonal to 1, as the dense solver", "[graph][spectral][sparse]") {
+  // an expander (the case it serves), a star (λ2 = 1 far from λmax = n), and a ring whose ends
+  // are clustered (the recurrence then runs until its Ritz values settle, or exhausts n)
+  for (const Graph& g : {random_regular_graph(2000, 4, 7), star_graph(300), ring_graph(200), torus_graph(12, 15)}) {
+    const SparseMatrix l = laplacian(g);
+    const Vector<double> ev = symmetric_eigenvalues(l);
+    for (const bool largest : {false, true}) {
+      bool ok = false;
+      const double theta = detail::extreme_ritz_value(l, largest, 1e-12, ok);
+      INFO("n = " << l.rows() << (largest ? ", largest" : ", lambda2"));
+      CHECK(ok);
+      CHECK(close(theta, largest ? ev(l.rows() - 1) : ev(1), 1e-10));
+    }
+  }
 }
 
 TEST_CASE("SpdFactor: one analysis, factorisations at several shifts of both signs", "[graph][spectral][sparse]") {

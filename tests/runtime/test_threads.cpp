@@ -83,7 +83,7 @@ TEST_CASE("threads: pairwise gossip keeps the average to 1e-12 and reaches conse
   }
 }
 
-TEST_CASE("threads: asynchronous gossip SGD reduces f(x̄) − f* on heart_scale by 10³", "[runtime][threads]") {
+TEST_CASE("threads: asynchronous gossip SGD reduces f(x̄) − f* on heart_scale by 10²", "[runtime][threads]") {
   const HeartScale s;
   Iterates<double> x = Iterates<double>::Zero(16, s.problem.dim());
   const double gap0 = s.gap(x);
@@ -94,7 +94,13 @@ TEST_CASE("threads: asynchronous gossip SGD reduces f(x̄) − f* on heart_scale
   WARN("threads async SGD: f(x̄) − f* " << gap0 << " -> " << gap << " after " << r.run.counters.gradients
                                         << " gradients, " << r.run.counters.time << " s");
   CHECK(r.run.status == Status::max_rounds);
-  CHECK(gap <= 1e-3 * gap0);
+  // by 10², not 10³: the run ends in constant-step SGD's noise, and which point of it a real-time
+  // run stops at depends on the threads' interleaving. Alone on the machine it ends near 4.3e-5
+  // (8 runs: 4.23e-5 to 4.42e-5); under `ctest -j2` (another test on the other core, workers
+  // descheduled) one run of the same 74898 gradients ended at 2.7e-3, above 10⁻³·gap0 = 3.1e-4
+  // (as the CLI and MPI real-backend tests, tests/cli/test_run.cpp and test_mpi.cpp). The
+  // simulator's seeded test keeps the 10³ claim.
+  CHECK(gap <= 1e-2 * gap0);
   CHECK(r.run.counters.gradients > 0.4 * static_cast<double>(r.run.counters.rounds));
 }
 

@@ -185,7 +185,7 @@ class GroundedLaplacian {
         m_grounded(lap.bottomRightCorner(m_n - 1, m_n - 1)),
         m_ldlt(m_grounded) {
     if (max_factor_nonzeros < 0)
-      max_factor_nonzeros = grounded_max_fill_factor * static_cast<double>(m_grounded.nonZeros()) + 1e6;
+      max_factor_nonzeros = grounded_max_fill_factor * static_cast<double>(m_grounded.nonZeros()) + SpectralOptions{}.fill_slack;
     m_iterative = max_factor_nonzeros == 0 || m_ldlt.nonzeros() > max_factor_nonzeros;
     if (m_iterative) {
       m_cg.setTolerance(grounded_cg_tolerance);

@@ -15,8 +15,9 @@
 /// plain Lanczos on the smallest eigenvalues of a 20000-node ring does not converge in
 /// minutes (the gap lambda3 - lambda2 is ~1e-7 of the spectrum's width), while shift-invert
 /// around a small negative shift maps them to well separated large eigenvalues. When the
-/// factorisation would fill in too much (expander-like graphs), Spectra's plain Lanczos is
-/// used instead: on those graphs the ends of the spectrum are well separated.
+/// factorisation would fill in too much (expander-like graphs), a Lanczos recurrence without
+/// reorthogonalization finds each end (detail::extreme_ritz_value; Spectra's plain Lanczos is
+/// the fallback): on those graphs λ2 is well away from 0.
 ///
 /// Compile time: the solvers here, and the inline functions of other headers that call them
 /// (mixing_matrix, graph_quantities, effective_resistances, clock_quantities, mixing_spectrum,
@@ -41,6 +42,7 @@
 #include <Spectra/SymEigsSolver.h>
 
 #include "adonis/core/error.hpp"
+#include "adonis/core/rng.hpp"
 #include "adonis/core/types.hpp"
 
 namespace adonis {
@@ -53,9 +55,11 @@ struct SpectralOptions {
   double tolerance = 1e-12;
   /// Maximum number of Lanczos restarts.
   Index max_restarts = 3000;
-  /// The sparse LDL^T factor may hold at most `fill_factor * nnz(M) + 1e6` nonzeros before
-  /// shift-invert is abandoned for plain Lanczos.
+  /// The sparse LDL^T factor may hold at most `fill_factor * nnz(M) + fill_slack` nonzeros
+  /// before shift-invert is abandoned for Lanczos on M itself.
   double fill_factor = 200.0;
+  /// See fill_factor (small graphs always factorise).
+  double fill_slack = 1e6;
 };
 
 /// The two ends of the spectrum of a Laplacian-like matrix.
@@ -334,6 +338,138 @@ std::vector<double> plain_lanczos(const SparseMatrix& m, Index nev, bool largest
   return out;
 }
 
+/// |last component| of the unit eigenvector of the symmetric tridiagonal T (diagonal `d`,
+/// off-diagonal `e`) for its eigenvalue `theta`: two steps of inverse iteration, T − θI
+/// factorised by Gaussian elimination with partial pivoting (the scheme of LAPACK's dgttrf and
+/// dgttrs), O(k) where the full eigenvector matrix costs O(k³).
+inline double tridiagonal_last_component(const std::vector<double>& d, const std::vector<double>& e, double theta) {
+  const std::size_t k = d.size();
+  if (k == 1) return 1.0;
+  double scale = 0;
+  for (std::size_t i = 0; i < k; ++i)
+    scale = std::max(scale, std::abs(d[i]) + (i > 0 ? std::abs(e[i - 1]) : 0.0) + (i + 1 < k ? std::abs(e[i]) : 0.0));
+  const double tiny = std::numeric_limits<double>::min() + std::numeric_limits<double>::epsilon() * scale;
+  std::vector<double> dl(e.begin(), e.begin() + static_cast<std::ptrdiff_t>(k - 1)), dd(k), du(dl), du2(k, 0.0);
+  std::vector<char> swapped(k, 0);
+  for (std::size_t i = 0; i < k; ++i) dd[i] = d[i] - theta;
+  for (std::size_t i = 0; i + 1 < k; ++i) {
+    if (std::abs(dd[i]) >= std::abs(dl[i])) {  // no interchange
+      if (dd[i] == 0) dd[i] = tiny;
+      const double f = dl[i] / dd[i];
+      dl[i] = f;
+      dd[i + 1] -= f * du[i];
+    } else {  // rows i and i + 1 interchanged
+      const double f = dd[i] / dl[i];
+      dd[i] = dl[i];
+      dl[i] = f;
+      const double t = du[i];
+      du[i] = dd[i + 1];
+      dd[i + 1] = t - f * dd[i + 1];
+      if (i + 2 < k) {
+        du2[i] = du[i + 1];
+        du[i + 1] = -f * du[i + 1];
+      }
+      swapped[i] = 1;
+    }
+  }
+  if (dd[k - 1] == 0) dd[k - 1] = tiny;
+  std::vector<double> x(k, 1.0);
+  for (int step = 0; step < 2; ++step) {
+    for (std::size_t i = 0; i + 1 < k; ++i) {  // L
+      if (swapped[i] != 0) {
+        const double t = x[i];
+        x[i] = x[i + 1];
+        x[i + 1] = t - dl[i] * x[i + 1];
+      } else {
+        x[i + 1] -= dl[i] * x[i];
+      }
+    }
+    x[k - 1] /= dd[k - 1];  // U: diagonal dd, super-diagonals du and du2
+    x[k - 2] = (x[k - 2] - du[k - 2] * x[k - 1]) / dd[k - 2];
+    for (std::size_t i = k - 2; i-- > 0;) x[i] = (x[i] - du[i] * x[i + 1] - du2[i] * x[i + 2]) / dd[i];
+    double norm = 0;
+    for (const double v : x) norm += v * v;
+    norm = std::sqrt(norm);
+    for (double& v : x) v /= norm;
+  }
+  return std::abs(x[k - 1]);
+}
+
+/// At most this many Lanczos steps in extreme_ritz_value (each one product with M).
+inline constexpr Index extreme_lanczos_max_steps = 30000;
+
+/// The smallest (largest: `largest`) eigenvalue of a symmetric M with M 1 = 0 on the subspace
+/// orthogonal to 1 (so the smallest is λ2 of a Laplacian-like M): the Lanczos recurrence without
+/// reorthogonalization, three vectors of n, the Ritz values taken from the tridiagonal T_k.
+/// Why not Spectra here: Spectra reorthogonalizes each new vector against its whole basis (ncv
+/// vectors), which on an expander-like graph of 10⁵ nodes costs ~10x the product with M and
+/// needs ~2600 products for λ2 (12.6 s) against ~950 steps (1.6 s) without it. Without
+/// reorthogonalization the basis loses orthogonality as Ritz values converge (Paige 1976), which
+/// makes copies ("ghosts") of converged eigenvalues but leaves the extreme Ritz value a
+/// valid approximation (Cullum & Willoughby, Lanczos Algorithms for Large Symmetric Eigenvalue
+/// Computations, 1985, ch. 4). The 1-component is projected out at every step. Stopping: when
+/// the extreme Ritz value θ has not moved by `tolerance`·|θ| between two checks (on a schedule
+/// growing by 10 %), its residual estimate |β_k s_k| (s the Ritz vector in T_k's basis, from
+/// tridiagonal_last_component; it bounds the distance from θ to the spectrum up to rounding,
+/// Paige 1980) must be at most `tolerance`·|θ| + 100 ε ||T_k||. Deterministic (a fixed SplitMix64 start). `ok` is false if
+/// extreme_lanczos_max_steps steps did not suffice.
+template <int = 0>
+double extreme_ritz_value(const SparseMatrix& m, bool largest, double tolerance, bool& ok) {
+  const Index n = m.rows();
+  Vector<double> v(n), w(n), previous = Vector<double>::Zero(n);
+  SplitMix64 rng(0x1a2c05, 358, 0);
+  for (Index i = 0; i < n; ++i) v(i) = rng.uniform() - 0.5;
+  v.array() -= v.mean();
+  v /= v.norm();
+  std::vector<double> alpha, beta;
+  double b = 0, last = std::numeric_limits<double>::quiet_NaN(), scale = 0;
+  Index next_check = 50;
+  ok = false;
+  const Index cap = std::min<Index>(extreme_lanczos_max_steps, n - 1);
+  for (Index k = 0; k < cap; ++k) {
+    w.noalias() = m * v;
+    w -= b * previous;
+    const double a = w.dot(v);
+    w -= a * v;
+    w.array() -= w.mean();
+    alpha.push_back(a);
+    scale = std::max({scale, std::abs(a), b});  // b: the previous step's, a lower bound on ||M||
+    b = w.norm();
+    // an invariant subspace (b at rounding level): T_k's values are eigenvalues of M
+    const bool invariant = !(b > 64 * std::numeric_limits<double>::epsilon() * scale);
+    const bool exhausted = invariant || k + 1 == cap;
+    if (k + 1 >= next_check || exhausted) {
+      next_check = std::max<Index>(next_check + 50, next_check + next_check / 10);
+      const auto steps = static_cast<Index>(alpha.size());
+      const Eigen::Map<const Vector<double>> d(alpha.data(), steps);
+      const Vector<double> e = steps > 1 ? Vector<double>(Eigen::Map<const Vector<double>>(beta.data(), steps - 1))
+                                         : Vector<double>();
+      Eigen::SelfAdjointEigenSolver<Matrix<double>> es;
+      es.computeFromTridiagonal(d, e, Eigen::EigenvaluesOnly);
+      const Index j = largest ? steps - 1 : 0;
+      const double theta = es.eigenvalues()(j);
+      if (invariant) {
+        ok = true;
+        return theta;
+      }
+      if (std::abs(theta - last) <= tolerance * std::abs(theta)) {
+        const double residual = b * tridiagonal_last_component(alpha, beta, theta);
+        const double norm = es.eigenvalues().cwiseAbs().maxCoeff();
+        if (residual <= tolerance * std::abs(theta) + 100 * std::numeric_limits<double>::epsilon() * norm) {
+          ok = true;
+          return theta;
+        }
+      }
+      last = theta;
+      if (exhausted) return theta;
+    }
+    beta.push_back(b);
+    previous.swap(v);
+    v = w / b;
+  }
+  return last;
+}
+
 }  // namespace detail
 
 /// All eigenvalues of a symmetric matrix, ascending (dense; for small matrices and tests).
@@ -352,8 +488,10 @@ Vector<double> symmetric_eigenvalues(const SparseMatrix& m) {
 ///
 /// Sparse path: lambda2 from shift-invert at sigma = -s (detail::lower_shift), asking for 4
 /// eigenvalues because lambda2 is often repeated (rings, tori); lambda_max by shift-invert just
-/// above the Gershgorin bound where a 2-colouring's Rayleigh quotient nearly attains it, else
-/// plain Lanczos first (see the body).
+/// above the Gershgorin bound where a 2-colouring's Rayleigh quotient nearly attains it (that
+/// quotient itself where it attains it to opt.tolerance), else the Lanczos recurrence of
+/// detail::extreme_ritz_value first (see the body). Where the factor would fill in more than
+/// opt.fill_factor·nnz + opt.fill_slack (expanders), λ2 by detail::extreme_ritz_value too.
 /// @throws RuntimeError if neither sparse method converges.
 template <int = 0>
 LaplacianEnds laplacian_ends(const SparseMatrix& m, const SpectralOptions& opt = {}) {
@@ -367,7 +505,7 @@ LaplacianEnds laplacian_ends(const SparseMatrix& m, const SpectralOptions& opt =
   }
   // One symbolic analysis serves both ends (the shifts change the values, not the pattern).
   detail::LdltShiftSolve<> op(m);
-  const bool factor_ok = op.fill() <= opt.fill_factor * static_cast<double>(m.nonZeros()) + 1e6;
+  const bool factor_ok = op.fill() <= opt.fill_factor * static_cast<double>(m.nonZeros()) + opt.fill_slack;
   const Index nev = std::min<Index>(4, n - 1);
   bool ok = false;
   std::vector<double> low;
@@ -389,21 +527,35 @@ LaplacianEnds laplacian_ends(const SparseMatrix& m, const SpectralOptions& opt =
     // conditioned like lambda_max / s; the quotient is not).
     if (ok && low.size() >= 2 && low[1] > 0) low[1] = detail::rayleigh_on_mean_zero(m, vectors.col(1));
   }
+  if (!ok && !factor_ok) {  // expander-like: the fill explodes, and λ2 is well separated from 0
+    const double lambda2 = detail::extreme_ritz_value(m, false, opt.tolerance, ok);
+    if (ok) low = {0.0, lambda2};
+  }
   if (!ok) low = detail::plain_lanczos(m, nev, false, opt, ok);
   if (!ok || low.size() < 2)
     detail::fail<RuntimeError>("laplacian_ends", "Lanczos did not converge for lambda2 (n = ", n, ")");
-  // Top end: shift-invert just above the Gershgorin bound g converges at once when g is nearly
-  // attained (bipartite graphs of constant degree: even tori, hypercubes), and plain Lanczos
-  // there would not converge in minutes (10⁶-node torus: 20 restarts, 43 s, not converged).
+  // Top end. The Rayleigh quotient ρ of a 2-colouring's ±1 vector and the Gershgorin bound g
+  // enclose λmax (ρ ≤ λmax ≤ g): when they agree to opt.tolerance (bipartite graphs of constant
+  // degree: even tori, hypercubes) ρ is λmax, with that certificate and no factorisation. When g
+  // is nearly attained otherwise, shift-invert just above g converges at once, where Lanczos
+  // would not converge in minutes (10⁶-node torus: Spectra, 20 restarts, 43 s, not converged).
   // Elsewhere λmax is usually far below g and well separated (geometric:1000000:0.0025:
-  // λmax = 44.8, g = 86): plain Lanczos first (19 s there, against 32 s for shift-invert),
-  // capped at plain_first_restarts, then shift-invert, then plain Lanczos in full.
+  // λmax = 44.8, g = 86): the Lanczos recurrence first (extreme_ritz_value), then Spectra's
+  // capped at plain_first_restarts, then shift-invert, then Spectra's in full.
   std::vector<double> high;
   ok = false;
-  const double g = detail::gershgorin_upper(m);
-  const bool near_g = detail::parity_rayleigh(m) >= (1 - 1e-6) * g;
+  const double g = detail::gershgorin_upper(m), rho = detail::parity_rayleigh(m);
+  if (g - rho <= opt.tolerance * g) {
+    high = {rho};
+    ok = true;
+  }
+  const bool near_g = rho >= (1 - 1e-6) * g;
   SpectralOptions quick = opt;
-  if (!near_g) {
+  if (!ok && !near_g) {
+    const double top = detail::extreme_ritz_value(m, true, opt.tolerance, ok);
+    if (ok) high = {top};
+  }
+  if (!ok && !near_g) {
     quick.max_restarts = detail::plain_first_restarts;
     high = detail::plain_lanczos(m, 1, true, quick, ok);
   }
