@@ -290,6 +290,13 @@ TEST_CASE("max_edge_resistance: the sketch's bounds hold and its certificate is 
       // lower is the exact resistance of some edge
       CHECK(std::any_of(exact.begin(), exact.end(), [&](double r) { return std::abs(r - b.lower) <= 1e-9 * r; }));
       if (b.certified()) CHECK(b.lower == Approx(rmax).epsilon(1e-9));
+      // conjugate gradients on L (forced; on 2+ cores half of the solves on a second thread):
+      // the same bounds as the factorisation's, to the solver's tolerance
+      const ResistanceMaxBounds cg = max_edge_resistance(g, 64, budget, 1e-3, 11, 0.0);
+      CHECK(cg.exact_solves == b.exact_solves);
+      CHECK(cg.lower == Approx(b.lower).epsilon(1e-8));
+      CHECK(cg.upper == Approx(b.upper).epsilon(1e-8));
+      CHECK(cg.certified() == b.certified());
     }
   }
   // a bridge (R = 1) beside a dense part: found and certified within a small budget

@@ -24,16 +24,21 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <exception>
 #include <limits>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <system_error>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include <Eigen/IterativeLinearSolvers>
 #include <boost/math/distributions/chi_squared.hpp>
 
+#include "adonis/core/parallel.hpp"
 #include "adonis/graph/graph.hpp"
 #include "adonis/graph/mixing.hpp"
 #include "adonis/graph/spectral.hpp"
@@ -171,54 +176,68 @@ double proportionality(const SparseMatrix& a, const SparseMatrix& b) {
 /// factorised once (SpdFactor: CHOLMOD's Cholesky or Eigen's LDLᵀ): solve(b) returns z with
 /// Λ z = b and z_0 = 0 for any b with Σ b = 0 (z = Λ⁺ b + a constant, so differences z_u − z_v
 /// are those of Λ⁺ b). Where the factor would hold more than grounded_max_fill_factor times
-/// Λ's nonzeros (+10⁶) — expanders, whose fill-in is quadratic — each solve is a conjugate
-/// gradient instead (Eigen, Jacobi preconditioner, relative residual grounded_cg_tolerance):
-/// an expander's Laplacian is well conditioned (λ_max/λ2 ≈ 14 for random 4-regular graphs), so
-/// it converges in a few dozen products.
+/// Λ's nonzeros (+ SpectralOptions::fill_slack) — expanders, whose fill-in is quadratic — each
+/// solve is a conjugate gradient instead (Eigen, Jacobi preconditioner, relative residual
+/// grounded_cg_tolerance) on Λ itself, not grounded: Λ z = b is consistent for Σ b = 0 and CG
+/// from z = 0 stays orthogonal to the null vector, so it converges like λmax/λ2 (≈ 14 for random
+/// 4-regular graphs: 50 products on regular:1000000:4, against 74 for the grounded matrix, whose
+/// smallest eigenvalue is ~1/n); z is then shifted so that z_0 = 0.
 template <int = 0>
 class GroundedLaplacian {
  public:
   /// `max_factor_nonzeros` < 0: the default budget above; 0 forces conjugate gradients.
   explicit GroundedLaplacian(const SparseMatrix& lap, double max_factor_nonzeros = -1)
       : m_n(lap.rows()),
-        m_rhs(Vector<double>::Zero(lap.rows() - 1)),
-        m_grounded(lap.bottomRightCorner(m_n - 1, m_n - 1)),
-        m_ldlt(m_grounded) {
+        m_rhs(Vector<double>::Zero(lap.rows())),
+        m_matrix(lap.bottomRightCorner(m_n - 1, m_n - 1)),
+        m_ldlt(m_matrix) {
     if (max_factor_nonzeros < 0)
-      max_factor_nonzeros = grounded_max_fill_factor * static_cast<double>(m_grounded.nonZeros()) + SpectralOptions{}.fill_slack;
+      max_factor_nonzeros =
+          grounded_max_fill_factor * static_cast<double>(m_matrix.nonZeros()) + SpectralOptions{}.fill_slack;
     m_iterative = max_factor_nonzeros == 0 || m_ldlt.nonzeros() > max_factor_nonzeros;
     if (m_iterative) {
+      m_matrix = lap;  // CG on Λ itself (see above)
       m_cg.setTolerance(grounded_cg_tolerance);
-      m_cg.compute(m_grounded);
-    } else if (!m_ldlt.factorize(m_grounded, 0.0)) {
+      m_cg.compute(m_matrix);
+    } else if (!m_ldlt.factorize(m_matrix, 0.0)) {
       fail<RuntimeError>("effective_resistances", "grounded Laplacian factorisation failed (disconnected?)");
     } else {
-      m_grounded = Eigen::SparseMatrix<double>();  // the factor is all the solves need
+      m_matrix = Eigen::SparseMatrix<double>();  // the factor is all the solves need
     }
   }
   /// True when the solves are conjugate gradients (too much fill-in for a factorisation).
   bool iterative() const noexcept { return m_iterative; }
   /// z (size n) with Λ z = b, z_0 = 0; b must sum to 0.
   Vector<double> solve(const Vector<double>& b) const {
+    if (m_iterative) {
+      Vector<double> z = conjugate_gradient(b);
+      z.array() -= z(0);
+      return z;
+    }
     Vector<double> z(m_n);
     z(0) = 0;
-    z.tail(m_n - 1) = solve_grounded(b.tail(m_n - 1));
+    z.tail(m_n - 1) = m_ldlt.solve(b.tail(m_n - 1));
     return z;
   }
   /// R_uv = (e_u − e_v)ᵀ Λ⁺ (e_u − e_v): one solve.
   double resistance(Index u, Index v) {
-    if (u > 0) m_rhs(u - 1) = 1.0;
-    if (v > 0) m_rhs(v - 1) = -1.0;
-    const Vector<double> x = solve_grounded(m_rhs);
-    if (u > 0) m_rhs(u - 1) = 0.0;
-    if (v > 0) m_rhs(v - 1) = 0.0;
-    return (u > 0 ? x(u - 1) : 0.0) - (v > 0 ? x(v - 1) : 0.0);
+    m_rhs(u) = 1.0;
+    m_rhs(v) = -1.0;
+    double r = 0;
+    if (m_iterative) {
+      const Vector<double> x = conjugate_gradient(m_rhs);
+      r = x(u) - x(v);
+    } else {
+      const Vector<double> x = m_ldlt.solve(m_rhs.tail(m_n - 1));
+      r = (u > 0 ? x(u - 1) : 0.0) - (v > 0 ? x(v - 1) : 0.0);
+    }
+    m_rhs(u) = 0.0;
+    m_rhs(v) = 0.0;
+    return r;
   }
 
  private:
-  template <class Rhs>
-  Vector<double> solve_grounded(const Eigen::MatrixBase<Rhs>& b) const {
-    if (!m_iterative) return m_ldlt.solve(b);
+  Vector<double> conjugate_gradient(const Vector<double>& b) const {
     Vector<double> x = m_cg.solve(b);
     if (m_cg.info() != Eigen::Success)
       fail<RuntimeError>("effective_resistances", "conjugate gradient did not converge in ", m_cg.maxIterations(),
@@ -228,7 +247,7 @@ class GroundedLaplacian {
 
   Index m_n;
   Vector<double> m_rhs;
-  Eigen::SparseMatrix<double> m_grounded;
+  Eigen::SparseMatrix<double> m_matrix;  // the grounded Λ to factorise, or Λ for CG
   SpdFactor<> m_ldlt;
   bool m_iterative = false;
   Eigen::ConjugateGradient<Eigen::SparseMatrix<double>, Eigen::Lower | Eigen::Upper> m_cg;
@@ -275,10 +294,15 @@ struct ResistanceMaxBounds {
 /// result is the interval [largest exact value, max(it, largest upper end of the unsolved)].
 /// On edge-transitive graphs (tori, rings, hypercubes) every edge ties and the certificate
 /// fails by nature; there R_e = (n − 1)/|E| for every edge (Foster's theorem, Σ_e R_e = n − 1).
-/// @param sketch_dim k (>= 2); @param max_exact exact solves at most; @param delta δ in (0, 1).
+/// With conjugate-gradient solves (GroundedLaplacian::iterative(), expanders) and more than one
+/// core, half of the solves run on a second thread; the result is the same on any core count.
+/// @param sketch_dim k (>= 2); @param max_exact exact solves at most; @param delta δ in (0, 1);
+/// @param max_factor_nonzeros GroundedLaplacian's factor budget (< 0: its default; 0 forces
+/// conjugate gradients).
 template <int = 0>
 ResistanceMaxBounds max_edge_resistance(const Graph& g, Index sketch_dim = 64, Index max_exact = 256,
-                                        double delta = 1e-3, std::uint64_t seed = 1) {
+                                        double delta = 1e-3, std::uint64_t seed = 1,
+                                        double max_factor_nonzeros = -1) {
   if (sketch_dim < 2) detail::fail("max_edge_resistance", "sketch_dim must be >= 2 (got ", sketch_dim, ")");
   if (max_exact < 1) detail::fail("max_edge_resistance", "max_exact must be >= 1 (got ", max_exact, ")");
   if (!(delta > 0 && delta < 1)) detail::fail("max_edge_resistance", "delta must be in (0, 1) (got ", delta, ")");
@@ -287,23 +311,61 @@ ResistanceMaxBounds max_edge_resistance(const Graph& g, Index sketch_dim = 64, I
     detail::fail<InvalidTopology>("max_edge_resistance", "needs at least 2 nodes (an edge) (got ", num_nodes(g), ")");
   const std::vector<Edge> edges = edge_list(g);
   const Index n = num_nodes(g), m = static_cast<Index>(edges.size());
-  detail::GroundedLaplacian<> grounded(laplacian(g));
-  std::vector<double> sketch(static_cast<std::size_t>(m), 0.0);
-  Vector<double> b(n);
-  for (Index r = 0; r < sketch_dim; ++r) {
-    SplitMix64 rng(seed, 0x5e5f, static_cast<std::uint64_t>(r));  // row r of Q from (seed, r)
-    b.setZero();
-    for (const auto& [u, v] : edges) {
-      const double q = standard_normal(rng);
-      b(u) += q;
-      b(v) -= q;
+  const SparseMatrix lap = laplacian(g);
+  detail::GroundedLaplacian<> grounded(lap, max_factor_nonzeros);
+  // With conjugate gradients (expanders), a second solver (Eigen's CG keeps per-solve state)
+  // runs half of the solves on a second thread; the rows r are split by parity and the two
+  // partial sums added in that order whatever the number of threads, so the bits are the same.
+  std::optional<detail::GroundedLaplacian<>> second;
+  if (grounded.iterative() && available_cores() > 1) second.emplace(lap, 0.0);
+  const auto both = [&](auto&& work) {  // work(parity, solver): parity 1 on the second thread if any
+    std::exception_ptr error;
+    std::thread helper;
+    if (second) {
+      try {
+        helper = std::thread([&] {
+          try {
+            work(1, *second);
+          } catch (...) {
+            error = std::current_exception();
+          }
+        });
+      } catch (const std::system_error&) {  // no thread: both halves here
+      }
     }
-    const Vector<double> z = grounded.solve(b);
-    for (Index e = 0; e < m; ++e) {
-      const double diff = z(edges[static_cast<std::size_t>(e)].first) - z(edges[static_cast<std::size_t>(e)].second);
-      sketch[static_cast<std::size_t>(e)] += diff * diff;
+    try {
+      work(0, grounded);
+      if (!helper.joinable()) work(1, grounded);
+    } catch (...) {
+      if (helper.joinable()) helper.join();
+      throw;
     }
-  }
+    if (helper.joinable()) helper.join();
+    if (error) std::rethrow_exception(error);
+  };
+  std::vector<double> partial[2] = {std::vector<double>(static_cast<std::size_t>(m), 0.0),
+                                    std::vector<double>(static_cast<std::size_t>(m), 0.0)};
+  both([&](int parity, detail::GroundedLaplacian<>& solver) {
+    std::vector<double>& acc = partial[parity];
+    Vector<double> b(n);
+    for (Index r = parity; r < sketch_dim; r += 2) {
+      SplitMix64 rng(seed, 0x5e5f, static_cast<std::uint64_t>(r));  // row r of Q from (seed, r)
+      b.setZero();
+      for (const auto& [u, v] : edges) {
+        const double q = standard_normal(rng);
+        b(u) += q;
+        b(v) -= q;
+      }
+      const Vector<double> z = solver.solve(b);
+      for (Index e = 0; e < m; ++e) {
+        const double diff = z(edges[static_cast<std::size_t>(e)].first) - z(edges[static_cast<std::size_t>(e)].second);
+        acc[static_cast<std::size_t>(e)] += diff * diff;
+      }
+    }
+  });
+  std::vector<double>& sketch = partial[0];
+  for (Index e = 0; e < m; ++e) sketch[static_cast<std::size_t>(e)] += partial[1][static_cast<std::size_t>(e)];
+  partial[1] = std::vector<double>();
   const auto k = static_cast<double>(sketch_dim);
   const boost::math::chi_squared chi2(k);
   const double a = delta / (2.0 * static_cast<double>(m));
@@ -323,10 +385,14 @@ ResistanceMaxBounds max_edge_resistance(const Graph& g, Index sketch_dim = 64, I
   out.sketch_solves = sketch_dim;
   out.failure_probability = delta;
   const auto solved = std::min<std::size_t>(candidates.size(), static_cast<std::size_t>(max_exact));
-  for (std::size_t c = 0; c < solved; ++c) {
-    const Edge& e = edges[static_cast<std::size_t>(candidates[c])];
-    out.lower = std::max(out.lower, grounded.resistance(e.first, e.second));
-  }
+  double exact_max[2] = {0, 0};
+  both([&](int parity, detail::GroundedLaplacian<>& solver) {
+    for (std::size_t c = static_cast<std::size_t>(parity); c < solved; c += 2) {
+      const Edge& e = edges[static_cast<std::size_t>(candidates[c])];
+      exact_max[parity] = std::max(exact_max[parity], solver.resistance(e.first, e.second));
+    }
+  });
+  out.lower = std::max(exact_max[0], exact_max[1]);
   out.exact_solves = static_cast<Index>(solved);
   out.upper = out.lower;
   for (std::size_t c = solved; c < candidates.size(); ++c)
