@@ -89,7 +89,7 @@ TEST_CASE("the sparse (Spectra) path agrees with the dense solver and the closed
   SpectralOptions nofill = sparse;
   nofill.fill_factor = 0;
   nofill.fill_slack = 0;
-  for (const Graph& g : {random_regular_graph(3000, 4, 1), erdos_renyi_graph(2000, 0.01, 3), star_graph(400)}) {
+  for (const Graph& g : {random_regular_graph(600, 4, 1), erdos_renyi_graph(500, 0.03, 3), star_graph(400)}) {
     const SparseMatrix l = laplacian(g);
     const LaplacianEnds r = laplacian_ends(l, nofill), r2 = laplacian_ends(l, sparse);
     const Vector<double> ev = symmetric_eigenvalues(l);
@@ -102,7 +102,7 @@ TEST_CASE("the sparse (Spectra) path agrees with the dense solver and the closed
 TEST_CASE("extreme_ritz_value: both ends of a Laplacian on the subspace orthogonal to 1, as the dense solver", "[graph][spectral][sparse]") {
   // an expander (the case it serves), a star (λ2 = 1 far from λmax = n), and a ring whose ends
   // are clustered (the recurrence then runs until its Ritz values settle, or exhausts n)
-  for (const Graph& g : {random_regular_graph(2000, 4, 7), star_graph(300), ring_graph(200), torus_graph(12, 15)}) {
+  for (const Graph& g : {random_regular_graph(800, 4, 7), star_graph(300), ring_graph(200), torus_graph(12, 15)}) {
     const SparseMatrix l = laplacian(g);
     const Vector<double> ev = symmetric_eigenvalues(l);
     for (const bool largest : {false, true}) {
