@@ -2,11 +2,13 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "adonis/algorithm/first_order.hpp"
 #include "adonis/graph/closed_forms.hpp"
 #include "adonis/graph/generators.hpp"
 #include "adonis/graph/quantities.hpp"
@@ -113,6 +115,47 @@ TEST_CASE("extreme_ritz_value: both ends of a Laplacian on the subspace orthogon
       CHECK(close(theta, largest ? ev(l.rows() - 1) : ev(1), 1e-10));
     }
   }
+}
+
+TEST_CASE("extreme_ritz_values: one recurrence gives both ends, each as the recurrence for it alone", "[graph][spectral][sparse]") {
+  // an end's value is fixed where it converges, whichever other end is wanted or dropped
+  for (const Graph& g : {random_regular_graph(800, 4, 7), star_graph(300)}) {
+    const SparseMatrix l = laplacian(g);
+    const std::atomic<bool> both[2] = {true, true};
+    const detail::RitzEnds r = detail::extreme_ritz_values(l, 1e-12, both);
+    for (const int end : {0, 1}) {
+      bool ok = false;
+      const double alone = detail::extreme_ritz_value(l, end == 1, 1e-12, ok);
+      CHECK(ok);
+      CHECK(r.ok[end]);
+      CHECK(r.value[end] == alone);  // bit-identical: the same recurrence from the same start
+    }
+  }
+  // no end wanted: nothing computed
+  const std::atomic<bool> none[2] = {false, false};
+  const detail::RitzEnds r = detail::extreme_ritz_values(laplacian(ring_graph(100)), 1e-12, none);
+  CHECK_FALSE(r.ok[0]);
+  CHECK_FALSE(r.ok[1]);
+  CHECK(std::isnan(r.value[0]));
+}
+
+TEST_CASE("laplacian_max: the top end of laplacian_ends alone, the same value on every path", "[graph][spectral][sparse]") {
+  SpectralOptions sp;
+  sp.dense_threshold = 100;
+  // even torus (certified by the 2-colouring), odd ring (Gershgorin nearly attained:
+  // shift-invert), expander and star (the recurrence), a small ring (dense)
+  for (const Graph& g : {torus_graph(12, 14), ring_graph(301), random_regular_graph(600, 4, 3), star_graph(300),
+                         ring_graph(16)}) {
+    const SparseMatrix l = laplacian(g);
+    INFO("n = " << l.rows());
+    const double top = laplacian_max(l, sp);
+    CHECK(top == laplacian_ends(l, sp).lambda_max);
+    CHECK(close(top, symmetric_eigenvalues(l)(l.rows() - 1), 1e-10));
+  }
+  // λmin(W) for the step rules, as mixing_spectrum's
+  const SparseMatrix w = mixing_matrix(torus_graph(40, 41), "metropolis");  // sparse path (1640 > 1500)
+  CHECK(mixing_lambda_min(w) == mixing_spectrum(w).lambda_min);
+  CHECK_THROWS_AS(laplacian_max(SparseMatrix(3, 4)), DimensionMismatch);
 }
 
 TEST_CASE("SpdFactor: one analysis, factorisations at several shifts of both signs", "[graph][spectral][sparse]") {

@@ -286,8 +286,8 @@ class ChocoSgd : public Runnable<ChocoSgd<Problem, Sequence>> {
     if (m_options.step_size > 0) {
       m_step = m_options.step_size;
     } else {
-      const detail::MixingSpectrum m = detail::mixing_spectrum(SparseMatrix(m_sequence.mixing(0)));
-      const double lambda_min_gamma = 1 - m_gamma * (1 - m.lambda_min);  // λmin((1 − γ)I + γW_0)
+      const double lambda_min = detail::mixing_lambda_min(SparseMatrix(m_sequence.mixing(0)));
+      const double lambda_min_gamma = 1 - m_gamma * (1 - lambda_min);  // λmin((1 − γ)I + γW_0)
       m_options.smoothness = detail::resolve_smoothness("ChocoSgd", m_options.smoothness, problem);
       m_step = (1 + lambda_min_gamma) / (2 * m_options.smoothness);
     }

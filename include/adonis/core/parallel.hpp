@@ -29,6 +29,7 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -208,6 +209,45 @@ inline int available_cores() {
 #endif
   return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
 }
+
+namespace detail {
+/// Runs `first()` on this thread and `second()` beside it on a new thread when `concurrent`
+/// and this process may use more than one core (available_cores()), else `second()` after
+/// `first()` on this thread (also when no thread can be started); returns when both are done.
+/// Rethrows first()'s exception if it threw, else second()'s — as the serial order would (when
+/// first() throws, second() still runs to its end: make it stoppable if it can run long). Two
+/// independent halves of one computation (graph diagnostics: the two Laplacian ends, two
+/// halves of a sketch's solves); the round pool (for_row_blocks) is for rounds.
+template <class F0, class F1>
+void run_pair(F0&& first, F1&& second, bool concurrent = true) {
+  std::exception_ptr error;
+  std::thread helper;
+  if (concurrent && available_cores() > 1) {
+    try {
+      helper = std::thread([&] {
+        try {
+          second();
+        } catch (...) {
+          error = std::current_exception();
+        }
+      });
+    } catch (const std::system_error&) {  // no thread: both here
+    }
+  }
+  try {
+    first();
+  } catch (...) {
+    if (helper.joinable()) helper.join();
+    throw;
+  }
+  if (helper.joinable()) {
+    helper.join();
+    if (error) std::rethrow_exception(error);
+  } else {
+    second();
+  }
+}
+}  // namespace detail
 
 /// Sets the number of threads T of the synchronous rounds for this process and returns the
 /// previous value: 1 (the default) computes everything on the calling thread, 0 takes the cores

@@ -24,14 +24,12 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <exception>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
-#include <system_error>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -185,38 +183,48 @@ double proportionality(const SparseMatrix& a, const SparseMatrix& b) {
 template <int = 0>
 class GroundedLaplacian {
  public:
-  /// `max_factor_nonzeros` < 0: the default budget above; 0 forces conjugate gradients.
+  /// `max_factor_nonzeros` < 0: the default budget above; 0 forces conjugate gradients (no
+  /// symbolic analysis at all).
   explicit GroundedLaplacian(const SparseMatrix& lap, double max_factor_nonzeros = -1)
-      : m_n(lap.rows()),
-        m_rhs(Vector<double>::Zero(lap.rows())),
-        m_matrix(lap.bottomRightCorner(m_n - 1, m_n - 1)),
-        m_ldlt(m_matrix) {
-    if (max_factor_nonzeros < 0)
-      max_factor_nonzeros =
-          grounded_max_fill_factor * static_cast<double>(m_matrix.nonZeros()) + SpectralOptions{}.fill_slack;
-    m_iterative = max_factor_nonzeros == 0 || m_ldlt.nonzeros() > max_factor_nonzeros;
-    if (m_iterative) {
-      m_matrix = lap;  // CG on Λ itself (see above)
-      m_cg.setTolerance(grounded_cg_tolerance);
-      m_cg.compute(m_matrix);
-    } else if (!m_ldlt.factorize(m_matrix, 0.0)) {
-      fail<RuntimeError>("effective_resistances", "grounded Laplacian factorisation failed (disconnected?)");
-    } else {
-      m_matrix = Eigen::SparseMatrix<double>();  // the factor is all the solves need
+      : m_n(lap.rows()), m_rhs(Vector<double>::Zero(lap.rows())) {
+    if (max_factor_nonzeros != 0) {
+      m_grounded = lap.bottomRightCorner(m_n - 1, m_n - 1);
+      m_ldlt.emplace(m_grounded);
+      if (max_factor_nonzeros < 0)
+        max_factor_nonzeros =
+            grounded_max_fill_factor * static_cast<double>(m_grounded.nonZeros()) + SpectralOptions{}.fill_slack;
+      if (m_ldlt->nonzeros() <= max_factor_nonzeros) {
+        if (!m_ldlt->factorize(m_grounded, 0.0))
+          fail<RuntimeError>("effective_resistances", "grounded Laplacian factorisation failed (disconnected?)");
+        m_grounded = Eigen::SparseMatrix<double>();  // the factor is all the solves need
+        return;
+      }
+      m_ldlt.reset();
+      m_grounded = Eigen::SparseMatrix<double>();
     }
+    start_cg(std::make_shared<const Eigen::SparseMatrix<double>>(lap));  // CG on Λ itself (see above)
   }
   /// True when the solves are conjugate gradients (too much fill-in for a factorisation).
-  bool iterative() const noexcept { return m_iterative; }
+  bool iterative() const noexcept { return m_full != nullptr; }
+  /// Tag of the twin constructor.
+  struct Twin {};
+  /// A second conjugate-gradient solver on `other`'s Λ (shared, not copied), for solves on
+  /// another thread (each solver keeps per-solve state).
+  /// @throws InvalidArgument unless other.iterative().
+  GroundedLaplacian(Twin, const GroundedLaplacian& other) : m_n(other.m_n), m_rhs(Vector<double>::Zero(other.m_n)) {
+    if (!other.iterative()) fail("GroundedLaplacian", "a twin shares a conjugate-gradient solver's matrix (the factor is not shared)");
+    start_cg(other.m_full);
+  }
   /// z (size n) with Λ z = b, z_0 = 0; b must sum to 0.
   Vector<double> solve(const Vector<double>& b) const {
-    if (m_iterative) {
+    if (iterative()) {
       Vector<double> z = conjugate_gradient(b);
       z.array() -= z(0);
       return z;
     }
     Vector<double> z(m_n);
     z(0) = 0;
-    z.tail(m_n - 1) = m_ldlt.solve(b.tail(m_n - 1));
+    z.tail(m_n - 1) = m_ldlt->solve(b.tail(m_n - 1));
     return z;
   }
   /// R_uv = (e_u − e_v)ᵀ Λ⁺ (e_u − e_v): one solve.
@@ -224,11 +232,11 @@ class GroundedLaplacian {
     m_rhs(u) = 1.0;
     m_rhs(v) = -1.0;
     double r = 0;
-    if (m_iterative) {
+    if (iterative()) {
       const Vector<double> x = conjugate_gradient(m_rhs);
       r = x(u) - x(v);
     } else {
-      const Vector<double> x = m_ldlt.solve(m_rhs.tail(m_n - 1));
+      const Vector<double> x = m_ldlt->solve(m_rhs.tail(m_n - 1));
       r = (u > 0 ? x(u - 1) : 0.0) - (v > 0 ? x(v - 1) : 0.0);
     }
     m_rhs(u) = 0.0;
@@ -237,20 +245,27 @@ class GroundedLaplacian {
   }
 
  private:
+  void start_cg(std::shared_ptr<const Eigen::SparseMatrix<double>> full) {
+    m_full = std::move(full);
+    m_cg = std::make_unique<ConjugateGradient>();
+    m_cg->setTolerance(grounded_cg_tolerance);
+    m_cg->compute(*m_full);
+  }
   Vector<double> conjugate_gradient(const Vector<double>& b) const {
-    Vector<double> x = m_cg.solve(b);
-    if (m_cg.info() != Eigen::Success)
-      fail<RuntimeError>("effective_resistances", "conjugate gradient did not converge in ", m_cg.maxIterations(),
-                         " iterations (relative residual ", m_cg.error(), ")");
+    Vector<double> x = m_cg->solve(b);
+    if (m_cg->info() != Eigen::Success)
+      fail<RuntimeError>("effective_resistances", "conjugate gradient did not converge in ", m_cg->maxIterations(),
+                         " iterations (relative residual ", m_cg->error(), ")");
     return x;
   }
 
+  using ConjugateGradient = Eigen::ConjugateGradient<Eigen::SparseMatrix<double>, Eigen::Lower | Eigen::Upper>;
   Index m_n;
   Vector<double> m_rhs;
-  Eigen::SparseMatrix<double> m_matrix;  // the grounded Λ to factorise, or Λ for CG
-  SpdFactor<> m_ldlt;
-  bool m_iterative = false;
-  Eigen::ConjugateGradient<Eigen::SparseMatrix<double>, Eigen::Lower | Eigen::Upper> m_cg;
+  Eigen::SparseMatrix<double> m_grounded;  // the grounded Λ, while it is analysed and factorised
+  std::optional<SpdFactor<>> m_ldlt;       // its factor (factorised mode)
+  std::shared_ptr<const Eigen::SparseMatrix<double>> m_full;  // Λ for conjugate gradients (iterative mode)
+  std::unique_ptr<ConjugateGradient> m_cg;  // refers to *m_full
 };
 }  // namespace detail
 
@@ -311,37 +326,14 @@ ResistanceMaxBounds max_edge_resistance(const Graph& g, Index sketch_dim = 64, I
     detail::fail<InvalidTopology>("max_edge_resistance", "needs at least 2 nodes (an edge) (got ", num_nodes(g), ")");
   const std::vector<Edge> edges = edge_list(g);
   const Index n = num_nodes(g), m = static_cast<Index>(edges.size());
-  const SparseMatrix lap = laplacian(g);
-  detail::GroundedLaplacian<> grounded(lap, max_factor_nonzeros);
-  // With conjugate gradients (expanders), a second solver (Eigen's CG keeps per-solve state)
-  // runs half of the solves on a second thread; the rows r are split by parity and the two
+  detail::GroundedLaplacian<> grounded(laplacian(g), max_factor_nonzeros);
+  // With conjugate gradients (expanders), a second solver on the same matrix runs half of the
+  // solves on a second thread (detail::run_pair); the rows r are split by parity and the two
   // partial sums added in that order whatever the number of threads, so the bits are the same.
   std::optional<detail::GroundedLaplacian<>> second;
-  if (grounded.iterative() && available_cores() > 1) second.emplace(lap, 0.0);
-  const auto both = [&](auto&& work) {  // work(parity, solver): parity 1 on the second thread if any
-    std::exception_ptr error;
-    std::thread helper;
-    if (second) {
-      try {
-        helper = std::thread([&] {
-          try {
-            work(1, *second);
-          } catch (...) {
-            error = std::current_exception();
-          }
-        });
-      } catch (const std::system_error&) {  // no thread: both halves here
-      }
-    }
-    try {
-      work(0, grounded);
-      if (!helper.joinable()) work(1, grounded);
-    } catch (...) {
-      if (helper.joinable()) helper.join();
-      throw;
-    }
-    if (helper.joinable()) helper.join();
-    if (error) std::rethrow_exception(error);
+  if (grounded.iterative() && available_cores() > 1) second.emplace(detail::GroundedLaplacian<>::Twin{}, grounded);
+  const auto both = [&](auto&& work) {  // work(parity, solver): parity 1 beside parity 0 if it can
+    detail::run_pair([&] { work(0, grounded); }, [&] { work(1, second ? *second : grounded); }, second.has_value());
   };
   std::vector<double> partial[2] = {std::vector<double>(static_cast<std::size_t>(m), 0.0),
                                     std::vector<double>(static_cast<std::size_t>(m), 0.0)};

@@ -16,7 +16,7 @@
 /// minutes (the gap lambda3 - lambda2 is ~1e-7 of the spectrum's width), while shift-invert
 /// around a small negative shift maps them to well separated large eigenvalues. When the
 /// factorisation would fill in too much (expander-like graphs), a Lanczos recurrence without
-/// reorthogonalization finds each end (detail::extreme_ritz_value; Spectra's plain Lanczos is
+/// reorthogonalization finds both ends at once (detail::extreme_ritz_values; Spectra's plain Lanczos is
 /// the fallback): on those graphs λ2 is well away from 0.
 ///
 /// Compile time: the solvers here, and the inline functions of other headers that call them
@@ -28,9 +28,10 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
-#include <future>
 #include <limits>
+#include <optional>
 #include <system_error>
 #include <vector>
 
@@ -44,6 +45,7 @@
 #include <Spectra/SymEigsSolver.h>
 
 #include "adonis/core/error.hpp"
+#include "adonis/core/parallel.hpp"
 #include "adonis/core/rng.hpp"
 #include "adonis/core/types.hpp"
 
@@ -268,9 +270,19 @@ inline double parity_rayleigh(const SparseMatrix& m) {
       }
     }
   }
-  Vector<double> x(n);
-  for (Index i = 0; i < n; ++i) x(i) = side[static_cast<std::size_t>(i)];
-  return x.dot(m * x) / static_cast<double>(n);
+  // xᵀ M x row by row, the rows' terms summed with Neumaier's compensation: a plain sum of 10⁶
+  // nearly equal terms drifts by ~10⁻¹² relative (measured on I − W of torus:1000x1000, which
+  // then missed the 10⁻¹² certificate), the compensated one stays at rounding level.
+  double sum = 0, compensation = 0;
+  for (Index i = 0; i < n; ++i) {
+    double row = 0;
+    for (SparseMatrix::InnerIterator it(m, i); it; ++it) row += it.value() * side[static_cast<std::size_t>(it.index())];
+    const double term = row * side[static_cast<std::size_t>(i)];
+    const double t = sum + term;
+    compensation += std::abs(sum) >= std::abs(term) ? (sum - t) + term : (term - t) + sum;
+    sum = t;
+  }
+  return (sum + compensation) / static_cast<double>(n);
 }
 
 /// The shift s > 0 of shift-invert at −s for the low end of a Laplacian-like M: w_min/n², below
@@ -397,26 +409,39 @@ inline double tridiagonal_last_component(const std::vector<double>& d, const std
   return std::abs(x[k - 1]);
 }
 
-/// At most this many Lanczos steps in extreme_ritz_value (each one product with M).
+/// At most this many Lanczos steps in extreme_ritz_values (each one product with M).
 inline constexpr Index extreme_lanczos_max_steps = 30000;
 
-/// The smallest (largest: `largest`) eigenvalue of a symmetric M with M 1 = 0 on the subspace
-/// orthogonal to 1 (so the smallest is λ2 of a Laplacian-like M): the Lanczos recurrence without
-/// reorthogonalization, three vectors of n, the Ritz values taken from the tridiagonal T_k.
+/// The extreme Ritz values of extreme_ritz_values, index 0 the smallest, 1 the largest.
+struct RitzEnds {
+  double value[2] = {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN()};
+  bool ok[2] = {false, false};  ///< converged (else value is the last Ritz value, or NaN if never checked)
+};
+
+/// The smallest and largest eigenvalues of a symmetric M with M 1 = 0 on the subspace
+/// orthogonal to 1 (so the smallest is λ2 of a Laplacian-like M), from one Lanczos recurrence
+/// without reorthogonalization: three vectors of n, the Ritz values taken from the tridiagonal
+/// T_k, whose smallest and largest entries approximate the two ends at once (one product with M
+/// a step serves both).
 /// Why not Spectra here: Spectra reorthogonalizes each new vector against its whole basis (ncv
 /// vectors), which on an expander-like graph of 10⁵ nodes costs ~10x the product with M and
 /// needs ~2600 products for λ2 (12.6 s) against ~950 steps (1.6 s) without it. Without
 /// reorthogonalization the basis loses orthogonality as Ritz values converge (Paige 1976), which
-/// makes copies ("ghosts") of converged eigenvalues but leaves the extreme Ritz value a
-/// valid approximation (Cullum & Willoughby, Lanczos Algorithms for Large Symmetric Eigenvalue
-/// Computations, 1985, ch. 4). The 1-component is projected out at every step. Stopping: when
-/// the extreme Ritz value θ has not moved by `tolerance`·|θ| between two checks (on a schedule
-/// growing by 10 %), its residual estimate |β_k s_k| (s the Ritz vector in T_k's basis, from
-/// tridiagonal_last_component; it bounds the distance from θ to the spectrum up to rounding,
-/// Paige 1980) must be at most `tolerance`·|θ| + 100 ε ||T_k||. Deterministic (a fixed SplitMix64 start). `ok` is false if
-/// extreme_lanczos_max_steps steps did not suffice.
+/// makes copies ("ghosts") of converged eigenvalues but leaves the extreme Ritz values
+/// valid approximations (Cullum & Willoughby, Lanczos Algorithms for Large Symmetric Eigenvalue
+/// Computations, 1985, ch. 4). The 1-component is projected out at every step. Stopping, for
+/// each end: when its Ritz value θ has not moved by `tolerance`·|θ| between two checks (on a
+/// schedule growing by 10 %), its residual estimate |β_k s_k| (s the Ritz vector in T_k's basis,
+/// from tridiagonal_last_component; it bounds the distance from θ to the spectrum up to
+/// rounding, Paige 1980) must be at most `tolerance`·|θ| + 100 ε ||T_k||; the value is the one
+/// at that check. `want[0]` and `want[1]` (read at every step, so another thread may clear them)
+/// say which ends are still needed: the recurrence stops when every wanted end has converged.
+/// An end's value does not depend on when the other one was dropped or converged (it is fixed
+/// at its own first passing check), so the results are the same on any schedule of threads.
+/// Deterministic (a fixed SplitMix64 start); an end that extreme_lanczos_max_steps steps did
+/// not settle has ok false.
 template <int = 0>
-double extreme_ritz_value(const SparseMatrix& m, bool largest, double tolerance, bool& ok) {
+RitzEnds extreme_ritz_values(const SparseMatrix& m, double tolerance, const std::atomic<bool> (&want)[2]) {
   const Index n = m.rows();
   Vector<double> v(n), w(n), previous = Vector<double>::Zero(n);
   SplitMix64 rng(0x1a2c05, 358, 0);
@@ -424,11 +449,15 @@ double extreme_ritz_value(const SparseMatrix& m, bool largest, double tolerance,
   v.array() -= v.mean();
   v /= v.norm();
   std::vector<double> alpha, beta;
-  double b = 0, last = std::numeric_limits<double>::quiet_NaN(), scale = 0;
+  RitzEnds out;
+  double b = 0, last[2] = {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN()}, scale = 0;
+  bool done[2] = {false, false};
   Index next_check = 50;
-  ok = false;
   const Index cap = std::min<Index>(extreme_lanczos_max_steps, n - 1);
-  for (Index k = 0; k < cap; ++k) {
+  const auto needed = [&] {
+    return (want[0].load(std::memory_order_relaxed) && !done[0]) || (want[1].load(std::memory_order_relaxed) && !done[1]);
+  };
+  for (Index k = 0; k < cap && needed(); ++k) {
     w.noalias() = m * v;
     w -= b * previous;
     const double a = w.dot(v);
@@ -448,28 +477,37 @@ double extreme_ritz_value(const SparseMatrix& m, bool largest, double tolerance,
                                          : Vector<double>();
       Eigen::SelfAdjointEigenSolver<Matrix<double>> es;
       es.computeFromTridiagonal(d, e, Eigen::EigenvaluesOnly);
-      const Index j = largest ? steps - 1 : 0;
-      const double theta = es.eigenvalues()(j);
-      if (invariant) {
-        ok = true;
-        return theta;
-      }
-      if (std::abs(theta - last) <= tolerance * std::abs(theta)) {
-        const double residual = b * tridiagonal_last_component(alpha, beta, theta);
-        const double norm = es.eigenvalues().cwiseAbs().maxCoeff();
-        if (residual <= tolerance * std::abs(theta) + 100 * std::numeric_limits<double>::epsilon() * norm) {
-          ok = true;
-          return theta;
+      const double norm = es.eigenvalues().cwiseAbs().maxCoeff();
+      for (int end = 0; end < 2; ++end) {
+        if (done[end]) continue;
+        const double theta = es.eigenvalues()(end == 1 ? steps - 1 : 0);
+        if (invariant) {
+          out.ok[end] = done[end] = true;
+        } else if (std::abs(theta - last[end]) <= tolerance * std::abs(theta)) {
+          const double residual = b * tridiagonal_last_component(alpha, beta, theta);
+          if (residual <= tolerance * std::abs(theta) + 100 * std::numeric_limits<double>::epsilon() * norm)
+            out.ok[end] = done[end] = true;
         }
+        last[end] = out.value[end] = theta;
       }
-      last = theta;
-      if (exhausted) return theta;
+      if (exhausted) break;
     }
     beta.push_back(b);
     previous.swap(v);
     v = w / b;
   }
-  return last;
+  return out;
+}
+
+/// The smallest (largest: `largest`) end of extreme_ritz_values alone; `ok` false if it did not
+/// converge in extreme_lanczos_max_steps steps.
+template <int = 0>
+double extreme_ritz_value(const SparseMatrix& m, bool largest, double tolerance, bool& ok) {
+  const std::atomic<bool> want[2] = {!largest, largest};
+  const RitzEnds r = extreme_ritz_values(m, tolerance, want);
+  const int end = largest ? 1 : 0;
+  ok = r.ok[end];
+  return r.value[end];
 }
 
 }  // namespace detail
@@ -485,6 +523,56 @@ Vector<double> symmetric_eigenvalues(const SparseMatrix& m) {
   return es.eigenvalues();
 }
 
+namespace detail {
+/// How laplacian_ends finds λmax of a Laplacian-like M (see its "Top end"): the Gershgorin
+/// bound g, the Rayleigh quotient ρ of a 2-colouring's ±1 vector (ρ ≤ λmax ≤ g), whether ρ
+/// certifies λmax, whether g is nearly attained, and so whether the Lanczos recurrence runs.
+struct TopEndPlan {
+  double g = 0, rho = 0;
+  bool certified = false, near_g = false, by_recurrence = false;
+};
+template <int = 0>
+TopEndPlan top_end_plan(const SparseMatrix& m, const SpectralOptions& opt) {
+  TopEndPlan p;
+  p.g = gershgorin_upper(m);
+  p.rho = parity_rayleigh(m);
+  p.certified = p.g - p.rho <= opt.tolerance * p.g;
+  p.near_g = p.rho >= (1 - 1e-6) * p.g;
+  p.by_recurrence = !p.certified && !p.near_g;
+  return p;
+}
+
+/// λmax after the recurrence (`ritz`, its top end when plan.by_recurrence): the certified ρ,
+/// else the recurrence's value, else Spectra's Lanczos capped at plain_first_restarts (unless g
+/// is nearly attained), else shift-invert just above g with the factor `op` (analysed here if
+/// absent; skipped if its fill exceeds the budget), else Spectra's in full.
+/// @throws RuntimeError if none converges.
+template <int = 0>
+double laplacian_top(const SparseMatrix& m, const SpectralOptions& opt, const TopEndPlan& plan, const RitzEnds& ritz,
+                     std::optional<LdltShiftSolve<>>& op) {
+  if (plan.certified) return plan.rho;
+  if (plan.by_recurrence && ritz.ok[1]) return ritz.value[1];
+  bool ok = false;
+  std::vector<double> high;
+  SpectralOptions quick = opt;
+  if (!plan.near_g) {
+    quick.max_restarts = plain_first_restarts;
+    high = plain_lanczos(m, 1, true, quick, ok);
+  }
+  if (!ok) {
+    if (!op) op.emplace(m);
+    if (op->fill() <= opt.fill_factor * static_cast<double>(m.nonZeros()) + opt.fill_slack) {
+      quick.max_restarts = 50;
+      high = shift_invert(*op, plan.g * (1 + 1e-9) + 1e-12, 1, quick, ok);
+    }
+  }
+  if (!ok) high = plain_lanczos(m, 1, true, opt, ok);
+  if (!ok || high.empty())
+    fail<RuntimeError>("laplacian_ends", "Lanczos did not converge for lambda_max (n = ", m.rows(), ")");
+  return high.back();
+}
+}  // namespace detail
+
 /// Second-smallest and largest eigenvalue of a symmetric Laplacian-like matrix M
 /// (PSD with M 1 = 0; e.g. L = D - A, or I - W for a symmetric mixing matrix W).
 ///
@@ -492,8 +580,9 @@ Vector<double> symmetric_eigenvalues(const SparseMatrix& m) {
 /// eigenvalues because lambda2 is often repeated (rings, tori); lambda_max by shift-invert just
 /// above the Gershgorin bound where a 2-colouring's Rayleigh quotient nearly attains it (that
 /// quotient itself where it attains it to opt.tolerance), else the Lanczos recurrence of
-/// detail::extreme_ritz_value first (see the body). Where the factor would fill in more than
-/// opt.fill_factor·nnz + opt.fill_slack (expanders), λ2 by detail::extreme_ritz_value too.
+/// detail::extreme_ritz_values first, on a second thread while the factor is analysed (see the
+/// body). Where the factor would fill in more than opt.fill_factor·nnz + opt.fill_slack
+/// (expanders), λ2 from the same recurrence.
 /// @throws RuntimeError if neither sparse method converges.
 template <int = 0>
 LaplacianEnds laplacian_ends(const SparseMatrix& m, const SpectralOptions& opt = {}) {
@@ -505,49 +594,55 @@ LaplacianEnds laplacian_ends(const SparseMatrix& m, const SpectralOptions& opt =
     const Vector<double> ev = symmetric_eigenvalues(m);
     return {ev(1), ev(n - 1), false};
   }
-  // One symbolic analysis serves both ends (the shifts change the values, not the pattern).
-  detail::LdltShiftSolve<> op(m);
-  const bool factor_ok = op.fill() <= opt.fill_factor * static_cast<double>(m.nonZeros()) + opt.fill_slack;
+  // The top end's certificate and whether g is nearly attained (see "Top end" below), first.
+  const detail::TopEndPlan plan = detail::top_end_plan(m, opt);
   const Index nev = std::min<Index>(4, n - 1);
-  // The top end's certificate and whether g is nearly attained (see "Top end" below), first: on
-  // an expander both ends come from the recurrence, the top one on a second thread meanwhile
-  // (independent computations: the same values as one after the other).
-  const double g = detail::gershgorin_upper(m), rho = detail::parity_rayleigh(m);
-  const bool certified_top = g - rho <= opt.tolerance * g, near_g = rho >= (1 - 1e-6) * g;
-  const bool top_by_recurrence = !certified_top && !near_g;
-  bool top_ok = false;
-  std::future<double> top_future;
-  if (!factor_ok && top_by_recurrence) {
-    try {
-      top_future = std::async(std::launch::async, [&m, &opt, &top_ok] {
-        return detail::extreme_ritz_value(m, true, opt.tolerance, top_ok);
-      });
-    } catch (const std::system_error&) {  // no thread: the top end comes after λ2 on this one
-    }
-  }
-  bool ok = false;
+  // Two halves side by side (detail::run_pair): this thread analyses the factor's pattern (one
+  // symbolic analysis serves both ends: the shifts change the values, not the pattern) and,
+  // where the fill is acceptable, finds λ2 by shift-invert; the other runs the Lanczos
+  // recurrence for λmax and, until the analysis says the factor is usable, for λ2 (on an
+  // expander it is not, and λ2 comes from the same recurrence: one product with M a step serves
+  // both ends). Each end's value is fixed where it converges (extreme_ritz_values), so the
+  // results do not depend on the threads' timing; on one core the halves run one after the other.
+  std::atomic<bool> want[2] = {true, plan.by_recurrence};
+  detail::RitzEnds ritz;
+  bool ok = false, factor_ok = false;
   std::vector<double> low;
-  if (factor_ok) {
-    Matrix<double> vectors;
-    // A Cholesky can still meet a rounding-negative pivot (a diagonal computed as 1 − w_ii with
-    // entries of order 1/n): then the shift grows by 10³, up to three times.
-    double s = detail::lower_shift(m);
-    for (int attempt = 0;; ++attempt) {
-      try {
-        low = detail::shift_invert(op, -s, nev, opt, ok, &vectors);
-        break;
-      } catch (const RuntimeError&) {
-        if (attempt == 3 || !detail::SpdFactor<>::needs_definite) throw;
-        s *= 1e3;
+  std::optional<detail::LdltShiftSolve<>> op;
+  const auto analyse_and_low = [&] {
+    try {
+      op.emplace(m);
+      factor_ok = op->fill() <= opt.fill_factor * static_cast<double>(m.nonZeros()) + opt.fill_slack;
+      if (!factor_ok) return;
+      want[0] = false;
+      Matrix<double> vectors;
+      // A Cholesky can still meet a rounding-negative pivot (a diagonal computed as 1 − w_ii
+      // with entries of order 1/n): then the shift grows by 10³, up to three times.
+      double s = detail::lower_shift(m);
+      for (int attempt = 0;; ++attempt) {
+        try {
+          low = detail::shift_invert(*op, -s, nev, opt, ok, &vectors);
+          break;
+        } catch (const RuntimeError&) {
+          if (attempt == 3 || !detail::SpdFactor<>::needs_definite) throw;
+          s *= 1e3;
+        }
       }
+      // Refine lambda2 by the Rayleigh quotient of its eigenvector (the shifted solve is
+      // conditioned like lambda_max / s; the quotient is not).
+      if (ok && low.size() >= 2 && low[1] > 0) low[1] = detail::rayleigh_on_mean_zero(m, vectors.col(1));
+    } catch (...) {
+      want[0] = want[1] = false;  // the recurrence stops: its results are not needed
+      throw;
     }
-    // Refine lambda2 by the Rayleigh quotient of its eigenvector (the shifted solve is
-    // conditioned like lambda_max / s; the quotient is not).
-    if (ok && low.size() >= 2 && low[1] > 0) low[1] = detail::rayleigh_on_mean_zero(m, vectors.col(1));
-  }
-  if (!ok && !factor_ok) {  // expander-like: the fill explodes, and λ2 is well separated from 0
-    const double lambda2 = detail::extreme_ritz_value(m, false, opt.tolerance, ok);
-    if (ok) low = {0.0, lambda2};
+  };
+  const auto recurrence = [&] {
+    if (want[0] || want[1]) ritz = detail::extreme_ritz_values(m, opt.tolerance, want);
+  };
+  detail::run_pair(analyse_and_low, recurrence, plan.by_recurrence);
+  if (!factor_ok) {  // expander-like: the fill explodes, and λ2 is well separated from 0
+    ok = ritz.ok[0];
+    if (ok) low = {0.0, ritz.value[0]};
   }
   if (!ok) low = detail::plain_lanczos(m, nev, false, opt, ok);
   if (!ok || low.size() < 2)
@@ -558,32 +653,28 @@ LaplacianEnds laplacian_ends(const SparseMatrix& m, const SpectralOptions& opt =
   // is nearly attained otherwise, shift-invert just above g converges at once, where Lanczos
   // would not converge in minutes (10⁶-node torus: Spectra, 20 restarts, 43 s, not converged).
   // Elsewhere λmax is usually far below g and well separated (geometric:1000000:0.0025:
-  // λmax = 44.8, g = 86): the Lanczos recurrence first (extreme_ritz_value), then Spectra's
+  // λmax = 44.8, g = 86): the Lanczos recurrence first (extreme_ritz_values), then Spectra's
   // capped at plain_first_restarts, then shift-invert, then Spectra's in full.
-  std::vector<double> high;
-  ok = false;
-  if (certified_top) {
-    high = {rho};
-    ok = true;
-  }
-  SpectralOptions quick = opt;
-  if (!ok && top_by_recurrence) {
-    const double top = top_future.valid() ? top_future.get() : detail::extreme_ritz_value(m, true, opt.tolerance, top_ok);
-    ok = top_ok;
-    if (ok) high = {top};
-  }
-  if (!ok && !near_g) {
-    quick.max_restarts = detail::plain_first_restarts;
-    high = detail::plain_lanczos(m, 1, true, quick, ok);
-  }
-  if (!ok && factor_ok) {
-    quick.max_restarts = 50;
-    high = detail::shift_invert(op, g * (1 + 1e-9) + 1e-12, 1, quick, ok);
-  }
-  if (!ok) high = detail::plain_lanczos(m, 1, true, opt, ok);
-  if (!ok || high.empty())
-    detail::fail<RuntimeError>("laplacian_ends", "Lanczos did not converge for lambda_max (n = ", n, ")");
-  return {std::max(low[1], 0.0), high.back(), true};
+  return {std::max(low[1], 0.0), detail::laplacian_top(m, opt, plan, ritz, op), true};
+}
+
+/// The largest eigenvalue of a symmetric Laplacian-like matrix M alone (e.g. λmin(W) =
+/// 1 − λmax(I − W), all that the DGD, EXTRA and CHOCO step rules need): laplacian_ends's top
+/// end, with the same value, without λ2 — so no factorisation where the 2-colouring certifies
+/// λmax (even tori, hypercubes) or the Lanczos recurrence converges (most other graphs).
+/// @throws RuntimeError if no sparse method converges.
+template <int = 0>
+double laplacian_max(const SparseMatrix& m, const SpectralOptions& opt = {}) {
+  const Index n = m.rows();
+  if (n != m.cols())
+    detail::fail<DimensionMismatch>("laplacian_max", "matrix must be square (got ", n, " x ", m.cols(), ")");
+  if (n < 2) detail::fail("laplacian_max", "matrix must have at least 2 rows (got ", n, ")");
+  if (n <= opt.dense_threshold) return symmetric_eigenvalues(m)(n - 1);
+  const detail::TopEndPlan plan = detail::top_end_plan(m, opt);
+  detail::RitzEnds ritz;
+  if (plan.by_recurrence) ritz.value[1] = detail::extreme_ritz_value(m, true, opt.tolerance, ritz.ok[1]);
+  std::optional<detail::LdltShiftSolve<>> op;
+  return detail::laplacian_top(m, opt, plan, ritz, op);
 }
 
 /// The slowest mode of a symmetric mixing matrix W of a connected graph: a unit eigenvector v of
