@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /// @file graph_info.hpp
-/// @brief `adonis graph-info --graph SPEC [--mixing NAME] [--json]`.
+/// @brief `adonis graph-info --graph SPEC [--mixing NAME] [--sequence KIND [--rounds T]
+///        [--window B] [--seed S]] [--json]`.
 #pragma once
 
 #include <cmath>
+#include <cstdint>
 #include <iostream>
 #include <string>
 
 #include <CLI/CLI.hpp>
 
 #include "adonis/graph/quantities.hpp"
+#include "adonis/graph/sequence_quantities.hpp"
 #include "adonis/graph/spec.hpp"
 #include "cli/common.hpp"
 
@@ -56,10 +59,30 @@ inline nlohmann::ordered_json graph_info_json(const GraphQuantities& q) {
   return j;
 }
 
+/// The keys a sequence adds to graph-info's JSON (sequence_quantities; `p` as architecture.md
+/// names it).
+inline void add_sequence_json(nlohmann::ordered_json& j, const SequenceQuantities& s) {
+  j["sequence"] = s.sequence;
+  j["rounds"] = s.rounds;
+  j["window"] = s.window;
+  j["p"] = number(s.p);
+  j["tau"] = s.tau;
+  j["p_method"] = s.p_method;
+  if (s.p_method == "monte-carlo") j["p_se"] = number(s.p_se);
+  j["chi_bar"] = number(s.chi_bar);
+  j["chi_bar_source"] = s.chi_bar_source;
+  j["chi_sup"] = number(s.chi_sup);  // null: some round is disconnected (χ_t = ∞)
+  j["chi_mean"] = number(s.chi_mean);
+  j["disconnected_rounds"] = s.disconnected_rounds;
+  j["windows_connected"] = s.windows_connected;
+}
+
 /// Registers the subcommand on `app`.
 inline void add_graph_info(CLI::App& app) {
   struct Args {
-    std::string graph, mixing = "metropolis";
+    std::string graph, mixing = "metropolis", sequence;
+    Index rounds = 100, window = 1;
+    std::uint64_t seed = 0;
     bool json = false;
   };
   auto args = std::make_shared<Args>();
@@ -68,12 +91,22 @@ inline void add_graph_info(CLI::App& app) {
       ->required();
   sub->add_option("--mixing", args->mixing, "metropolis | max-degree | laplacian | lazy-metropolis")
       ->capture_default_str();
+  sub->add_option("--sequence", args->sequence,
+                  "also report a graph sequence over the graph: p and tau, the bound chi_bar, chi_t over the "
+                  "rounds, window connectivity (static | random-matching | random-edge | random-spanning-tree | "
+                  "b-connected:B | markov:FAIL:RECOVER | one-peer-exponential)");
+  sub->add_option("--rounds", args->rounds, "rounds of the sequence observed (with --sequence)")->capture_default_str();
+  sub->add_option("--window", args->window, "B: is every window of B rounds connected (with --sequence)")
+      ->capture_default_str();
+  sub->add_option("--seed", args->seed, "seed of a random sequence (with --sequence)")->capture_default_str();
   sub->add_flag("--json", args->json, "print one JSON object");
   sub->callback([args] {
     const Graph g = make_graph(args->graph);
     // progress on stderr, step by step, for graphs large enough to take seconds
     const GraphQuantities q = graph_quantities(g, args->mixing, SpectralOptions{}, &std::cerr);
-    const nlohmann::ordered_json j = graph_info_json(q);
+    nlohmann::ordered_json j = graph_info_json(q);
+    if (!args->sequence.empty())
+      add_sequence_json(j, sequence_quantities(g, args->sequence, args->mixing, args->seed, args->rounds, args->window));
     if (args->json) {
       std::cout << j.dump(2) << '\n';
       return;
@@ -84,6 +117,8 @@ inline void add_graph_info(CLI::App& app) {
                          std::to_string(static_cast<long long>(q.diameter_upper));
     if (std::isnan(q.chi2))  // the sketch's certificate failed (ties: tori), bounds only
       text["chi2"] = "between " + fmt(q.chi2_lower) + " and " + fmt(q.chi2_upper);
+    if (!args->sequence.empty() && text["chi_sup"].is_null()) text["chi_sup"] = "inf (a round is disconnected)";
+    if (!args->sequence.empty() && text["chi_bar"].is_null()) text["chi_bar"] = "none";
     print_key_values(std::cout, "graph " + args->graph, text, "inf");
   });
 }

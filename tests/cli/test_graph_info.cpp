@@ -179,3 +179,31 @@ TEST_CASE("issue 21: a huge graph, a device as dataset, an undeclared GraphML no
   CHECK(loops.err == "adonis: warning: read_edge_list: file '" + data_file("loops_duplicates.edges") +
                          "': dropped 1 self loop, merged 1 duplicate edge (adonis graphs are simple)\n");
 }
+
+TEST_CASE("graph-info --sequence: p, tau, chi_bar, chi_t over the rounds, windows (issue 16)", "[cli][graph-info][sequence]") {
+  // random edges on karate: p = λ2(L)/(2|E|) exactly (theory-rates.md §4c)
+  const auto j = graph_info("karate", "--sequence random-edge --rounds 100");
+  const double l2 = j.at("laplacian_lambda2").get<double>(), edges = j.at("edges").get<double>();
+  CHECK(close(j.at("p").get<double>(), l2 / (2 * edges), 1e-10));
+  CHECK(j.at("p_method").get<std::string>() == "exact");
+  CHECK(j.at("tau").get<int>() == 1);
+  CHECK(j.at("chi_sup").is_null());  // a single edge per round: disconnected rounds
+  CHECK(j.at("disconnected_rounds").get<int>() == 100);
+  CHECK(j.at("chi_bar").is_null());
+  CHECK_FALSE(j.at("windows_connected").get<bool>());
+  // random spanning trees: every round connected, χ_t within the stated χ̄
+  const auto t = graph_info("karate", "--sequence random-spanning-tree --rounds 50 --seed 3");
+  CHECK(t.at("disconnected_rounds").get<int>() == 0);
+  CHECK(t.at("windows_connected").get<bool>());
+  CHECK(t.at("chi_sup").get<double>() <= t.at("chi_bar").get<double>());
+  CHECK(t.at("chi_mean").get<double>() <= t.at("chi_sup").get<double>());
+  CHECK(t.at("p").get<double>() > 0);
+  // B-connected: windows of B rounds connected, single rounds not
+  CHECK(graph_info("torus:4x4", "--sequence b-connected:3 --rounds 30 --window 3").at("windows_connected").get<bool>());
+  CHECK_FALSE(graph_info("torus:4x4", "--sequence b-connected:3 --rounds 30").at("windows_connected").get<bool>());
+  // bad options: one-line errors
+  const auto bad = run_cli("graph-info --graph ring:8 --sequence random-edge --rounds 5 --window 6");
+  CHECK(bad.status != 0);
+  CHECK(bad.err.find("window") != std::string::npos);
+  CHECK(run_cli("graph-info --graph ring:8 --sequence nonsense").status != 0);
+}

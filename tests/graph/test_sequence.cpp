@@ -1,8 +1,14 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
 #include "adonis/graph/closed_forms.hpp"
 #include "adonis/graph/generators.hpp"
+#include "adonis/graph/quantities.hpp"
+#include "adonis/graph/sequence_quantities.hpp"
 #include "adonis/graph/sequence.hpp"
 #include "process.hpp"
 
@@ -171,4 +177,133 @@ TEST_CASE("B-connected p degrades as B grows", "[graph][sequence][p]") {
     CHECK(per_round < previous);
     previous = per_round;
   }
+}
+
+TEST_CASE("random spanning tree: a spanning tree of the base graph each round, W_t = I - L_T/(max degree + 1)", "[graph][sequence][tree]") {
+  STATIC_REQUIRE(GraphSequence<RandomSpanningTreeSequence>);
+  const Graph g = erdos_renyi_graph(12, 0.4, 1);
+  REQUIRE(is_connected(g));
+  const RandomSpanningTreeSequence s(g, 7), same(g, 7), other(g, 8);
+  const auto base = edge_list(g);
+  bool differs = false;
+  for (Round t : {0, 5, 3, 40}) {
+    const std::vector<Edge> tree = s.tree(t);
+    REQUIRE(tree == same.tree(t));  // a pure function of (seed, t)
+    differs = differs || tree != other.tree(t);
+    REQUIRE(tree.size() == 11);
+    Graph sub(12);
+    for (const auto& [u, v] : tree) {
+      REQUIRE(std::binary_search(base.begin(), base.end(), Edge{u, v}));
+      add_edge_unique(sub, u, v);
+    }
+    REQUIRE(is_connected(sub));
+    REQUIRE_NOTHROW(check_mixing_matrix(s.mixing(t), "tree"));
+    const Matrix<double> w = dense(s.mixing(t));
+    REQUIRE(w.minCoeff() >= 0.0);
+    REQUIRE((w - w.transpose()).cwiseAbs().maxCoeff() == 0.0);
+    // χ̄ bounds the round's χ = λmax(L_T)/λ2(L_T)
+    Eigen::SelfAdjointEigenSolver<Matrix<double>> es(dense(laplacian(sub)), Eigen::EigenvaluesOnly);
+    REQUIRE(es.eigenvalues()(11) / es.eigenvalues()(1) <= s.chi_bound());
+  }
+  REQUIRE(differs);
+  // the path's λ2 makes χ̄ tight on a path: the base graph is its only spanning tree
+  const RandomSpanningTreeSequence path(path_graph(6), 1);
+  Eigen::SelfAdjointEigenSolver<Matrix<double>> ep(dense(laplacian(path_graph(6))), Eigen::EigenvaluesOnly);
+  REQUIRE(close(path.chi_bound(), 4.0 / ep.eigenvalues()(1), 1e-12));  // interior d_u + d_v = 4 >= λmax
+  REQUIRE_THROWS_AS(RandomSpanningTreeSequence(Graph(4), 1), InvalidTopology);
+  REQUIRE_THROWS_AS(RandomSpanningTreeSequence(Graph(1), 1), InvalidTopology);
+}
+
+TEST_CASE("random spanning tree: uniform trees (edge frequencies = effective resistances), E[W^2] and p by the transfer-current theorem", "[graph][sequence][tree][p]") {
+  const Graph g = torus_graph(3, 4);  // 12 nodes, 24 edges
+  const RandomSpanningTreeSequence s(g, 3);
+  const auto edges = edge_list(g);
+  const std::vector<double> r = edge_resistances(g);
+  const int rounds = 10000;
+  std::vector<double> count(edges.size(), 0.0);
+  const Index n = 12;
+  Matrix<double> sum = Matrix<double>::Zero(n, n), sq = Matrix<double>::Zero(n, n);
+  const Matrix<double> exact = s.expected_square();
+  // issue 16 (a): from the top eigenvector of (I − J) E[W²] (I − J), the mean one-step
+  // contraction equals 1 − p
+  const Matrix<double> center = Matrix<double>::Identity(n, n) - Matrix<double>::Constant(n, n, 1.0 / n);
+  Eigen::SelfAdjointEigenSolver<Matrix<double>> es(center * exact * center);
+  const Vector<double> x0 = es.eigenvectors().col(n - 1);
+  const double one_minus_p = 1 - s.consensus_rate().p;
+  REQUIRE(close(one_minus_p, es.eigenvalues()(n - 1), 1e-12));
+  double c_sum = 0, c_sq = 0;
+  for (int t = 0; t < rounds; ++t) {
+    for (const auto& e : s.tree(t)) count[static_cast<std::size_t>(std::lower_bound(edges.begin(), edges.end(), e) - edges.begin())] += 1;
+    const Matrix<double> w = dense(s.mixing(t));
+    const Matrix<double> w2 = w * w;
+    sum += w2;
+    sq += w2.cwiseProduct(w2);
+    const double c = (center * w * x0).squaredNorm();  // ||(W − J) x0||² / ||x0||², x0 ⟂ 1, unit
+    c_sum += c;
+    c_sq += c * c;
+  }
+  for (std::size_t e = 0; e < edges.size(); ++e) {  // Kirchhoff: Pr(e in T) = R_e
+    const double f = count[e] / rounds, se = std::sqrt(r[e] * (1 - r[e]) / rounds);
+    INFO("edge " << e << ": frequency " << f << ", R_e " << r[e]);
+    REQUIRE(std::abs(f - r[e]) <= 5 * se);
+  }
+  const Matrix<double> mean = sum / rounds;
+  const Matrix<double> se = ((sq / rounds - mean.cwiseProduct(mean)) / rounds).cwiseSqrt();
+  for (Index a = 0; a < n; ++a)
+    for (Index b = 0; b < n; ++b) REQUIRE(std::abs(mean(a, b) - exact(a, b)) <= 5 * se(a, b) + 1e-12);
+  const double c_mean = c_sum / rounds, c_se = std::sqrt((c_sq / rounds - c_mean * c_mean) / rounds);
+  REQUIRE(std::abs(c_mean - one_minus_p) <= 5 * c_se);
+  // able to fail: E[W]² (independence of the edges assumed) is not E[W²]
+  Matrix<double> mean_w = Matrix<double>::Identity(n, n);
+  for (std::size_t e = 0; e < edges.size(); ++e) {
+    const auto [u, v] = edges[e];
+    const double c = r[e] / static_cast<double>(s.max_degree() + 1);
+    mean_w(u, u) -= c;
+    mean_w(v, v) -= c;
+    mean_w(u, v) += c;
+    mean_w(v, u) += c;
+  }
+  REQUIRE((mean_w * mean_w - exact).cwiseAbs().maxCoeff() > 20 * se.maxCoeff());
+  // a tree base graph: W is deterministic and E[W²] = W²
+  const RandomSpanningTreeSequence star(star_graph(7), 1);
+  const Matrix<double> w = dense(star.mixing(0));
+  REQUIRE((star.expected_square() - w * w).cwiseAbs().maxCoeff() <= 1e-13);
+}
+
+TEST_CASE("sequence_quantities: exact p where the kind has it, a Monte Carlo estimate with its SE otherwise", "[graph][sequence][p]") {
+  const Graph g = torus_graph(3, 4);  // 24 edges: the Markov links' exact p needs <= 16
+  const SequenceQuantities e = sequence_quantities(g, "random-edge", "metropolis", 1, 40);
+  CHECK(e.p_method == "exact");
+  const LaplacianEnds ends = laplacian_ends(laplacian(g));
+  CHECK(close(e.p, ends.lambda2 / 48, 1e-12));
+  const SequenceQuantities m = sequence_quantities(g, "markov:0.2:0.5", "metropolis", 1, 400);
+  CHECK(m.p_method == "monte-carlo");
+  CHECK(m.p_se > 0);
+  CHECK(m.tau == 1);
+  // the estimator against an exact p: random edges over 20000 rounds, within 5 batch-mean SEs
+  const RandomEdgeSequence re(g, 5);
+  double sum = 0, sq = 0;
+  for (int b = 0; b < 10; ++b) {
+    const double pb = detail::monte_carlo_p(re, 2000 * b, 2000 * (b + 1));
+    sum += pb;
+    sq += pb * pb;
+  }
+  const double mean = sum / 10, se = std::sqrt((sq / 10 - mean * mean) / 9);
+  CHECK(std::abs(detail::monte_carlo_p(re, 0, 20000) - e.p) <= 5 * se);
+  // χ̄: the spanning trees' bound, a static graph's own χ, none for random edges
+  const SequenceQuantities t = sequence_quantities(g, "random-spanning-tree", "metropolis", 2, 30);
+  CHECK(t.chi_bar == RandomSpanningTreeSequence(g, 2).chi_bound());
+  CHECK(t.chi_sup <= t.chi_bar);
+  CHECK(t.disconnected_rounds == 0);
+  const SequenceQuantities st = sequence_quantities(g, "static", "metropolis", 0, 3);
+  CHECK(close(st.chi_bar, ends.lambda_max / ends.lambda2, 1e-12));
+  CHECK(st.chi_sup == st.chi_bar);
+  CHECK(std::isnan(e.chi_bar));
+  CHECK(std::isinf(e.chi_sup));
+  CHECK(e.disconnected_rounds == 40);
+  // large n: p not computed, said so
+  CHECK(std::isnan(sequence_quantities(ring_graph(600), "random-edge", "metropolis", 1, 2).p));
+  CHECK_THROWS_AS(sequence_quantities(g, "random-edge", "metropolis", 1, 0), InvalidArgument);
+  CHECK_THROWS_AS(sequence_quantities(g, "random-edge", "metropolis", 1, 5, 6), InvalidArgument);
+  CHECK_THROWS_AS(sequence_quantities(g, "nonsense", "metropolis", 1, 5), InvalidArgument);
 }
