@@ -94,7 +94,7 @@ inline void add_graph_info(CLI::App& app) {
   sub->add_option("--sequence", args->sequence,
                   "also report a graph sequence over the graph: p and tau, the bound chi_bar, chi_t over the "
                   "rounds, window connectivity (static | random-matching | random-edge | random-spanning-tree | "
-                  "b-connected:B | markov:FAIL:RECOVER | one-peer-exponential)");
+                  "adversarial-tree:K | b-connected:B | markov:FAIL:RECOVER | one-peer-exponential)");
   sub->add_option("--rounds", args->rounds, "rounds of the sequence observed (with --sequence)")->capture_default_str();
   sub->add_option("--window", args->window, "B: is every window of B rounds connected (with --sequence)")
       ->capture_default_str();

@@ -32,7 +32,8 @@ inline void add_run_problem_options(CLI::App* sub, RunArgs& a) {
   sub->add_option("--problem", a.problem, "problem SPEC (required by the optimization algorithms)");
   sub->add_option("--mixing", a.mixing, "metropolis | max-degree | laplacian | lazy-metropolis")->capture_default_str();
   sub->add_option("--sequence", a.sequence,
-                  "static | random-matching | random-edge | random-spanning-tree | b-connected:B | markov:FAIL:RECOVER | one-peer-exponential")
+                  "static | random-matching | random-edge | random-spanning-tree | adversarial-tree:K | "
+                  "b-connected:B | markov:FAIL:RECOVER | one-peer-exponential")
       ->capture_default_str();
   sub->add_option("--partition", a.partition, "iid | contiguous | sorted | dirichlet:ALPHA")->capture_default_str();
   a.iterations_option =

@@ -198,6 +198,11 @@ TEST_CASE("graph-info --sequence: p, tau, chi_bar, chi_t over the rounds, window
   CHECK(t.at("chi_sup").get<double>() <= t.at("chi_bar").get<double>());
   CHECK(t.at("chi_mean").get<double>() <= t.at("chi_sup").get<double>());
   CHECK(t.at("p").get<double>() > 0);
+  // adversarial trees: a cycle of K trees, p over blocks of K rounds
+  const auto a = graph_info("torus:4x4", "--sequence adversarial-tree:4 --rounds 20");
+  CHECK(a.at("tau").get<int>() == 4);
+  CHECK(a.at("p_method").get<std::string>() == "exact");
+  CHECK(a.at("chi_sup").get<double>() <= a.at("chi_bar").get<double>());
   // B-connected: windows of B rounds connected, single rounds not
   CHECK(graph_info("torus:4x4", "--sequence b-connected:3 --rounds 30 --window 3").at("windows_connected").get<bool>());
   CHECK_FALSE(graph_info("torus:4x4", "--sequence b-connected:3 --rounds 30").at("windows_connected").get<bool>());

@@ -62,7 +62,7 @@ TEST_CASE("run: same seed, same CSV, time-varying sequences", "[cli][run][determ
   CHECK(slurp(a) == slurp(b));
   CHECK(slurp(a) != slurp(c));
   for (const auto& f : {a, b, c}) std::filesystem::remove(f);
-  for (const char* seq : {"random-edge", "random-spanning-tree", "b-connected:3", "markov:0.2:0.5", "one-peer-exponential"}) {
+  for (const char* seq : {"random-edge", "random-spanning-tree", "adversarial-tree:3", "b-connected:3", "markov:0.2:0.5", "one-peer-exponential"}) {
     INFO(seq);
     const auto r = run_cli(std::string("run --algorithm gradient-tracking --graph ring:8 --sequence ") + seq +
                            " --problem quadratic:dim=3,L=2,mu=0.5,zeta=1 --step 0.05 --iterations 3000");

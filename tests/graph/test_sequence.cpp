@@ -307,3 +307,41 @@ TEST_CASE("sequence_quantities: exact p where the kind has it, a Monte Carlo est
   CHECK_THROWS_AS(sequence_quantities(g, "random-edge", "metropolis", 1, 5, 6), InvalidArgument);
   CHECK_THROWS_AS(sequence_quantities(g, "nonsense", "metropolis", 1, 5), InvalidArgument);
 }
+
+TEST_CASE("adversarial-tree:K: the slowest of the seeded cycles of K spanning trees, periodic p over K rounds", "[graph][sequence][tree][p]") {
+  STATIC_REQUIRE(GraphSequence<AdversarialTreeSequence>);
+  const Graph g = torus_graph(3, 4);
+  const AdversarialTreeSequence a(g, 3, 5), same(g, 3, 5);
+  REQUIRE(a.period() == 3);
+  for (Round t = 0; t < 7; ++t) {
+    REQUIRE((dense(a.mixing(t)) - dense(same.mixing(t))).cwiseAbs().maxCoeff() == 0.0);
+    REQUIRE((dense(a.mixing(t)) - dense(a.mixing(t + 3))).cwiseAbs().maxCoeff() == 0.0);  // a cycle of K
+    REQUIRE(is_connected(support_graph(a.mixing(t))));
+  }
+  // the rule: no candidate cycle contracts more slowly, and it is one of them
+  const RandomSpanningTreeSequence trees(g, 5);
+  const Matrix<double> j = Matrix<double>::Constant(12, 12, 1.0 / 12);
+  double best = 0;
+  bool found = false;
+  for (Index c = 0; c < 16; ++c) {
+    Matrix<double> prod = Matrix<double>::Identity(12, 12);
+    bool same_cycle = true;
+    for (Index r = 0; r < 3; ++r) {
+      prod = dense(trees.mixing(c * 3 + r)) * prod;
+      same_cycle = same_cycle && (dense(trees.mixing(c * 3 + r)) - dense(a.mixing(r))).cwiseAbs().maxCoeff() == 0.0;
+    }
+    Eigen::JacobiSVD<Matrix<double>> svd(prod - j);
+    best = std::max(best, svd.singularValues()(0));
+    found = found || same_cycle;
+  }
+  REQUIRE(found);
+  REQUIRE(close(a.product_norm(), best, 1e-12));
+  // p over blocks of K rounds: the worst block start contracts at least as slowly as the chosen one
+  const ConsensusRate r = a.consensus_rate();
+  REQUIRE(r.tau == 3);
+  REQUIRE(r.p > 0);
+  REQUIRE(1 - r.p >= best * best - 1e-12);  // the worst block start is at least the chosen one
+  REQUIRE(a.chi_bound() == trees.chi_bound());
+  REQUIRE_THROWS_AS(AdversarialTreeSequence(g, 0, 1), InvalidArgument);
+  REQUIRE_THROWS_AS(AdversarialTreeSequence(ring_graph(600), 2, 1), InvalidArgument);
+}

@@ -649,6 +649,61 @@ class RandomSpanningTreeSequence {
   Index m_max_degree = 0;
 };
 
+/// `adversarial-tree:K`: a cycle of K spanning trees of a connected base graph, W_t =
+/// I − L_{T_{t mod K}}/(Δ + 1) as in RandomSpanningTreeSequence, chosen by a stated rule to
+/// contract slowly: among `candidates` (16) cycles of K uniform spanning trees (cycle c uses
+/// RandomSpanningTreeSequence(g, seed)'s trees of rounds cK, …, cK + K − 1), the one whose
+/// product W_{K−1}⋯W_0 has the largest ‖W_{K−1}⋯W_0 − J‖₂ (the first on ties). Every round is a
+/// spanning tree, so chi_bound() is RandomSpanningTreeSequence's; p is the periodic sequence's,
+/// over blocks of τ = K rounds, worst block start (consensus_rate). Dense: n ≤ 512.
+class AdversarialTreeSequence {
+ public:
+  /// @throws InvalidArgument for K < 1, candidates < 1 or n > 512; InvalidTopology as
+  ///         RandomSpanningTreeSequence.
+  AdversarialTreeSequence(const Graph& g, Index k, std::uint64_t seed, Index candidates = 16)
+      : m_trees(g, seed), m_periodic(choose(m_trees, k, candidates, m_norm)) {}
+  Index num_nodes() const { return m_periodic.num_nodes(); }
+  const SparseMatrix& mixing(Round t) const { return m_periodic.mixing(t); }
+  Index period() const { return m_periodic.period(); }
+  /// ‖W_{K−1}⋯W_0 − J‖₂ of the chosen cycle.
+  double product_norm() const { return m_norm; }
+  /// As RandomSpanningTreeSequence::chi_bound (every round is a spanning tree of g).
+  double chi_bound() const { return m_trees.chi_bound(); }
+  /// Exact p over blocks of τ = K rounds (PeriodicSequence::consensus_rate).
+  template <int = 0>
+  ConsensusRate consensus_rate() const {
+    return m_periodic.consensus_rate();
+  }
+
+ private:
+  static PeriodicSequence choose(const RandomSpanningTreeSequence& trees, Index k, Index candidates, double& norm) {
+    if (k < 1) detail::fail("AdversarialTreeSequence", "K must be >= 1 (got ", k, ")");
+    if (candidates < 1) detail::fail("AdversarialTreeSequence", "candidates must be >= 1 (got ", candidates, ")");
+    const Index n = trees.num_nodes();
+    detail::require_small("AdversarialTreeSequence", n);
+    std::vector<SparseMatrix> best;
+    norm = -1;
+    for (Index c = 0; c < candidates; ++c) {
+      std::vector<SparseMatrix> cycle;
+      Matrix<double> prod = Matrix<double>::Identity(n, n);
+      for (Index r = 0; r < k; ++r) {
+        cycle.push_back(trees.mixing(c * k + r));
+        prod = Matrix<double>(cycle.back()) * prod;
+      }
+      const double s = std::sqrt(std::max(0.0, 1 - detail::one_minus_sigma2(prod)));
+      if (s > norm) {
+        norm = s;
+        best = std::move(cycle);
+      }
+    }
+    return PeriodicSequence(std::move(best));
+  }
+
+  RandomSpanningTreeSequence m_trees;
+  double m_norm = 0;
+  PeriodicSequence m_periodic;
+};
+
 /// B-connected sequence (Nedić & Ozdaglar 2009; DIGing): every edge of a connected base graph
 /// gets a random phase in {0, ..., B-1} (from the seed); round t uses the edges whose phase is
 /// t mod B, with Metropolis weights on that subgraph. A single round is usually disconnected,

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /// @file sequence_spec.hpp
 /// @brief The graph-sequence SPEC grammar of `adonis run --sequence` (docs/graphs.md):
-///        `static`, `random-matching`, `random-edge`, `random-spanning-tree`, `b-connected:B`,
-///        `markov:FAIL:RECOVER`, `one-peer-exponential`, built over a graph with a mixing rule.
+///        `static`, `random-matching`, `random-edge`, `random-spanning-tree`,
+///        `adversarial-tree:K`, `b-connected:B`, `markov:FAIL:RECOVER`, `one-peer-exponential`,
+///        built over a graph with a mixing rule.
 #pragma once
 
 #include <cstdint>
@@ -49,6 +50,10 @@ decltype(auto) visit_sequence(const Graph& g, std::string_view spec, std::string
     arity(0, "random-spanning-tree");
     return f(RandomSpanningTreeSequence(g, seed));
   }
+  if (parts[0] == "adversarial-tree") {
+    arity(1, "adversarial-tree:K");
+    return f(AdversarialTreeSequence(g, parse_number<Index>(parts[1], who, "K"), seed));
+  }
   if (parts[0] == "b-connected") {
     arity(1, "b-connected:B");
     return f(BConnectedSequence(g, parse_number<Index>(parts[1], who, "B"), seed));
@@ -62,8 +67,8 @@ decltype(auto) visit_sequence(const Graph& g, std::string_view spec, std::string
     arity(0, "one-peer-exponential");
     return f(OnePeerExponentialSequence(num_nodes(g)));
   }
-  detail::fail(who, "unknown sequence (known: static, random-matching, random-edge, random-spanning-tree, b-connected:B, "
-                    "markov:FAIL:RECOVER, one-peer-exponential)");
+  detail::fail(who, "unknown sequence (known: static, random-matching, random-edge, random-spanning-tree, "
+                    "adversarial-tree:K, b-connected:B, markov:FAIL:RECOVER, one-peer-exponential)");
 }
 
 /// The sequence described by `spec` over graph `g` (visit_sequence), type-erased.
