@@ -569,21 +569,11 @@ class RandomSpanningTreeSequence {
     std::sort(edges.begin(), edges.end());
     return edges;
   }
-  /// W_t = I − L_{T_t}/(Δ + 1).
+  /// W_t = I − L_{T_t}/(Δ + 1) (laplacian_weights of the tree).
   SparseMatrix mixing(Round t) const {
-    const double w = 1.0 / static_cast<double>(m_max_degree + 1);
-    std::vector<Triplet> entries;
-    std::vector<double> diag(static_cast<std::size_t>(m_n), 1.0);
-    for (const auto& [u, v] : tree(t)) {
-      entries.emplace_back(u, v, w);
-      entries.emplace_back(v, u, w);
-      diag[static_cast<std::size_t>(u)] -= w;
-      diag[static_cast<std::size_t>(v)] -= w;
-    }
-    for (Index i = 0; i < m_n; ++i) entries.emplace_back(i, i, diag[static_cast<std::size_t>(i)]);
-    SparseMatrix out(m_n, m_n);
-    out.setFromTriplets(entries.begin(), entries.end());
-    return out;
+    Graph sub(static_cast<std::size_t>(m_n));
+    for (const auto& [u, v] : tree(t)) add_edge_unique(sub, u, v);
+    return laplacian_weights(sub, static_cast<double>(m_max_degree + 1));
   }
   /// χ̄ = max_{uv ∈ E}(d_u + d_v) / (2(1 − cos(π/n))) ≥ λmax(L_{T_t})/λ2(L_{T_t}) for every t.
   double chi_bound() const {

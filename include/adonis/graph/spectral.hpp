@@ -524,6 +524,15 @@ Vector<double> symmetric_eigenvalues(const SparseMatrix& m) {
 }
 
 namespace detail {
+/// n for a square matrix with at least 2 rows (laplacian_ends, laplacian_max).
+/// @throws DimensionMismatch if not square; InvalidArgument for fewer than 2 rows.
+inline Index laplacian_like_rows(const char* who, const SparseMatrix& m) {
+  const Index n = m.rows();
+  if (n != m.cols()) fail<DimensionMismatch>(who, "matrix must be square (got ", n, " x ", m.cols(), ")");
+  if (n < 2) fail(who, "matrix must have at least 2 rows (got ", n, ")");
+  return n;
+}
+
 /// How laplacian_ends finds λmax of a Laplacian-like M (see its "Top end"): the Gershgorin
 /// bound g, the Rayleigh quotient ρ of a 2-colouring's ±1 vector (ρ ≤ λmax ≤ g), whether ρ
 /// certifies λmax, whether g is nearly attained, and so whether the Lanczos recurrence runs.
@@ -586,10 +595,7 @@ double laplacian_top(const SparseMatrix& m, const SpectralOptions& opt, const To
 /// @throws RuntimeError if neither sparse method converges.
 template <int = 0>
 LaplacianEnds laplacian_ends(const SparseMatrix& m, const SpectralOptions& opt = {}) {
-  const Index n = m.rows();
-  if (n != m.cols())
-    detail::fail<DimensionMismatch>("laplacian_ends", "matrix must be square (got ", n, " x ", m.cols(), ")");
-  if (n < 2) detail::fail("laplacian_ends", "matrix must have at least 2 rows (got ", n, ")");
+  const Index n = detail::laplacian_like_rows("laplacian_ends", m);
   if (n <= opt.dense_threshold) {
     const Vector<double> ev = symmetric_eigenvalues(m);
     return {ev(1), ev(n - 1), false};
@@ -665,10 +671,7 @@ LaplacianEnds laplacian_ends(const SparseMatrix& m, const SpectralOptions& opt =
 /// @throws RuntimeError if no sparse method converges.
 template <int = 0>
 double laplacian_max(const SparseMatrix& m, const SpectralOptions& opt = {}) {
-  const Index n = m.rows();
-  if (n != m.cols())
-    detail::fail<DimensionMismatch>("laplacian_max", "matrix must be square (got ", n, " x ", m.cols(), ")");
-  if (n < 2) detail::fail("laplacian_max", "matrix must have at least 2 rows (got ", n, ")");
+  const Index n = detail::laplacian_like_rows("laplacian_max", m);
   if (n <= opt.dense_threshold) return symmetric_eigenvalues(m)(n - 1);
   const detail::TopEndPlan plan = detail::top_end_plan(m, opt);
   detail::RitzEnds ritz;
