@@ -9,6 +9,7 @@
 #include "adonis/graph/generators.hpp"
 #include "adonis/graph/quantities.hpp"
 #include "adonis/graph/sequence_quantities.hpp"
+#include "adonis/graph/tree_sequence.hpp"
 #include "adonis/graph/sequence.hpp"
 #include "process.hpp"
 

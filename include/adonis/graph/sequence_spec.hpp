@@ -15,6 +15,7 @@
 #include "adonis/core/parse.hpp"
 #include "adonis/graph/mixing.hpp"
 #include "adonis/graph/sequence.hpp"
+#include "adonis/graph/tree_sequence.hpp"
 
 namespace adonis {
 
