@@ -17,8 +17,11 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <numeric>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <vector>
 
 #include "adonis/core/error.hpp"
 #include "adonis/graph/sequence.hpp"
@@ -44,26 +47,71 @@ struct SequenceQuantities {
 };
 
 namespace detail {
-/// χ of a round: λmax/λ2 of its support graph's (unweighted) Laplacian; +∞ if disconnected.
+/// χ of a support graph: λmax/λ2 of its (unweighted) Laplacian; +∞ if disconnected.
 template <int = 0>
-double round_chi(const SparseMatrix& w) {
-  const Graph g = support_graph(w);
+double support_chi(const Graph& g) {
   if (!is_connected(g)) return std::numeric_limits<double>::infinity();
   const LaplacianEnds e = laplacian_ends(laplacian(g));
   return e.lambda_max / e.lambda2;
 }
 
-/// p̂ = 1 − λmax(mean of (W_t − J)ᵀ(W_t − J)) over rounds [begin, end) (n ≤ 512).
+/// A Monte Carlo p̂ and its standard error (sequence_quantities).
+struct MonteCarloP {
+  double p, se;
+};
+
+/// p̂ = 1 − λmax(Ĝ), Ĝ the mean of (W_t − J)ᵀ(W_t − J) over rounds t = 0, …, T − 1
+/// (n ≤ 512, T ≥ 10), with the standard error of the 10 batch estimates p̂_b (batch b: rounds
+/// ⌊bT/10⌋ to ⌊(b + 1)T/10⌋ − 1). Ĝ is the sum of the batch sums: each W_t is densified once.
 template <class S>
-double monte_carlo_p(const S& s, Round begin, Round end) {
+MonteCarloP monte_carlo_p(const S& s, Round rounds) {
   const Index n = s.num_nodes();
   const Matrix<double> j = averaging_matrix(n);
-  Matrix<double> gram = Matrix<double>::Zero(n, n);
-  for (Round t = begin; t < end; ++t) {
-    const Matrix<double> d = Matrix<double>(s.mixing(t)) - j;
-    gram.noalias() += d.transpose() * d;
+  Matrix<double> batch(n, n), total = Matrix<double>::Zero(n, n);
+  double sum = 0, sq = 0;
+  for (Round b = 0; b < 10; ++b) {
+    batch.setZero();
+    const Round begin = rounds * b / 10, end = rounds * (b + 1) / 10;
+    for (Round t = begin; t < end; ++t) {
+      const Matrix<double> d = Matrix<double>(s.mixing(t)) - j;
+      batch.noalias() += d.transpose() * d;
+    }
+    total += batch;
+    const double pb = one_minus_lambda_max(batch / static_cast<double>(end - begin));
+    sum += pb;
+    sq += pb * pb;
   }
-  return one_minus_lambda_max(gram / static_cast<double>(end - begin));
+  const double mean = sum / 10;
+  return {one_minus_lambda_max(total / static_cast<double>(rounds)), std::sqrt(std::max(0.0, sq / 10 - mean * mean) / 9)};
+}
+
+/// Whether every window of `window` consecutive rounds is connected, from the rounds' support
+/// edges (one union–find per window; the same answer as window_connected for each t0).
+inline bool all_windows_connected(Index n, const std::vector<std::vector<Edge>>& round_edges, Index window) {
+  const auto rounds = static_cast<Index>(round_edges.size());
+  std::vector<Index> parent(static_cast<std::size_t>(n));
+  const auto find = [&](Index x) {
+    while (parent[static_cast<std::size_t>(x)] != x) {
+      auto& px = parent[static_cast<std::size_t>(x)];
+      px = parent[static_cast<std::size_t>(px)];  // path halving
+      x = px;
+    }
+    return x;
+  };
+  for (Index t0 = 0; t0 + window <= rounds; ++t0) {
+    std::iota(parent.begin(), parent.end(), Index{0});
+    Index components = n;
+    for (Index t = t0; t < t0 + window; ++t)
+      for (const auto& [u, v] : round_edges[static_cast<std::size_t>(t)]) {
+        const Index a = find(u), b = find(v);
+        if (a != b) {
+          parent[static_cast<std::size_t>(a)] = b;
+          --components;
+        }
+      }
+    if (components > 1) return false;
+  }
+  return true;
 }
 }  // namespace detail
 
@@ -112,41 +160,42 @@ SequenceQuantities sequence_quantities(const Graph& g, std::string_view spec, st
       } else if (rounds < 20) {
         q.p_method = "not computed (no exact formula for this size; a Monte Carlo estimate needs >= 20 rounds)";
       } else {
-        q.p = detail::monte_carlo_p(s, 0, rounds);
+        const detail::MonteCarloP mc = detail::monte_carlo_p(s, rounds);
+        q.p = mc.p;
+        q.p_se = mc.se;
         q.tau = 1;
-        double sum = 0, sq = 0;
-        for (int b = 0; b < 10; ++b) {
-          const double pb = detail::monte_carlo_p(s, rounds * b / 10, rounds * (b + 1) / 10);
-          sum += pb;
-          sq += pb * pb;
-        }
-        const double mean = sum / 10;
-        q.p_se = std::sqrt(std::max(0.0, sq / 10 - mean * mean) / 9);
         q.p_method = "monte-carlo";
       }
     }
-    // χ̄
-    if constexpr (requires { s.chi_bound(); }) {
-      q.chi_bar = s.chi_bound();
-      q.chi_bar_source = "the sequence's bound (docs/graphs.md)";
-    } else if constexpr (std::is_same_v<S, StaticSequence>) {
-      q.chi_bar = detail::round_chi(s.mixing(0));
-      q.chi_bar_source = "the static graph's own chi";
-    } else {
-      q.chi_bar_source = "none stated by this sequence";
-    }
-    // χ_t over the rounds, windows
-    double sum = 0;
+    // χ_t over the rounds (a static sequence's once), their support edges for the windows
+    constexpr bool is_static = std::is_same_v<S, StaticSequence>;
+    std::vector<std::vector<Edge>> round_edges;
+    round_edges.reserve(static_cast<std::size_t>(is_static ? 1 : rounds));
+    double sum = 0, static_chi = 0;
     for (Round t = 0; t < rounds; ++t) {
-      const double chi = detail::round_chi(SparseMatrix(s.mixing(t)));
+      double chi = static_chi;
+      if (!is_static || t == 0) {
+        const Graph support = support_graph(SparseMatrix(s.mixing(t)));
+        chi = static_chi = detail::support_chi(support);
+        round_edges.push_back(edge_list(support));
+      }
       if (std::isinf(chi)) ++q.disconnected_rounds;
       q.chi_sup = std::max(q.chi_sup, chi);
       sum += chi;
     }
     q.chi_mean = sum / static_cast<double>(rounds);
-    q.windows_connected = true;
-    for (Round t0 = 0; t0 + window <= rounds && q.windows_connected; ++t0)
-      q.windows_connected = window_connected(s, t0, window);
+    // a static sequence's windows are all its one graph
+    q.windows_connected = detail::all_windows_connected(n, round_edges, is_static ? 1 : window);
+    // χ̄
+    if constexpr (requires { s.chi_bound(); }) {
+      q.chi_bar = s.chi_bound();
+      q.chi_bar_source = "the sequence's bound (docs/graphs.md)";
+    } else if constexpr (is_static) {
+      q.chi_bar = static_chi;
+      q.chi_bar_source = "the static graph's own chi";
+    } else {
+      q.chi_bar_source = "none stated by this sequence";
+    }
     return q;
   });
 }
