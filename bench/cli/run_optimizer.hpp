@@ -9,6 +9,7 @@
 #include <string>
 
 #include "adonis/algorithm/a2cid2.hpp"
+#include "adonis/algorithm/adom_plus.hpp"
 #include "adonis/algorithm/admm.hpp"
 #include "adonis/algorithm/async_admm.hpp"
 #include "adonis/algorithm/async_sgd.hpp"
@@ -120,6 +121,24 @@ void run_first_order(OptimizerRun<P>& r) {
   } else {  // admm
     Admm alg(r.p, std::move(r.seq), AdmmOptions{.penalty = a.rho});
     r.run_measured(alg);
+  }
+}
+
+/// ADOM+ (Kovalev et al. 2021) over the sequence's rounds: χ̄ and the normalisation c from the
+/// sequence's kind (adom_gossip_bound: spanning-tree sequences and static W; the others are
+/// refused, their rounds may be disconnected); μ and L from the problem's curvature bounds.
+template <class P>
+void run_adom_plus(OptimizerRun<P>& r) {
+  RunSession& s = r.s;
+  if constexpr (CurvatureBoundedObjective<P>) {
+    const AdomGossipBound b = visit_sequence(s.graph, s.a.sequence, s.a.mixing, s.a.seed,
+                                             [](const auto& seq) { return adom_gossip_bound(seq); });
+    AdomPlus alg(r.p, std::move(r.seq), AdomPlusOptions{.chi = b.chi, .gossip_scale = b.scale, .check_rounds = false});
+    s.execute(alg, r.x, r.trace);
+    s.add_measure("chi_bar", b.chi);
+  } else {
+    throw InvalidArgument("run: adom-plus needs a smooth strongly convex problem with curvature bounds (got '" +
+                          s.a.problem + "')");
   }
 }
 
@@ -240,6 +259,7 @@ void run_optimizer(RunSession& s, const P& p) {
   OptimizerRun<P> r(s, p);
   const std::string& name = s.a.algorithm;
   if (name == "msda") run_msda(r);
+  else if (name == "adom-plus") run_adom_plus(r);
   else if (name == "choco-sgd") run_choco_sgd(r);
   else if (name == "dual-averaging") run_dual_averaging(r);
   else if (s.info.asynchronous) run_async_optimizer(r);

@@ -51,6 +51,7 @@
 #include "adonis/algorithm/admm.hpp"
 #include "adonis/algorithm/dual_averaging.hpp"
 #include "adonis/algorithm/a2cid2.hpp"
+#include "adonis/algorithm/adom_plus.hpp"
 #include "adonis/algorithm/catalog.hpp"
 #include "adonis/algorithm/async_admm.hpp"
 #include "adonis/algorithm/async_sgd.hpp"

@@ -17,6 +17,8 @@
 
 #include "adonis/algorithm/catalog.hpp"
 #include "adonis/core/rng.hpp"
+#include "adonis/graph/graph.hpp"
+#include "adonis/graph/spec.hpp"
 #include "process.hpp"
 
 using adonis::test::run_cli;
@@ -26,6 +28,13 @@ namespace {
 /// A uniform integer in [lo, hi].
 int property_uniform(adonis::SplitMix64& rng, int lo, int hi) {
   return lo + static_cast<int>(rng.uniform() * (hi - lo + 1));
+}
+
+/// PREFIX + the first seed from `seed` on whose graph is connected (random families may draw a
+/// disconnected graph, which the algorithms that need connectivity rightly refuse).
+std::string connected_draw(const std::string& prefix, int seed) {
+  for (;; ++seed)
+    if (adonis::is_connected(adonis::make_graph(prefix + std::to_string(seed)))) return prefix + std::to_string(seed);
 }
 
 /// A random connected graph SPEC of 4 to 12 nodes, from every family the CLI generates.
@@ -38,8 +47,8 @@ std::string property_graph(adonis::SplitMix64& rng) {
     case 3: return "complete:" + std::to_string(n);
     case 4: return "torus:" + std::to_string(property_uniform(rng, 3, 4)) + "x" + std::to_string(property_uniform(rng, 3, 4));
     case 5: return "hypercube:" + std::to_string(property_uniform(rng, 2, 3));
-    case 6: return "erdos-renyi:" + std::to_string(n) + ":0.6:" + std::to_string(seed);
-    default: return "geometric:" + std::to_string(n) + ":0.8:" + std::to_string(seed);
+    case 6: return connected_draw("erdos-renyi:" + std::to_string(n) + ":0.6:", seed);
+    default: return connected_draw("geometric:" + std::to_string(n) + ":0.8:", seed);
   }
 }
 

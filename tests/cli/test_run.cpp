@@ -52,6 +52,31 @@ TEST_CASE("run: gradient tracking and EXTRA reach 1e-10 on heart_scale logistic,
   CHECK(summary_value(d.out, "suboptimality") > 1e-8);  // the constant-step bias
 }
 
+TEST_CASE("run: adom-plus reaches 1e-8 on heart_scale logistic over a static torus", "[cli][run][adom-plus]") {
+  const auto r = run_cli("run --algorithm adom-plus --graph torus:4x4 --sequence static --problem "
+                         "logistic:heart_scale:0.01 --target 1e-8 --iterations 200000 --measure");
+  INFO(r.out << r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("status=stopped_by_observer") != std::string::npos);
+  CHECK(summary_value(r.out, "suboptimality") <= 1e-8);
+  CHECK(summary_value(r.out, "rounds") < 3000);  // 1347 (issue 16: about 2e3)
+  CHECK(summary_value(r.out, "chi_bar") == Approx(4.0).epsilon(1e-12));  // the metropolis torus: λmax/λ2 of I − W
+}
+
+TEST_CASE("run: adom-plus reaches 1e-8 over random spanning trees and an adversarial cycle of trees",
+          "[cli][run][adom-plus][asan_skip]") {
+  // χ̄ = 8/(2(1 − cos(π/16))) = 208.2 for both: about 8.5e4 rounds (issue 16's acceptance allows 2e5)
+  for (const char* seq : {"random-spanning-tree", "adversarial-tree:4"}) {
+    const auto r = run_cli(std::string("run --algorithm adom-plus --graph torus:4x4 --sequence ") + seq +
+                           " --problem logistic:heart_scale:0.01 --target 1e-8 --iterations 200000 --measure");
+    INFO(r.out << r.err);
+    REQUIRE(r.status == 0);
+    CHECK(r.out.find("status=stopped_by_observer") != std::string::npos);
+    CHECK(summary_value(r.out, "suboptimality") <= 1e-8);
+    CHECK(summary_value(r.out, "chi_bar") == Approx(208.17373783963473).epsilon(1e-12));
+  }
+}
+
 TEST_CASE("run: same seed, same CSV, time-varying sequences", "[cli][run][determinism]") {
   const std::string a = temp_csv("a.csv"), b = temp_csv("b.csv"), c = temp_csv("c.csv");
   const std::string cmd = "run --algorithm dgd --graph torus:3x4 --sequence random-matching "
@@ -110,6 +135,14 @@ TEST_CASE("run: invalid options give one line and a non-zero exit", "[cli][run][
       {"run --algorithm gossip --graph ring:4 --sequence b-connected:0", "B must be >= 1"},
       {"run --algorithm gossip --graph ring:4 --sequence wobbly", "unknown sequence"},
       {"run --algorithm chebyshev-gossip --graph ring:4 --sequence random-edge", "needs --sequence static"},
+      {"run --algorithm chebyshev-gossip --graph ring:4 --sequence random-spanning-tree", "needs --sequence static (one fixed W)"},
+      {"run --algorithm msda --graph ring:6 --problem quadratic:dim=3,L=4,mu=0.4,zeta=1 --sequence adversarial-tree:3",
+       "msda needs --sequence static (one fixed W)"},
+      {"run --algorithm adom-plus --graph ring:6 --problem quadratic:dim=3,L=4,mu=0.4,zeta=1 --sequence random-edge",
+       "states no bound chi"},
+      {"run --algorithm adom-plus --graph ring:6 --problem quadratic:dim=3,L=4,mu=0.4,zeta=1 --sequence b-connected:2",
+       "states no bound chi"},
+      {"run --algorithm adom-plus --graph ring:6 --problem median:heart_scale", "needs a smooth strongly convex problem"},
       {"run --algorithm dgd --graph ring:300 --problem logistic:heart_scale:0.01", "nodes"},
       {"run --algorithm dgd --graph ring:10 --problem logistic:heart_scale:0.01 --rho 2", "--rho is the penalty of 'admm'"},
       {"run --algorithm admm --graph ring:10 --problem logistic:heart_scale:0.01 --rho 0", "--rho must be > 0"},

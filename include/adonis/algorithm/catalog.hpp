@@ -49,6 +49,7 @@ inline const std::vector<AlgorithmInfo>& algorithm_catalog() {
       {.name = "admm", .mpi = true, .penalty = true, .slowest_mode = true, .step_rule = "penalty c = 1"},
       {.name = "dual-averaging", .mpi = true, .step = true, .theory_step = true, .step_rule = "a/√(t + 1)"},
       {.name = "msda", .step_rule = "Scaman et al. 2017 (κ_l, γ)"},
+      {.name = "adom-plus", .step_rule = "Kovalev et al. 2021 (χ̄, L, μ)"},
       {.name = "choco-gossip", .averaging = true, .mpi = true, .compressed = true, .slowest_mode = true,
        .step_rule = "γ = δ (δ/2 for random-k)"},
       {.name = "choco-sgd", .mpi = true, .stochastic = true, .compressed = true, .step = true, .theory_step = true,

@@ -58,6 +58,7 @@ class RandomSpanningTreeSequence {
   /// Δ, the base graph's maximum degree.
   Index max_degree() const { return m_max_degree; }
   /// The spanning tree of round t: n − 1 edges (u, v) with u < v.
+  template <int = 0>  // Wilson's algorithm instantiated only where a tree is drawn
   std::vector<Edge> tree(Round t) const {
     SplitMix64 rng(m_seed, static_cast<std::uint64_t>(detail::SequenceStream::spanning_tree), static_cast<std::uint64_t>(t));
     std::vector<std::size_t> pred(static_cast<std::size_t>(m_n));
@@ -77,6 +78,7 @@ class RandomSpanningTreeSequence {
     return edges;
   }
   /// W_t = I − L_{T_t}/(Δ + 1) (laplacian_weights of the tree).
+  template <int = 0>
   SparseMatrix mixing(Round t) const {
     Graph sub(static_cast<std::size_t>(m_n));
     for (const auto& [u, v] : tree(t)) add_edge_unique(sub, u, v);
@@ -84,10 +86,15 @@ class RandomSpanningTreeSequence {
   }
   /// χ̄ = max_{uv ∈ E}(d_u + d_v) / (2(1 − cos(π/n))) ≥ λmax(L_{T_t})/λ2(L_{T_t}) for every t.
   double chi_bound() const {
-    Index top = 0;
-    for (const auto& [u, v] : edge_list(m_graph)) top = std::max(top, degree(m_graph, u) + degree(m_graph, v));
     const double pi = std::acos(-1.0);
-    return static_cast<double>(top) / (2 * (1 - std::cos(pi / static_cast<double>(m_n))));
+    return static_cast<double>(top_degree_sum()) / (2 * (1 - std::cos(pi / static_cast<double>(m_n))));
+  }
+  /// c = max_{uv ∈ E}(d_u + d_v)/(Δ + 1) ≥ λmax(I − W_t) = λmax(L_{T_t})/(Δ + 1) for every t
+  /// (λmax(L_T) ≤ max_{uv ∈ T}(d_T(u) + d_T(v)), Anderson & Morley 1985, and a tree's degrees
+  /// are at most the base graph's). So G_t = (I − W_t)/c has λmax(G_t) ≤ 1 and
+  /// λmin⁺(G_t) ≥ 1/chi_bound(): the normalisation ADOM+ uses (adom_gossip_bound).
+  double gossip_scale() const {
+    return static_cast<double>(top_degree_sum()) / static_cast<double>(m_max_degree + 1);
   }
   /// Exact E[W_t²] (n ≤ 512), by the transfer-current theorem (see the class comment).
   template <int = 0>  // instantiated (with its dense solves) only where it is called
@@ -140,6 +147,12 @@ class RandomSpanningTreeSequence {
   }
 
  private:
+  Index top_degree_sum() const {
+    Index top = 0;
+    for (const auto& [u, v] : edge_list(m_graph)) top = std::max(top, degree(m_graph, u) + degree(m_graph, v));
+    return top;
+  }
+
   Graph m_graph;
   Index m_n;
   std::uint64_t m_seed;
@@ -157,6 +170,7 @@ class AdversarialTreeSequence {
  public:
   /// @throws InvalidArgument for K < 1, candidates < 1 or n > 512; InvalidTopology as
   ///         RandomSpanningTreeSequence.
+  template <int = 0>  // the choice (trees, dense products, σ2) compiled only where one is built
   AdversarialTreeSequence(const Graph& g, Index k, std::uint64_t seed, Index candidates = 16)
       : m_trees(g, seed), m_periodic(choose(m_trees, k, candidates, m_norm)) {}
   Index num_nodes() const { return m_periodic.num_nodes(); }
@@ -166,6 +180,8 @@ class AdversarialTreeSequence {
   double product_norm() const { return m_norm; }
   /// As RandomSpanningTreeSequence::chi_bound (every round is a spanning tree of g).
   double chi_bound() const { return m_trees.chi_bound(); }
+  /// As RandomSpanningTreeSequence::gossip_scale.
+  double gossip_scale() const { return m_trees.gossip_scale(); }
   /// Exact p over blocks of τ = K rounds (PeriodicSequence::consensus_rate).
   template <int = 0>
   ConsensusRate consensus_rate() const {
@@ -173,6 +189,7 @@ class AdversarialTreeSequence {
   }
 
  private:
+  template <int = 0>
   static PeriodicSequence choose(const RandomSpanningTreeSequence& trees, Index k, Index candidates, double& norm) {
     if (k < 1) detail::fail("AdversarialTreeSequence", "K must be >= 1 (got ", k, ")");
     if (candidates < 1) detail::fail("AdversarialTreeSequence", "candidates must be >= 1 (got ", candidates, ")");

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <algorithm>
+#include <limits>
 #include <optional>
 
 #include <Eigen/Eigenvalues>
@@ -29,6 +30,7 @@ class RepeatedEigenvalue {
  public:
   explicit RepeatedEigenvalue(bool largest) : m_largest(largest) {}
   /// λmax(h) (or λmin(h)); h is symmetric.
+  template <int = 0>  // the eigensolver compiled only where it is called (2.5 s of every includer)
   double operator()(const Matrix<double>& h) {
     if (!m_any || h.rows() != m_last.rows() || h.cols() != m_last.cols() || h != m_last) {
       const auto& ev = m_eig.compute(h, Eigen::EigenvaluesOnly).eigenvalues();
@@ -54,6 +56,21 @@ std::optional<double> max_smoothness(const P& p) {
     detail::RepeatedEigenvalue largest(true);
     for (Index i = 0; i < p.num_nodes(); ++i) l_max = std::max(l_max, largest(p.curvature_upper(i)));
     return l_max;
+  } else {
+    (void)p;
+    return std::nullopt;
+  }
+}
+
+/// μ_min = min_i λmin(H_i), H_i = p.curvature_lower(i) ⪯ ∇²f_i(x) for every x: every f_i is
+/// μ_min-strongly convex; std::nullopt for a problem that states no curvature bound.
+template <DecentralizedObjective P>
+std::optional<double> min_strong_convexity(const P& p) {
+  if constexpr (CurvatureBoundedObjective<P>) {
+    double mu_min = std::numeric_limits<double>::infinity();
+    detail::RepeatedEigenvalue smallest(false);
+    for (Index i = 0; i < p.num_nodes(); ++i) mu_min = std::min(mu_min, smallest(p.curvature_lower(i)));
+    return mu_min;
   } else {
     (void)p;
     return std::nullopt;

@@ -664,5 +664,66 @@ inline Theorem a2cid2_speedup() {
           .value = 1.0};
 }
 
+// ---------------------------------------------------------------- time-varying networks (§4c, §9b)
+
+/// The one-peer exponential graph (node i averages with i + 2^(t mod log2 n)) averages exactly
+/// in log2 n rounds when n is a power of two: the product of the log2 n rounds is J [DER]
+/// (theory-rates §4c; a butterfly). `value` is the rounding allowance on ||W_{k−1}⋯W_0 − J||₂.
+inline Theorem one_peer_exact_averaging() {
+  return {.algorithm = "gossip",
+          .statement = "for n = 2^k, W_{k−1}⋯W_0 = J: exact averaging in log2 n rounds",
+          .spectral_quantity = "||W_{k−1}⋯W_0 − J||₂",
+          .source = "derived: the one-peer exponential graph is a butterfly for n = 2^k (theory-rates.md §4c)",
+          .tag = Tag::DER,
+          .kind = TheoremKind::quantity,
+          .check = Check::bound,
+          .value = 1e-14};
+}
+
+/// A necessary condition on the sequence: if no round uses an edge across a cut (S, S̄), every
+/// W_t is block diagonal over it, so the two sides' averages never change and the gap between
+/// them is invariant [DER]. `value` is the rounding allowance on the change of the gap.
+inline Theorem cut_gap_invariance() {
+  return {.algorithm = "gossip",
+          .statement = "with no edge across a cut in any round, the gap between the two sides' averages is invariant",
+          .spectral_quantity = "the cut (S, S̄)",
+          .source = "derived: W_t block diagonal over (S, S̄) keeps 1_Sᵀx/|S| and 1_S̄ᵀx/|S̄| (theory-rates.md §4c)",
+          .tag = Tag::DER,
+          .kind = TheoremKind::quantity,
+          .check = Check::bound,
+          .value = 1e-12};
+}
+
+/// ADOM+'s communication rounds to ε grow like χ̄ √(L/μ) ln(1/ε) (Kovalev et al. 2021; the
+/// lower bound's order): exponent 1 in χ̄ at fixed κ [REC: slope only] (theory-rates §9b).
+inline Theorem adom_plus_rounds_chi() {
+  return {.algorithm = "adom-plus",
+          .statement = "communication rounds to ε = O(χ √(L/μ) ln(1/ε)) over time-varying networks",
+          .spectral_quantity = "χ̄ ≥ λmax(G_t)/λmin⁺(G_t) for every t",
+          .normalization = "G_t = (I − W_t)/c, λmax(G_t) ≤ 1",
+          .source = "Kovalev, Gasanov, Gasnikov & Richtárik, NeurIPS 2021, arXiv:2106.04469 (theory-rates.md §9b)",
+          .tag = Tag::REC,
+          .kind = TheoremKind::exponent,
+          .check = Check::slope,
+          .value = 1.0};
+}
+
+/// The same bound's exponent ½ in κ = L/μ at a fixed schedule [REC: slope only] (§9b).
+inline Theorem adom_plus_rounds_kappa() {
+  Theorem th = adom_plus_rounds_chi();
+  th.statement = "communication rounds to ε = O(χ √κ ln(1/ε)): exponent 1/2 in κ = L/μ";
+  th.value = 0.5;
+  return th;
+}
+
+/// The lower bound Ω(χ √(L/μ) ln(1/ε)) communication rounds over time-varying networks, with a
+/// [REC] constant: reported, never asserted (Kovalev et al. 2021; theory-rates §9b).
+inline Theorem time_varying_lower_bound() {
+  Theorem th = adom_plus_rounds_chi();
+  th.statement = "communication rounds to ε = Ω(χ √(L/μ) ln(1/ε)) on a worst-case instance and schedule";
+  th.check = Check::report;
+  return th;
+}
+
 }  // namespace theorems
 }  // namespace adonis
