@@ -17,10 +17,11 @@
 #include "tables/linear_rates.hpp"
 #include "tables/optimal.hpp"
 #include "tables/spectral.hpp"
+#include "tables/time_varying.hpp"
 
 namespace adonis::tables {
 
-/// Adds the nine built-in tables to `registry`, in the order of `adonis rates --table all`, each
+/// Adds the ten built-in tables to `registry`, in the order of `adonis rates --table all`, each
 /// with its full preset's seconds on the 2-core machine of docs/performance.md (2026-12-07,
 /// `rates --table NAME --jobs 1`), which only orders their start under `--jobs`.
 inline void register_builtin_tables(experiment::Registry& registry) {
@@ -68,6 +69,11 @@ inline void register_builtin_tables(experiment::Registry& registry) {
       "Koloskova et al. 2020 (§4c): tuned rounds to ε of D-(S)GD vs 1/p and 1/ε, deterministic cases (a), (b), "
       "and D-SGD's linear speed-up in n, case (c)",
       dsgd_rows, 25));
+  registry.add(make_table<TimeVaryingTableSpec>(
+      "time-varying",
+      "time-varying networks (§4c, §9b): exact averaging of the one-peer exponential graph, a cut never crossed keeps "
+      "the gap, ADOM+'s rounds vs χ̄ and κ beside gradient tracking",
+      time_varying_rows, 10));
 }
 
 /// A registry holding the built-in tables.

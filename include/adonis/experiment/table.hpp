@@ -100,8 +100,10 @@ template <class Spec, class Run>
 RateTable make_table(std::string name, std::string description, Run run, double cost = 0) {
   return {std::move(name), std::move(description),
           [run](Context& ctx) {
-            const Spec spec = ctx.quick() ? Spec::quick() : Spec{};
-            return run(spec, ctx);
+            // two calls, not one on `quick ? Spec::quick() : Spec{}`: GCC 12 warned (-Wmaybe-uninitialized,
+            // a false positive) on that ternary of temporaries for a Spec holding aggregates of strings
+            if (ctx.quick()) return run(Spec::quick(), ctx);
+            return run(Spec{}, ctx);
           },
           cost};
 }

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/// The time-varying table (bench/tables/time_varying.hpp, issue 16): its quick preset passes
+/// with every row present and its figures written, and each [DER] row fails when its claim is
+/// false — a one-peer schedule with a round dropped, a "cut-free" schedule that crosses the cut,
+/// and a converging twin that never does (p = 0).
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "process.hpp"
+#include "tables.hpp"
+#include "tables/time_varying.hpp"
+
+using namespace adonis;
+using namespace adonis::tables;
+using adonis::test::run_cli;
+using adonis::test::slurp;
+using adonis::test::summary_value;
+
+TEST_CASE("time-varying table (quick): rows (b), (c), (e) pass, slopes near theory, figures written", "[tables][time-varying]") {
+  const auto dir = std::filesystem::temp_directory_path() / ("adonis_rates_tv_" + std::to_string(::getpid()));
+  int status = -1;
+  std::string out;
+  const nlohmann::json json = adonis::test::run_builtin_quick("time-varying", dir, status, out);
+  INFO(out.substr(0, 4000));
+  REQUIRE(status == 0);
+  CHECK(json["summary"]["violated"] == 0);
+  int one_peer_ok = 0, one_peer_report = 0, cut = 0, chi = 0, kappa = 0, lower = 0;
+  for (const auto& row : json["rows"]) {
+    const std::string graph = row["graph"], q = row["quantity"];
+    if (graph.rfind("one-peer-exponential", 0) == 0) {
+      if (row["check"] == "report") {
+        ++one_peer_report;
+        CHECK(row["measured"].get<double>() > 1e-3);  // n = 12 does not average exactly
+      } else {
+        ++one_peer_ok;
+        CHECK(row["verdict"] == "ok");
+        CHECK(row["tag"] == "DER");
+      }
+    } else if (graph.rfind("path:16", 0) == 0) {
+      ++cut;
+      CHECK(row["verdict"] == "ok");
+      CHECK(row["tag"] == "DER");
+    } else if (q.find("vs chi_bar") != std::string::npos) {
+      ++chi;
+      CHECK(row["verdict"] == "ok");
+      CHECK(row["measured"].get<double>() == Approx(1.0).margin(0.15));
+    } else if (q.find("vs κ") != std::string::npos) {
+      ++kappa;
+      CHECK(row["verdict"] == "ok");
+      CHECK(row["measured"].get<double>() == Approx(0.5).margin(0.1));
+    } else {
+      ++lower;
+      CHECK(row["check"] == "report");
+      CHECK(row["tag"] == "REC");
+    }
+  }
+  CHECK(one_peer_ok == 2);
+  CHECK(one_peer_report == 1);
+  CHECK(cut == 2);
+  CHECK(chi == 1);
+  CHECK(kappa == 1);
+  CHECK(lower == 5);
+  // the chi sweep spans static and time-varying schedules, an adversarial cycle among them
+  int time_varying = 0, adversarial = 0;
+  for (const auto& run : json["provenance"]["adom_plus_runs"])
+    if (run["sweep"] == "chi" && run["sequence"] != "static") {
+      ++time_varying;
+      adversarial += run["sequence"].get<std::string>().rfind("adversarial-tree", 0) == 0;
+      CHECK(run["rounds"].get<long>() > 0);
+    }
+  CHECK(time_varying >= 3);
+  CHECK(adversarial >= 1);
+  // a recorded command runs ADOM+ on the same schedule, with the same χ̄
+  const auto& run = json["provenance"]["adom_plus_runs"][3];
+  const std::string cmd = run["command"];
+  const auto r = run_cli(cmd.substr(7));
+  INFO(cmd << "\n" << r.out << r.err);
+  REQUIRE(r.status == 0);
+  CHECK(summary_value(r.out, "chi_bar") == Approx(run["chi_bar"].get<double>()).epsilon(1e-12));
+  for (const char* figure : {"time_varying_adom_chi.svg", "time_varying_adom_kappa.svg"})
+    CHECK(slurp(dir / figure).find("<svg") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("time-varying table: the one-peer row fails when a round is missing", "[tables][time-varying]") {
+  std::vector<SparseMatrix> rounds = one_peer_rounds(16);
+  CHECK(one_peer_row(16, rounds).verdict == Verdict::ok);
+  rounds.pop_back();  // three of the four butterfly rounds: not J
+  const RateRow wrong = one_peer_row(16, rounds);
+  CHECK(wrong.verdict == Verdict::violated);
+  CHECK(wrong.measured > 0.5);
+}
+
+TEST_CASE("time-varying table: the cut rows fail on a schedule that crosses the cut and on a twin that never does",
+          "[tables][time-varying]") {
+  const PeriodicSequence cut_free = path_edge_cycle(16, 7, false), twin = path_edge_cycle(16, 7, true);
+  const std::vector<RateRow> good = cut_rows(cut_free, twin, 7, 300);
+  REQUIRE(good.size() == 2);
+  CHECK(good[0].verdict == Verdict::ok);
+  CHECK(good[1].verdict == Verdict::ok);
+  // the "cut-free" schedule is the twin: the gap changes
+  CHECK(cut_rows(twin, twin, 7, 300)[0].verdict == Verdict::violated);
+  // the twin is the cut-free schedule (p = 0): it does not converge
+  const RateRow stuck = cut_rows(cut_free, cut_free, 7, 300)[1];
+  CHECK(stuck.verdict == Verdict::violated);
+  CHECK(stuck.note.find("does not converge") != std::string::npos);
+}
