@@ -19,7 +19,7 @@ using adonis::test::slurp;
 
 namespace {
 
-/// The quick preset of table NAME, run in-process (tests/support/tables.hpp); the parsed NAME.json.
+/// The quick preset of table NAME, run by the program (tests/support/tables.hpp); the parsed NAME.json.
 nlohmann::json rates_async_quick(const std::string& name, const std::filesystem::path& dir, std::string& out) {
   int status = -1;
   auto json = adonis::test::run_builtin_quick(name, dir, status, out);

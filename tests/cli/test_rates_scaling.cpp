@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
-/// The scaling and linear-rate tables (quick preset, run in-process through the experiment
-/// layer): dual-averaging, optimal, linear-rates, compression, dsgd. Each test checks the verdicts, the fitted slopes (not only the verdicts: a
+/// The scaling and linear-rate tables (quick preset, run by the program,
+/// tests/support/tables.hpp): dual-averaging, optimal, linear-rates, compression, dsgd. Each test checks the verdicts, the fitted slopes (not only the verdicts: a
 /// slope far from its prediction fails here even when the one-sided table check passes), the
 /// provenance and that a recorded command reproduces its run.
 #include <catch2/catch.hpp>
@@ -21,7 +21,7 @@ using adonis::test::summary_value;
 
 namespace {
 
-/// The quick preset of table NAME, run in-process (tests/support/tables.hpp); the parsed NAME.json.
+/// The quick preset of table NAME, run by the program (tests/support/tables.hpp); the parsed NAME.json.
 nlohmann::json rates_scaling_quick_json(const std::string& name, const std::filesystem::path& dir, int& status,
                                         std::string& out) {
   return adonis::test::run_builtin_quick(name, dir, status, out);

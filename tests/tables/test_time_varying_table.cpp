@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /// The time-varying table (bench/tables/time_varying.hpp, issue 16): its quick preset passes
 /// with every row present and its figures written, and each [DER] row fails when its claim is
-/// false — a one-peer schedule with a round dropped, a "cut-free" schedule that crosses the cut,
-/// and a converging twin that never does (p = 0).
+/// false — a wrong p or a wrong round law for the i.i.d. rows, a one-peer schedule with a round
+/// dropped, a "cut-free" schedule that crosses the cut, a converging twin that never does
+/// (p = 0) — as does the B-connected row on rates that are not monotone in B.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -20,7 +21,7 @@ using adonis::test::run_cli;
 using adonis::test::slurp;
 using adonis::test::summary_value;
 
-TEST_CASE("time-varying table (quick): rows (b), (c), (e) pass, slopes near theory, figures written", "[tables][time-varying]") {
+TEST_CASE("time-varying table (quick): rows (a) to (f) pass, slopes near theory, figures written", "[tables][time-varying]") {
   const auto dir = std::filesystem::temp_directory_path() / ("adonis_rates_tv_" + std::to_string(::getpid()));
   int status = -1;
   std::string out;
@@ -28,10 +29,26 @@ TEST_CASE("time-varying table (quick): rows (b), (c), (e) pass, slopes near theo
   INFO(out.substr(0, 4000));
   REQUIRE(status == 0);
   CHECK(json["summary"]["violated"] == 0);
-  int one_peer_ok = 0, one_peer_report = 0, cut = 0, chi = 0, kappa = 0, lower = 0;
+  int iid = 0, markov = 0, diging = 0, dadao = 0, one_peer_ok = 0, one_peer_report = 0, cut = 0, chi = 0, kappa = 0, lower = 0;
   for (const auto& row : json["rows"]) {
     const std::string graph = row["graph"], q = row["quantity"];
-    if (graph.rfind("one-peer-exponential", 0) == 0) {
+    if (row["algorithm"] == "gradient-tracking") {
+      ++diging;
+      CHECK(row["verdict"] == "ok");
+    } else if (row["algorithm"] == "dadao") {
+      ++dadao;
+      CHECK(row["verdict"] == "ok");
+      CHECK(row["measured"].get<double>() > 0.5);  // exchanges grow with √(χ1χ2)
+    } else if (graph.rfind("ring:16 ", 0) == 0) {
+      if (row["check"] == "report") {
+        ++markov;
+        CHECK(graph.find("markov") != std::string::npos);
+      } else {
+        ++iid;
+        CHECK(row["verdict"] == "ok");
+        CHECK(row["tag"] == "DER");
+      }
+    } else if (graph.rfind("one-peer-exponential", 0) == 0) {
       if (row["check"] == "report") {
         ++one_peer_report;
         CHECK(row["measured"].get<double>() > 1e-3);  // n = 12 does not average exactly
@@ -58,6 +75,10 @@ TEST_CASE("time-varying table (quick): rows (b), (c), (e) pass, slopes near theo
       CHECK(row["tag"] == "REC");
     }
   }
+  CHECK(iid == 9);  // random edge, matching, spanning tree: one step, lifted, bound
+  CHECK(markov == 1);
+  CHECK(diging == 5);  // B = 1, 2, 4, 8 and the monotone row
+  CHECK(dadao == 2);   // spanning trees and static
   CHECK(one_peer_ok == 2);
   CHECK(one_peer_report == 1);
   CHECK(cut == 2);
@@ -81,7 +102,7 @@ TEST_CASE("time-varying table (quick): rows (b), (c), (e) pass, slopes near theo
   INFO(cmd << "\n" << r.out << r.err);
   REQUIRE(r.status == 0);
   CHECK(summary_value(r.out, "chi_bar") == Approx(run["chi_bar"].get<double>()).epsilon(1e-12));
-  for (const char* figure : {"time_varying_adom_chi.svg", "time_varying_adom_kappa.svg"})
+  for (const char* figure : {"time_varying_adom_chi.svg", "time_varying_adom_kappa.svg", "time_varying_dadao.svg"})
     CHECK(slurp(dir / figure).find("<svg") != std::string::npos);
   std::filesystem::remove_all(dir);
 }
@@ -108,4 +129,49 @@ TEST_CASE("time-varying table: the cut rows fail on a schedule that crosses the 
   const RateRow stuck = cut_rows(cut_free, cut_free, 7, 300)[1];
   CHECK(stuck.verdict == Verdict::violated);
   CHECK(stuck.note.find("does not converge") != std::string::npos);
+}
+
+TEST_CASE("time-varying table: the i.i.d. rows fail with a wrong p or a wrong round law", "[tables][time-varying]") {
+  TimeVaryingTableSpec spec;
+  spec.one_step_draws = 4000;
+  spec.mc_runs = 300;
+  spec.mc_rounds = 100;
+  const Graph g = make_graph("ring:12");
+  const double p = RandomEdgeSequence(g, 0).consensus_rate().p;
+  const std::vector<RateRow> good = iid_rows(g, "ring:12", "random-edge", random_edge_law(g), p, spec);
+  REQUIRE(good.size() == 3);
+  for (const RateRow& r : good) CHECK(r.verdict == Verdict::ok);
+  // 1 − p off by 1 % (5 SE is about 0.3 % here): the one-step equality fails
+  CHECK(iid_rows(g, "ring:12", "random-edge", random_edge_law(g), 1 - 1.01 * (1 - p), spec)[0].verdict ==
+        Verdict::violated);
+  // the matching's law propagated against random-edge draws: the lifted equality fails
+  CHECK(iid_rows(g, "ring:12", "random-edge", random_matching_law(g), p, spec)[1].verdict == Verdict::violated);
+  // the laws are laws, and the matching law's E[W] is the sequence's exact expected_mixing
+  for (const RoundLaw& law : {random_edge_law(g), random_matching_law(g), ring_tree_law(12)}) {
+    double total = 0;
+    for (const auto& [q, w] : law) total += q;
+    CHECK(total == Approx(1).epsilon(1e-14));
+  }
+  Matrix<double> ew = Matrix<double>::Zero(12, 12);
+  for (const auto& [q, w] : random_matching_law(g)) ew += q * Matrix<double>(w);
+  CHECK((ew - RandomMatchingSequence(g, 0).expected_mixing()).cwiseAbs().maxCoeff() <= 1e-14);
+}
+
+TEST_CASE("time-varying table: the B-connected row fails when the rate is not monotone in B", "[tables][time-varying]") {
+  const TimeVaryingTableSpec spec;
+  std::vector<DigingWindowRun> runs(3);
+  const double rates[] = {0.99, 0.995, 0.993};  // B = 4 faster than B = 2
+  for (std::size_t k = 0; k < 3; ++k) {
+    runs[k].b = Index{1} << k;
+    runs[k].fit.rate = rates[k];
+    runs[k].suboptimality = 1e-11;
+  }
+  std::vector<RateRow> rows = diging_window_rows(spec, runs);
+  CHECK(rows.back().verdict == Verdict::violated);
+  runs[2].fit.rate = 0.997;
+  rows = diging_window_rows(spec, runs);
+  CHECK(rows.back().verdict == Verdict::ok);
+  CHECK(rows.front().verdict == Verdict::ok);
+  runs[0].suboptimality = 1e-9;  // not converged to the target
+  CHECK(diging_window_rows(spec, runs).front().verdict == Verdict::violated);
 }

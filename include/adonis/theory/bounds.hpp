@@ -694,6 +694,61 @@ inline Theorem cut_gap_invariance() {
           .value = 1e-12};
 }
 
+/// Koloskova et al.'s p for i.i.d. rounds: 1 − p = λmax((I − J)E[WᵀW](I − J)), so
+/// E‖(W − J)X‖² ≤ (1 − p)‖X − X̄‖² with equality on the top eigenvector, and
+/// E‖X_t − X̄‖² ≤ (1 − p)^t ‖X_0 − X̄‖² [DER] (theory-rates §4c, §2). Checked against Monte Carlo
+/// means within 5 SE.
+inline Theorem expected_contraction() {
+  return {.algorithm = "gossip",
+          .statement = "E||(W - J)X||² <= (1 - p)||X - X̄||², equality on the top eigenvector; E||X_t - X̄||² <= (1 - p)^t ||X_0 - X̄||²",
+          .spectral_quantity = "1 − p = λmax((I − J)E[WᵀW](I − J))",
+          .normalization = "i.i.d. rounds, τ = 1",
+          .source = "derived from Koloskova et al., ICML 2020, Assumption 4 (theory-rates.md §4c, §2)",
+          .tag = Tag::DER,
+          .kind = TheoremKind::rate,
+          .check = Check::equal};
+}
+
+/// The exact second moment of i.i.d. rounds: Σ_{t+1} = E[W Σ_t Wᵀ], E‖X_t − X̄‖² =
+/// tr((I − J)Σ_t(I − J)) (the lifted propagation; its decay per round lies in [(1 − p)², 1 − p])
+/// [DER] (theory-rates §2).
+inline Theorem lifted_second_moment() {
+  return {.algorithm = "gossip",
+          .statement = "E||X_t - X̄||² = tr((I - J)Σ_t(I - J)), Σ_{t+1} = E[W Σ_t Wᵀ]",
+          .spectral_quantity = "the lifted operator Σ ↦ E[W Σ Wᵀ]",
+          .normalization = "i.i.d. rounds",
+          .source = "derived: the second moment of a product of i.i.d. matrices (theory-rates.md §2)",
+          .tag = Tag::DER,
+          .kind = TheoremKind::quantity,
+          .check = Check::equal};
+}
+
+/// DIGing over time-varying B-connected graphs with a fixed step converges R-linearly to the
+/// exact minimizer ([SRC], the abstract; Thm. 10's constants are [REC], theory-rates §6a).
+/// `value` is unused: a row states the accuracy it asserts.
+inline Theorem diging_time_varying() {
+  return {.algorithm = "gradient-tracking",
+          .statement = "fixed step, time-varying B-connected graphs: R-linear convergence to the exact minimizer",
+          .spectral_quantity = "δ = sup σmax(W(k)⋯W(k−B+1) − J)",
+          .source = "Nedić, Olshevsky & Shi, SIAM J. Optim. 27(4), 2017, abstract and Thm. 10 (theory-rates.md §6a)",
+          .tag = Tag::SRC,
+          .kind = TheoremKind::rate,
+          .check = Check::bound};
+}
+
+/// The same method's rate per round degrades as the window B grows (theory-rates §6a, check (c);
+/// Thm. 10's λ = (δ + O(√α))^{1/B}) [REC: the sign of a slope only]: the gap 1 − r_B does not
+/// grow with B.
+inline Theorem diging_window_degradation() {
+  Theorem th = diging_time_varying();
+  th.statement = "the rate per round degrades monotonically as B grows";
+  th.tag = Tag::REC;
+  th.kind = TheoremKind::exponent;
+  th.check = Check::slope;
+  th.value = 0;
+  return th;
+}
+
 /// ADOM+'s communication rounds to ε grow like χ̄ √(L/μ) ln(1/ε) (Kovalev et al. 2021; the
 /// lower bound's order): exponent 1 in χ̄ at fixed κ [REC: slope only] (theory-rates §9b).
 inline Theorem adom_plus_rounds_chi() {
