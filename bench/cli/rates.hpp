@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -78,6 +79,7 @@ inline void add_rates(CLI::App& app, int& exit_code) {
     const InterruptHandler on_signal;  // SIGINT/SIGTERM: the runs stop after their current round
     const auto preset = args->quick ? experiment::Preset::quick : experiment::Preset::full;
     // the tables run side by side (--jobs) and come out here in order, each once it is done
+    const auto start = std::chrono::steady_clock::now();
     experiment::run_tables(chosen, preset, args->out, args->jobs, [&](experiment::TableOutcome&& o) {
       const experiment::RateTable* table = o.table;
       if (o.interrupted) {  // its runs were cut short: the table is dropped, not written
@@ -96,6 +98,10 @@ inline void add_rates(CLI::App& app, int& exit_code) {
       if (any_violated(result.rows)) exit_code = 1;
       if (!args->out.empty()) experiment::write_table_files(result, args->out);
     });
+    if (exit_code < 128)  // not interrupted: the preset's wall time, for docs/performance.md
+      std::cerr << "rates: " << chosen.size() << (chosen.size() == 1 ? " table" : " tables") << " ("
+                << (args->quick ? "quick" : "full") << " preset) in "
+                << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() << " s\n";
   });
 }
 

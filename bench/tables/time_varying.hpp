@@ -53,6 +53,7 @@
 #include "adonis/graph/spec.hpp"
 #include "adonis/problem/reference.hpp"
 #include "adonis/problem/spec.hpp"
+#include "adonis/report/plot.hpp"
 #include "adonis/report/trace.hpp"
 #include "adonis/sim/async.hpp"
 #include "adonis/theory/async_measure.hpp"
@@ -432,6 +433,7 @@ struct DigingWindowRun {
   double suboptimality = 0;  ///< f(x̄) − f* at the end
   Round rounds = 0;
   std::string command{};
+  std::vector<double> curve_t{}, curve{};  ///< ||X_t − 1x*ᵀ||_F/||X_0 − 1x*ᵀ||_F, about 200 points (the figure)
 };
 
 /// Gradient tracking with step `step` on BConnectedSequence(g, B, 0) over the logistic problem
@@ -456,6 +458,11 @@ inline DigingWindowRun diging_window_run(const TimeVaryingTableSpec& spec, Index
   std::vector<double> t(ratio.size());
   for (std::size_t k = 0; k < t.size(); ++k) t[k] = static_cast<double>(k);
   r.fit = fit_linear_rate(t, ratio);
+  const std::size_t stride = std::max<std::size_t>(1, ratio.size() / 200);
+  for (std::size_t k = 0; k < ratio.size(); k += stride) {
+    r.curve_t.push_back(t[k]);
+    r.curve.push_back(ratio[k]);
+  }
   r.command = "adonis run --algorithm gradient-tracking --graph " + spec.diging_graph + " --sequence b-connected:" +
               std::to_string(b) + " --seed 0 --problem " + spec.diging_problem + " --step " + fmt(step, 17) +
               " --target " + fmt(spec.diging_target) + " --iterations " + std::to_string(spec.diging_max_rounds);
@@ -775,6 +782,15 @@ inline std::vector<RateRow> time_varying_rows(const TimeVaryingTableSpec& spec, 
                                                  {"command", r.command}});
     }
     for (RateRow& r : diging_window_rows(spec, diging)) rows.push_back(std::move(r));
+    if (!ctx.out_dir().empty()) {  // DIGing vs B: the relative distance against the rounds
+      PlotSpec plot{.title = "gradient tracking on " + spec.diging_graph + " b-connected:B, " + spec.diging_problem +
+                             ", step " + fmt(spec.diging_step, 3),
+                    .xlabel = "round", .ylabel = "||X_t - 1x*'|| / ||X_0 - 1x*'||"};
+      for (const DigingWindowRun& r : diging)
+        plot.series.push_back(Series{.title = "B = " + std::to_string(r.b), .x = r.curve_t, .y = r.curve});
+      record_plot(ctx.provenance(), "diging_windows", write_plot(plot, ctx.out_dir() / "time_varying_diging"),
+                  "time_varying_diging", ctx.progress());
+    }
   }
   ScalingGroup dadao_trees{.label = "DADAO, random spanning trees"}, dadao_static{.label = "DADAO, static graphs"};
   {
