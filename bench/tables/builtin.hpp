@@ -71,8 +71,9 @@ inline void register_builtin_tables(experiment::Registry& registry) {
       dsgd_rows, 25));
   registry.add(make_table<TimeVaryingTableSpec>(
       "time-varying",
-      "time-varying networks (§4c, §9b): exact averaging of the one-peer exponential graph, a cut never crossed keeps "
-      "the gap, ADOM+'s rounds vs χ̄ and κ beside gradient tracking",
+      "time-varying networks (§4c, §6a, §9b, §9c): p of i.i.d. sequences vs draws and the lifted second moment, "
+      "exact averaging of the one-peer exponential graph, a cut never crossed keeps the gap, DIGing vs B, ADOM+'s "
+      "rounds vs χ̄ and κ beside gradient tracking, DADAO's exchanges on spanning-tree segments",
       time_varying_rows, 10));
 }
 

@@ -75,7 +75,7 @@ struct TimeVaryingSchedule {
 struct TimeVaryingTableSpec {
   std::vector<Index> one_peer_sizes{8, 16, 32, 64, 12, 24};  ///< (b): powers of two asserted, the others reported
   Round cut_cycles = 400;  ///< (c): cycles of path:16's 15 edges
-  /// (e): schedules spanning χ̄ ∈ [4, 120] (static W: exact χ; spanning trees: their bound)
+  /// (e): schedules spanning χ̄ ∈ [4, 104] (static W: exact χ; spanning trees: their bound)
   std::vector<TimeVaryingSchedule> schedules{{"torus:4x4", "static"},
                                              {"ring:8", "static"},
                                              {"ring:6", "random-spanning-tree"},
@@ -131,6 +131,13 @@ struct TimeVaryingTableSpec {
 };
 
 // ---------------------------------------------------------------- (a) i.i.d. sequences: expected contraction
+
+/// 0, 1, …, size − 1: the rounds of a per-round curve, as fit_linear_rate's abscissae.
+inline std::vector<double> round_axis(std::size_t size) {
+  std::vector<double> t(size);
+  for (std::size_t k = 0; k < size; ++k) t[k] = static_cast<double>(k);
+  return t;
+}
 
 /// The law of one round of an i.i.d. sequence: (probability, W_t) pairs, exact.
 using RoundLaw = std::vector<std::pair<double, SparseMatrix>>;
@@ -289,8 +296,7 @@ inline std::vector<RateRow> iid_rows(const Graph& g, const std::string& graph_sp
   bound.graph = row_graph;
   bound.quantity = "Monte Carlo E||X_T - X̄||²/||X_0 - X̄||² vs (1 - p)^T, T = " + std::to_string(ts.mc_rounds);
   bound = judge_bound(bound, std::pow(1 - p_claimed, static_cast<double>(ts.mc_rounds)), mc.mean[last], mc.se[last]);
-  std::vector<double> t(last + 1);
-  for (std::size_t i = 0; i <= last; ++i) t[i] = static_cast<double>(i);
+  const std::vector<double> t = round_axis(last + 1);
   const LinearRateFit fit = fit_linear_rate(t, mc.mean);
   const LinearRateFit lifted_fit = fit_linear_rate(t, lifted);
   adonis::detail::append_note(bound, "fitted decay per round " + short_number(fit.rate) + " (lifted " +
@@ -307,9 +313,7 @@ inline RateRow markov_report_row(const Graph& g, const std::string& graph_spec, 
   Vector<double> x0 = random_start(num_nodes(g), 1, 0).col(0);
   x0.array() -= x0.mean();
   const DisagreementMc mc = mc_disagreement(g, spec, x0, ts.mc_rounds, ts.mc_runs / 4);
-  std::vector<double> t(mc.mean.size());
-  for (std::size_t i = 0; i < t.size(); ++i) t[i] = static_cast<double>(i);
-  const LinearRateFit fit = fit_linear_rate(t, mc.mean);
+  const LinearRateFit fit = fit_linear_rate(round_axis(mc.mean.size()), mc.mean);
   RateRow row = theorem_row(theorems::expected_contraction(), RateRow{.table = "time-varying", .algorithm = "gossip"});
   row.graph = graph_spec + " " + spec;
   row.quantity = "fitted decay per round of the Monte Carlo E||X_t - X̄||²";
@@ -455,8 +459,7 @@ inline DigingWindowRun diging_window_run(const TimeVaryingTableSpec& spec, Index
   alg.run(x, RunOptions{.max_rounds = spec.diging_max_rounds}, RelativeDistanceObserver(ratio, ref.x, 0), trace);
   r.rounds = static_cast<Round>(ratio.size()) - 1;
   r.suboptimality = trace.rows().back().suboptimality;
-  std::vector<double> t(ratio.size());
-  for (std::size_t k = 0; k < t.size(); ++k) t[k] = static_cast<double>(k);
+  const std::vector<double> t = round_axis(ratio.size());
   r.fit = fit_linear_rate(t, ratio);
   const std::size_t stride = std::max<std::size_t>(1, ratio.size() / 200);
   for (std::size_t k = 0; k < ratio.size(); k += stride) {
@@ -650,11 +653,15 @@ inline RateRow adom_report_row(const AdomRun& r, double eps) {
   const std::string gt = r.gt_rounds > 0 ? std::to_string(r.gt_rounds) + " rounds"
                                          : "not within " + std::to_string(r.gt_budget) + " rounds (best ratio " +
                                                short_number(r.gt_best) + ")";
-  const std::string winner = r.gt_rounds > 0 && r.gt_rounds < r.rounds ? "gradient tracking" : "ADOM+";
+  const std::string adom = r.rounds > 0 ? std::to_string(r.rounds) + " rounds"
+                                        : "did not reach ε (best ratio " + short_number(r.best) + ")";
+  const std::string winner = r.rounds <= 0 ? (r.gt_rounds > 0 ? "gradient tracking" : "neither")
+                             : r.gt_rounds > 0 && r.gt_rounds < r.rounds ? "gradient tracking"
+                                                                         : "ADOM+";
   return report_only(row, ratio,
                      "the lower bound's constant is [REC]: reported (chi_bar = " + short_number(r.chi) + ", " +
-                         r.chi_source + "; ADOM+ " + std::to_string(r.rounds) + " rounds, gradient tracking " + gt +
-                         ": fewer rounds by " + winner + ")");
+                         r.chi_source + "; ADOM+ " + adom + ", gradient tracking " + gt + ": fewer rounds by " +
+                         winner + ")");
 }
 
 // ---------------------------------------------------------------- (f) DADAO on time-varying edge sets
@@ -671,8 +678,9 @@ struct DadaoSegmentsRun {
 
 /// Row (f)'s runs on one base graph: the χ's of every segment of the horizon (clock_quantities
 /// of the tree's edge clocks at unit total rate), then DADAO with its communication rate set
-/// from the sups, R = √(2 χ1 χ2)_sup, and χ1* = χ1_sup/R (DadaoOptions::chi1; the default
-/// would take segment 0's), and the same on the static graph (DADAO's own rescaling).
+/// from the sups, R = √(2 χ1,sup χ2,sup) (each χ's own sup: R ≥ √2 · sup √(χ1χ2), the
+/// abscissa), and χ1* = χ1,sup/R (DadaoOptions::chi1; the default would take segment 0's),
+/// and the same on the static graph (DADAO's own rescaling).
 inline DadaoSegmentsRun dadao_segments_run(const TimeVaryingTableSpec& spec, const std::string& graph_spec) {
   DadaoSegmentsRun r{.graph = graph_spec};
   const Graph g = make_graph(graph_spec);
@@ -739,9 +747,14 @@ inline std::vector<RateRow> dadao_segments_rows(const TimeVaryingTableSpec& spec
   return rows;
 }
 
-/// The time-varying table: rows (b), (c), (e) (see the file comment); with an output directory
-/// the ADOM+ scaling figure (rounds vs χ̄ and vs κ).
+/// The time-varying table: rows (a)–(f) (see the file comment); with an output directory the
+/// figures time_varying_diging, time_varying_dadao, time_varying_adom_chi and
+/// time_varying_adom_kappa.
 inline std::vector<RateRow> time_varying_rows(const TimeVaryingTableSpec& spec, experiment::Context& ctx) {
+  if (spec.kappa_schedule >= spec.schedules.size())
+    adonis::detail::fail("time-varying table", "kappa_schedule must index schedules (got ", spec.kappa_schedule,
+                         " of ", spec.schedules.size(), ")");
+  if (spec.mc_runs < 8) adonis::detail::fail("time-varying table", "mc_runs must be >= 8 (got ", spec.mc_runs, ")");
   record_seed(ctx, true);
   ctx.provenance()["eps"] = spec.eps;
   std::vector<RateRow> rows;
@@ -815,9 +828,6 @@ inline std::vector<RateRow> time_varying_rows(const TimeVaryingTableSpec& spec, 
     for (RateRow& row : dadao_segments_rows(spec, runs, dadao_trees, dadao_static)) rows.push_back(std::move(row));
   }
   const std::vector<AdomRun> chi_runs = adom_run_all(spec.schedules, {spec.kappa}, spec, ctx, "chi");
-  if (spec.kappa_schedule >= spec.schedules.size())
-    adonis::detail::fail("time-varying table", "kappa_schedule must index schedules (got ", spec.kappa_schedule,
-                         " of ", spec.schedules.size(), ")");
   const TimeVaryingSchedule& kappa_schedule = spec.schedules[spec.kappa_schedule];
   const std::vector<AdomRun> kappa_runs = adom_run_all({kappa_schedule}, spec.kappas, spec, ctx, "kappa");
   ScalingGroup by_chi{.label = "ADOM+ vs chi_bar"}, by_kappa{.label = "ADOM+ vs kappa"};

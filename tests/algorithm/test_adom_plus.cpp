@@ -45,10 +45,16 @@ TEST_CASE("ADOM+: the closed-form x+, y+ solve the paper's implicit pair", "[alg
     const Vector<double> ry = y + k.theta * k.beta * (g - k.nu * xg - yp) - k.theta * (s / k.nu + xp) - yp;
     CHECK(rx.norm() <= 1e-12 * (1 + xp.norm()));
     CHECK(ry.norm() <= 1e-12 * (1 + yp.norm() + k.theta * xp.norm()));
-    // the constants of §9b
-    CHECK(k.sigma2 == k.tau2 / (16 * chi));
-    CHECK(close(k.gamma, k.nu / (14 * k.sigma2 * chi * chi), 1e-15));
   }
+  // the constants of §9b at μ = 0.01, L = 3, χ̄ = 7.5, evaluated by hand (Python, double)
+  const AdomPlusConstants k = AdomPlusConstants::make(0.01, 3.0, 7.5);
+  CHECK(close(k.tau2, 0.05773502691896258, 1e-14));
+  CHECK(close(k.tau1, 0.0561151228546748, 1e-14));
+  CHECK(close(k.sigma2, 0.00048112522432468816, 1e-14));
+  CHECK(close(k.gamma, 0.013196577581477159, 1e-14));
+  CHECK(close(k.theta, 2.598076211353316, 1e-14));
+  CHECK(k.eta == 1 / (3.0 * k.tau2));
+  CHECK(k.delta == 1 / 51.0);
 }
 
 TEST_CASE("ADOM+: converges to x* on a static ring and on spanning trees of K4", "[algorithm][adom-plus]") {
@@ -76,11 +82,10 @@ TEST_CASE("ADOM+: chi and the normalisation from the sequence", "[algorithm][ado
     CHECK(e.lambda_max / b.scale <= 1 + 1e-12);
     CHECK(e.lambda2 / b.scale >= (1 - 1e-12) / b.chi);
   }
-  const SparseMatrix w = metropolis_weights(ring_graph(8));
-  const AdomGossipBound s = adom_gossip_bound(StaticSequence{w});
-  const LaplacianEnds e = laplacian_ends(sparse_identity(8) - w);
-  CHECK(s.scale == e.lambda_max);
-  CHECK(close(s.chi, e.lambda_max / e.lambda2, 1e-14));
+  // metropolis torus:4x4: I − W = L/5, λmax(L) = 8, λ2(L) = 2 (theory-rates §11)
+  const AdomGossipBound s = adom_gossip_bound(StaticSequence{metropolis_weights(torus)});
+  CHECK(close(s.scale, 1.6, 1e-12));
+  CHECK(close(s.chi, 4.0, 1e-12));
 }
 
 TEST_CASE("ADOM+ refuses sequences without a chi bound, disconnected rounds and bad options", "[algorithm][adom-plus][errors]") {

@@ -33,8 +33,10 @@ int property_uniform(adonis::SplitMix64& rng, int lo, int hi) {
 /// PREFIX + the first seed from `seed` on whose graph is connected (random families may draw a
 /// disconnected graph, which the algorithms that need connectivity rightly refuse).
 std::string connected_draw(const std::string& prefix, int seed) {
-  for (;; ++seed)
+  for (int tries = 0; tries < 1000; ++tries, ++seed)
     if (adonis::is_connected(adonis::make_graph(prefix + std::to_string(seed)))) return prefix + std::to_string(seed);
+  FAIL("no connected graph among 1000 seeds of " << prefix);
+  return {};
 }
 
 /// A random connected graph SPEC of 4 to 12 nodes, from every family the CLI generates.

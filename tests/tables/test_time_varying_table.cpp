@@ -100,7 +100,10 @@ TEST_CASE("time-varying table (quick): rows (a) to (f) pass, slopes near theory,
   CHECK(time_varying >= 3);
   CHECK(adversarial >= 1);
   // a recorded command runs ADOM+ on the same schedule, with the same χ̄
-  const auto& run = json["provenance"]["adom_plus_runs"][3];
+  nlohmann::json run;
+  for (const auto& candidate : json["provenance"]["adom_plus_runs"])
+    if (candidate["sequence"].get<std::string>().rfind("adversarial-tree", 0) == 0) run = candidate;
+  REQUIRE(run.is_object());
   const std::string cmd = run["command"];
   const auto r = run_cli(cmd.substr(7));
   INFO(cmd << "\n" << r.out << r.err);
@@ -148,6 +151,9 @@ TEST_CASE("time-varying table: the i.i.d. rows fail with a wrong p or a wrong ro
   for (const RateRow& r : good) CHECK(r.verdict == Verdict::ok);
   // 1 − p off by 1 % (5 SE is about 0.3 % here): the one-step equality fails
   CHECK(iid_rows(g, "ring:12", "random-edge", random_edge_law(g), 1 - 1.01 * (1 - p), spec)[0].verdict ==
+        Verdict::violated);
+  // a claimed 1 − p 3 % too small: the bound (1 − p)^T (0.97^100 = 0.05 of the true one) fails too
+  CHECK(iid_rows(g, "ring:12", "random-edge", random_edge_law(g), 1 - 0.97 * (1 - p), spec)[2].verdict ==
         Verdict::violated);
   // the matching's law propagated against random-edge draws: the lifted equality fails
   CHECK(iid_rows(g, "ring:12", "random-edge", random_matching_law(g), p, spec)[1].verdict == Verdict::violated);

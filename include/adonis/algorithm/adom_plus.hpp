@@ -141,7 +141,8 @@ struct AdomPlusConstants {
 /// @code
 ///   const LogisticProblem p = ...;  // 16 nodes
 ///   AdomPlus alg(p, RandomSpanningTreeSequence(torus_graph(4, 4), 1));  // χ̄, c from the trees
-///   const RunResult r = run(alg, Iterates<double>::Zero(16, p.dim()), RunOptions{.max_rounds = 1000});
+///   Iterates<double> x = Iterates<double>::Zero(16, p.dim());
+///   const RunResult r = alg.run(x, RunOptions{.max_rounds = 100000});
 /// @endcode
 template <DecentralizedObjective Problem, GraphSequence Sequence>
 class AdomPlus : public Runnable<AdomPlus<Problem, Sequence>> {
