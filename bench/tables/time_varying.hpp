@@ -449,9 +449,7 @@ inline DigingWindowRun diging_window_run(const TimeVaryingTableSpec& spec, Index
   const auto p = make_problem_as<LogisticProblem>(spec.diging_problem, n);
   const ReferenceSolution ref = reference_solution(p);
   const BConnectedSequence seq(g, b, 0);
-  std::vector<SparseMatrix> rounds;
-  for (Round t = 0; t < b; ++t) rounds.push_back(seq.mixing(t));
-  r.delta = std::sqrt(std::max(0.0, 1 - PeriodicSequence(std::move(rounds)).consensus_rate().p));
+  r.delta = std::sqrt(std::max(0.0, 1 - seq.consensus_rate().p));  // 1 − p = max over block starts of ‖W_block − J‖²
   GradientTracking alg(p, seq, GradientTrackingOptions{.step_size = step});
   std::vector<double> ratio;
   TraceRecorder trace(p, ref.x, ref.f, TraceOptions{.every = 100, .target = spec.diging_target});
