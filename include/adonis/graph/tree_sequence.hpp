@@ -80,9 +80,23 @@ class RandomSpanningTreeSequence {
   /// W_t = I − L_{T_t}/(Δ + 1) (laplacian_weights of the tree).
   template <int = 0>
   SparseMatrix mixing(Round t) const {
-    Graph sub(static_cast<std::size_t>(m_n));
-    for (const auto& [u, v] : tree(t)) add_edge_unique(sub, u, v);
-    return laplacian_weights(sub, static_cast<double>(m_max_degree + 1));
+    // built from the tree's edges directly (the same values as laplacian_weights of the tree:
+    // 1/(Δ + 1) off the diagonal, 1 − deg_T(i)/(Δ + 1) on it), without a Boost graph per round
+    const double c = static_cast<double>(m_max_degree + 1);
+    std::vector<Index> deg(static_cast<std::size_t>(m_n), 0);
+    std::vector<Eigen::Triplet<double>> entries;
+    entries.reserve(static_cast<std::size_t>(3 * m_n));
+    for (const auto& [u, v] : tree(t)) {
+      ++deg[static_cast<std::size_t>(u)];
+      ++deg[static_cast<std::size_t>(v)];
+      entries.emplace_back(u, v, 1.0 / c);
+      entries.emplace_back(v, u, 1.0 / c);
+    }
+    for (Index i = 0; i < m_n; ++i)
+      entries.emplace_back(i, i, 1.0 - static_cast<double>(deg[static_cast<std::size_t>(i)]) / c);
+    SparseMatrix w(m_n, m_n);
+    w.setFromTriplets(entries.begin(), entries.end());
+    return w;
   }
   /// χ̄ = max_{uv ∈ E}(d_u + d_v) / (2(1 − cos(π/n))) ≥ λmax(L_{T_t})/λ2(L_{T_t}) for every t.
   double chi_bound() const {
