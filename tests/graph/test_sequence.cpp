@@ -202,6 +202,9 @@ TEST_CASE("random spanning tree: a spanning tree of the base graph each round, W
     const Matrix<double> w = dense(s.mixing(t));
     REQUIRE(w.minCoeff() >= 0.0);
     REQUIRE((w - w.transpose()).cwiseAbs().maxCoeff() == 0.0);
+    // built from the edges, bit for bit the tree's laplacian_weights with c = Δ + 1
+    REQUIRE(w == dense(laplacian_weights(sub, static_cast<double>(s.max_degree() + 1))));
+    REQUIRE(s.mixing(t).nonZeros() == 12 + 2 * 11);
     // χ̄ bounds the round's χ = λmax(L_T)/λ2(L_T)
     Eigen::SelfAdjointEigenSolver<Matrix<double>> es(dense(laplacian(sub)), Eigen::EigenvaluesOnly);
     REQUIRE(es.eigenvalues()(11) / es.eigenvalues()(1) <= s.chi_bound());
