@@ -21,6 +21,7 @@
 #include "adonis/graph/spec.hpp"
 #include "adonis/problem/spec.hpp"
 #include "adonis/version.hpp"
+#include "cli/compare.hpp"
 #include "cli/graph_info.hpp"
 #include "cli/problem_info.hpp"
 #include "cli/rates.hpp"
@@ -64,6 +65,9 @@ int main(int argc, char** argv) {
   adonis::cli::add_problem_info(app);
   adonis::cli::add_run(app, exit_code);
   adonis::cli::add_rates(app, exit_code);
+  std::string invocation = "adonis";  // recorded in a comparison's JSON
+  for (int k = 1; k < argc; ++k) invocation += std::string(" ") + argv[k];
+  adonis::cli::add_compare(app, exit_code, invocation);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

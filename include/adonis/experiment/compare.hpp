@@ -1,0 +1,423 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/// @file compare.hpp
+/// @brief Issue 19's comparison protocol: several methods on several instances (graph ×
+///        problem), each method's hyperparameters tuned on *tuning seeds* disjoint from the
+///        *evaluation seeds*, every method given the same budget in one cost unit, failures
+///        counted (+∞ cost, never dropped), and the statistics of experiment/statistics.hpp
+///        (median cost with an order-statistic interval, P(A beats B), performance profiles).
+///        docs/evaluation.md states the rules and why each exists.
+///
+/// @code
+///   adonis::experiment::CompareOptions o;
+///   o.entries = {adonis::experiment::parse_entry("extra"), adonis::experiment::parse_entry("dgd:default")};
+///   o.graphs = {"ring:16"};
+///   o.problems = {"logistic:heart_scale:0.01"};
+///   o.target = 1e-6;
+///   o.unit = adonis::experiment::CostUnit::bytes;
+///   o.budget = 3e7;
+///   const adonis::experiment::Comparison c = adonis::experiment::run_comparison(o);
+///   // c.cells[e][i]: success rate, median cost and its interval of entry e on instance i
+/// @endcode
+///
+/// Tuning (a `tuned` entry): the documented default of each hyperparameter times the factors
+/// of a log grid (TuningGrid, default 2^-3 … 2^5); the factor with the least median cost to ε
+/// over the tuning seeds wins (a failure costs +∞; ties, e.g. all failing, go to the least
+/// median best suboptimality, then to the smaller factor). CHOCO-SGD is tuned coordinate-wise:
+/// the step at the default γ, then γ at the chosen step (γ capped at 1). ADMM tunes its
+/// penalty. `default` and `theory` entries are not tuned (the catalog's step rule; the
+/// theorem's step on a static W).
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "adonis/core/error.hpp"
+#include "adonis/experiment/named_run.hpp"
+#include "adonis/experiment/statistics.hpp"
+
+namespace adonis::experiment {
+
+/// One method of a comparison: an algorithm and how its hyperparameters are set.
+struct CompareEntry {
+  std::string algorithm;
+  std::string mode = "tuned";  ///< tuned | default | theory
+  /// 0: the comparison's budget. Any other value must equal it: run_comparison refuses a
+  /// method given a different budget (the protocol's fairness rule).
+  double budget = 0;
+  /// "dgd" for a tuned entry, "dgd:default", "dgd:theory" otherwise.
+  std::string label() const { return mode == "tuned" ? algorithm : algorithm + ":" + mode; }
+};
+
+/// "ALGORITHM[:tuned|:default|:theory]".
+/// @throws InvalidArgument for an unknown mode or an algorithm run_named does not know.
+inline CompareEntry parse_entry(std::string_view text) {
+  CompareEntry e;
+  const auto colon = text.find(':');
+  e.algorithm = std::string(text.substr(0, colon));
+  if (colon != std::string_view::npos) e.mode = std::string(text.substr(colon + 1));
+  if (e.mode != "tuned" && e.mode != "default" && e.mode != "theory")
+    adonis::detail::fail("compare", "method '", text, "': the mode must be tuned, default or theory (got '", e.mode, "')");
+  NamedRun probe{.algorithm = e.algorithm, .target = 1, .budget = 1};
+  probe.hyper.theory = e.mode == "theory";
+  probe.validate();  // names the known algorithms, refuses theory where no theorem step exists
+  return e;
+}
+
+/// The log grid of tuning factors: `points` values from `low` to `high`, geometrically spaced.
+struct TuningGrid {
+  double low = 0.125, high = 32;
+  int points = 9;
+  void validate() const {
+    if (!(low > 0) || !(high >= low) || !std::isfinite(high))
+      adonis::detail::fail("compare", "the grid must satisfy 0 < low <= high (got ", low, ":", high, ")");
+    if (points < 1 || (points == 1 && high != low))
+      adonis::detail::fail("compare", "the grid needs >= 1 point (2 when low < high; got ", points, ")");
+  }
+  std::vector<double> factors() const {
+    validate();
+    std::vector<double> f;
+    for (int k = 0; k < points; ++k)
+      f.push_back(points == 1 ? low : low * std::pow(high / low, static_cast<double>(k) / (points - 1)));
+    return f;
+  }
+};
+
+/// "LOW:HIGH:POINTS" (e.g. 0.125:32:9).
+/// @throws InvalidArgument naming the field and the value.
+inline TuningGrid parse_grid(std::string_view text) {
+  const auto a = text.find(':'), b = text.rfind(':');
+  if (a == std::string_view::npos || a == b)
+    adonis::detail::fail("compare", "--grid must be LOW:HIGH:POINTS (got '", text, "')");
+  TuningGrid g;
+  try {
+    std::size_t used = 0;
+    const std::string lo(text.substr(0, a)), hi(text.substr(a + 1, b - a - 1)), k(text.substr(b + 1));
+    g.low = std::stod(lo, &used);
+    if (used != lo.size()) throw std::invalid_argument(lo);
+    g.high = std::stod(hi, &used);
+    if (used != hi.size()) throw std::invalid_argument(hi);
+    g.points = std::stoi(k, &used);
+    if (used != k.size()) throw std::invalid_argument(k);
+  } catch (const std::logic_error&) {
+    adonis::detail::fail("compare", "--grid must be LOW:HIGH:POINTS with numbers (got '", text, "')");
+  }
+  g.validate();
+  return g;
+}
+
+/// Everything that defines a comparison (and, with the results, what its JSON holds).
+struct CompareOptions {
+  std::vector<CompareEntry> entries;
+  std::vector<std::string> graphs, problems;
+  std::string sequence = "static", mixing = "metropolis", partition = "iid", start = "zero";
+  std::string compressor = "identity";  ///< of the compressed methods (choco-sgd)
+  int seeds = 5;                         ///< evaluation seeds: seed_base, …, seed_base + seeds − 1
+  std::uint64_t seed_base = 0;
+  int tuning_seeds = 3;                  ///< tuning seeds: tuning_base, …, tuning_base + tuning_seeds − 1
+  std::uint64_t tuning_base = 1'000'000;
+  TuningGrid grid{};
+  double target = 0;                     ///< f(x̄) − f* to reach
+  CostUnit unit = CostUnit::rounds;
+  double budget = 0;                     ///< every method's budget, in `unit`
+  double level = 0.95;                   ///< of the median intervals and the P(A beats B) intervals
+  Round max_rounds = 50'000'000;         ///< backstop of a run when the unit is not rounds
+
+  std::vector<std::uint64_t> evaluation_seeds() const {
+    std::vector<std::uint64_t> s;
+    for (int k = 0; k < seeds; ++k) s.push_back(seed_base + static_cast<std::uint64_t>(k));
+    return s;
+  }
+  std::vector<std::uint64_t> tuning_seed_list() const {
+    std::vector<std::uint64_t> s;
+    for (int k = 0; k < tuning_seeds; ++k) s.push_back(tuning_base + static_cast<std::uint64_t>(k));
+    return s;
+  }
+  bool any_tuned() const {
+    return std::any_of(entries.begin(), entries.end(), [](const CompareEntry& e) { return e.mode == "tuned"; });
+  }
+
+  /// @throws InvalidArgument: no entry, graph or problem; a repeated entry; a method given a
+  ///         budget other than the comparison's; overlapping tuning and evaluation seeds;
+  ///         fewer than 1 seed; a bad target, budget, level or grid.
+  void validate() const {
+    if (entries.empty() || graphs.empty() || problems.empty())
+      adonis::detail::fail("compare", "needs at least one method, graph and problem (got ", entries.size(), ", ",
+                           graphs.size(), ", ", problems.size(), ")");
+    if (!(target > 0)) adonis::detail::fail("compare", "--target must be > 0 (got ", target, ")");
+    if (!(budget > 0) || !std::isfinite(budget)) adonis::detail::fail("compare", "--max must be > 0 (got ", budget, ")");
+    for (std::size_t e = 0; e < entries.size(); ++e) {
+      if (entries[e].budget != 0 && entries[e].budget != budget)
+        adonis::detail::fail("compare", "method '", entries[e].label(), "' was given a budget of ", entries[e].budget, " ",
+                             to_string(unit), ", the others ", budget,
+                             ": every method gets the same budget (docs/evaluation.md)");
+      for (std::size_t f = 0; f < e; ++f)
+        if (entries[f].label() == entries[e].label())
+          adonis::detail::fail("compare", "method '", entries[e].label(), "' is listed twice");
+    }
+    if (seeds < 1) adonis::detail::fail("compare", "--seeds must be >= 1 (got ", seeds, ")");
+    if (tuning_seeds < 1) adonis::detail::fail("compare", "--tuning-seeds must be >= 1 (got ", tuning_seeds, ")");
+    const auto eval_end = seed_base + static_cast<std::uint64_t>(seeds);
+    const auto tune_end = tuning_base + static_cast<std::uint64_t>(tuning_seeds);
+    if (any_tuned() && tuning_base < eval_end && seed_base < tune_end)
+      adonis::detail::fail("compare", "the tuning seeds [", tuning_base, ", ", tune_end, ") overlap the evaluation seeds [",
+                           seed_base, ", ", eval_end, "): tuning on evaluation seeds leaks (docs/evaluation.md)");
+    if (!(level > 0 && level < 1)) adonis::detail::fail("compare", "--level must be in (0, 1) (got ", level, ")");
+    grid.validate();
+  }
+};
+
+/// One run of a comparison and what it measured.
+struct CompareRun {
+  std::string phase{};         ///< "tuning" or "evaluation"
+  std::size_t entry = 0, instance = 0;
+  NamedRun run{};
+  NamedOutcome outcome{};
+};
+
+/// The hyperparameters chosen for one (entry, instance): factors of the documented defaults.
+struct TuningChoice {
+  std::size_t entry = 0, instance = 0;
+  Hyper chosen{};
+  /// (factor, median cost over the tuning seeds, median best suboptimality) per grid point and stage
+  struct Trial {
+    std::string parameter;  ///< step, gamma or penalty
+    double factor = 1, median_cost = 0, median_best = 0;
+  };
+  std::vector<Trial> trials{};
+};
+
+/// The statistics of one (entry, instance) over the evaluation seeds.
+struct CellSummary {
+  Index successes = 0, runs = 0;
+  MedianInterval cost{};                          ///< median cost to ε and its interval (+∞: failures)
+  double final_q10 = 0, final_q50 = 0, final_q90 = 0;  ///< quantiles of the final f(x̄) − f* (+∞: diverged)
+  double success_rate() const { return runs > 0 ? static_cast<double>(successes) / static_cast<double>(runs) : 0; }
+};
+
+/// P(row beats column) on one instance.
+struct PairBeat {
+  std::size_t instance = 0, a = 0, b = 0;
+  BeatProbability p{};
+};
+
+/// A finished comparison.
+struct Comparison {
+  CompareOptions options;
+  std::vector<CompareRun> runs{};  ///< tuning runs first, then evaluation runs, in a fixed order
+  std::vector<TuningChoice> tuning{};
+  std::vector<std::vector<CellSummary>> cells{};  ///< [entry][instance]
+  std::vector<PairBeat> beats{};                  ///< every instance, every pair a < b
+  PerformanceProfile profile{};                   ///< over the instances, cost = the median cost
+  /// The instance index of (graph g, problem p): g * problems + p.
+  std::size_t instances() const { return options.graphs.size() * options.problems.size(); }
+  std::string instance_name(std::size_t i) const {
+    return options.graphs[i / options.problems.size()] + " × " + options.problems[i % options.problems.size()];
+  }
+  /// The evaluation costs of (entry, instance), one per evaluation seed in seed order.
+  std::vector<double> costs(std::size_t entry, std::size_t instance) const {
+    std::vector<double> c;
+    for (const CompareRun& r : runs)
+      if (r.phase == "evaluation" && r.entry == entry && r.instance == instance) c.push_back(r.outcome.cost);
+    return c;
+  }
+};
+
+/// Called after each finished run: (runs done, runs planned so far, the phase).
+using CompareProgress = std::function<void(std::size_t done, std::size_t total, const std::string& phase)>;
+
+namespace detail {
+
+/// Runs `batch` on `jobs` threads (0: the cores), outcomes by index: the same results whatever
+/// the number of threads (each run is a pure function of its NamedRun).
+inline void run_batch(std::vector<CompareRun>& batch, int jobs, std::size_t done_before, std::size_t total,
+                      const CompareProgress& progress) {
+  const auto threads = static_cast<std::size_t>(
+      std::max(1, std::min<int>(jobs > 0 ? jobs : static_cast<int>(std::thread::hardware_concurrency()),
+                                static_cast<int>(batch.size()))));
+  std::atomic<std::size_t> next{0};
+  std::mutex lock;
+  std::size_t done = done_before;
+  std::exception_ptr error;
+  const auto work = [&] {
+    for (;;) {
+      const std::size_t k = next.fetch_add(1);
+      if (k >= batch.size()) return;
+      try {
+        batch[k].outcome = run_named(batch[k].run);
+      } catch (...) {
+        const std::lock_guard<std::mutex> g(lock);
+        if (!error) error = std::current_exception();
+        next = batch.size();
+        return;
+      }
+      const std::lock_guard<std::mutex> g(lock);
+      ++done;
+      if (progress) progress(done, total, batch[k].phase);
+    }
+  };
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  if (error) std::rethrow_exception(error);
+}
+
+/// The run of entry e on instance i with seed s and hyperparameters h.
+inline NamedRun make_run(const CompareOptions& o, std::size_t e, std::size_t i, std::uint64_t seed, const Hyper& h) {
+  NamedRun r{.algorithm = o.entries[e].algorithm,
+             .graph = o.graphs[i / o.problems.size()],
+             .problem = o.problems[i % o.problems.size()],
+             .sequence = o.sequence,
+             .mixing = o.mixing,
+             .partition = o.partition,
+             .start = o.start,
+             .compressor = o.compressor,
+             .hyper = h,
+             .seed = seed,
+             .target = o.target,
+             .unit = o.unit,
+             .budget = o.budget,
+             .max_rounds = o.max_rounds};
+  r.hyper.theory = o.entries[e].mode == "theory";
+  return r;
+}
+
+/// Failures and divergences as +∞ (the statistics refuse NaN).
+inline double as_cost(double x) { return std::isnan(x) ? std::numeric_limits<double>::infinity() : x; }
+
+/// The tuned parameters of an algorithm, in tuning order.
+inline std::vector<std::string> tuned_parameters(const std::string& algorithm) {
+  if (algorithm == "admm") return {"penalty"};
+  if (algorithm == "choco-sgd") return {"step", "gamma"};
+  return {"step"};
+}
+
+inline void set_factor(Hyper& h, const std::string& parameter, double f) {
+  if (parameter == "step") h.step_factor = f;
+  else if (parameter == "gamma") h.gamma_factor = f;
+  else h.penalty_factor = f;
+}
+
+}  // namespace detail
+
+/// Runs the comparison: tuning (when an entry is tuned), then the evaluation runs, then the
+/// statistics. `jobs` threads run independent runs (0: the cores); the results do not depend
+/// on it. `progress` is called after every run.
+/// @throws InvalidArgument from CompareOptions::validate, or for a spec a run refuses.
+inline Comparison run_comparison(const CompareOptions& options, int jobs = 1, const CompareProgress& progress = {}) {
+  options.validate();
+  Comparison c{.options = options};
+  const std::size_t ne = options.entries.size(), ni = c.instances();
+  const std::vector<double> factors = options.grid.factors();
+  const auto tuning_seeds = options.tuning_seed_list();
+  const auto eval_seeds = options.evaluation_seeds();
+  // the runs planned: tuning stages (one per tuned parameter) then evaluation
+  std::size_t stages = 0;
+  for (const CompareEntry& e : options.entries)
+    if (e.mode == "tuned") stages = std::max(stages, detail::tuned_parameters(e.algorithm).size());
+  std::size_t total = ne * ni * eval_seeds.size();
+  for (const CompareEntry& e : options.entries)
+    if (e.mode == "tuned") total += ni * detail::tuned_parameters(e.algorithm).size() * factors.size() * tuning_seeds.size();
+  std::vector<std::vector<Hyper>> chosen(ne, std::vector<Hyper>(ni));
+  for (std::size_t e = 0; e < ne; ++e)
+    if (options.entries[e].mode == "tuned")
+      for (std::size_t i = 0; i < ni; ++i) c.tuning.push_back(TuningChoice{.entry = e, .instance = i});
+  for (std::size_t stage = 0; stage < stages; ++stage) {
+    std::vector<CompareRun> batch;
+    for (std::size_t e = 0; e < ne; ++e) {
+      const auto params = detail::tuned_parameters(options.entries[e].algorithm);
+      if (options.entries[e].mode != "tuned" || stage >= params.size()) continue;
+      for (std::size_t i = 0; i < ni; ++i)
+        for (double f : factors)
+          for (std::uint64_t s : tuning_seeds) {
+            Hyper h = chosen[e][i];
+            detail::set_factor(h, params[stage], f);
+            batch.push_back(CompareRun{.phase = "tuning", .entry = e, .instance = i,
+                                       .run = detail::make_run(options, e, i, s, h)});
+          }
+    }
+    detail::run_batch(batch, jobs, c.runs.size(), total, progress);
+    // choose per (entry, instance): least median cost, then least median best, then first factor
+    for (TuningChoice& t : c.tuning) {
+      const auto params = detail::tuned_parameters(options.entries[t.entry].algorithm);
+      if (stage >= params.size()) continue;
+      double best_cost = 0, best_sub = 0, best_factor = 0;
+      bool first = true;
+      for (double f : factors) {
+        std::vector<double> cost, sub;
+        for (const CompareRun& r : batch) {
+          const Hyper& h = r.run.hyper;
+          const double rf = params[stage] == "step" ? h.step_factor : params[stage] == "gamma" ? h.gamma_factor : h.penalty_factor;
+          if (r.entry == t.entry && r.instance == t.instance && rf == f) {
+            cost.push_back(detail::as_cost(r.outcome.cost));
+            sub.push_back(detail::as_cost(r.outcome.best));
+          }
+        }
+        const double mc = quantile(cost, 0.5), ms = quantile(sub, 0.5);
+        t.trials.push_back({params[stage], f, mc, ms});
+        if (first || mc < best_cost || (mc == best_cost && ms < best_sub)) {
+          best_cost = mc;
+          best_sub = ms;
+          best_factor = f;
+          first = false;
+        }
+      }
+      detail::set_factor(chosen[t.entry][t.instance], params[stage], best_factor);
+      t.chosen = chosen[t.entry][t.instance];
+    }
+    for (CompareRun& r : batch) c.runs.push_back(std::move(r));
+  }
+  {
+    std::vector<CompareRun> batch;
+    for (std::size_t e = 0; e < ne; ++e)
+      for (std::size_t i = 0; i < ni; ++i)
+        for (std::uint64_t s : eval_seeds)
+          batch.push_back(CompareRun{.phase = "evaluation", .entry = e, .instance = i,
+                                     .run = detail::make_run(options, e, i, s, chosen[e][i])});
+    detail::run_batch(batch, jobs, c.runs.size(), total, progress);
+    for (CompareRun& r : batch) c.runs.push_back(std::move(r));
+  }
+  // statistics
+  c.cells.assign(ne, std::vector<CellSummary>(ni));
+  std::vector<std::vector<double>> medians(ne, std::vector<double>(ni));
+  for (std::size_t e = 0; e < ne; ++e)
+    for (std::size_t i = 0; i < ni; ++i) {
+      CellSummary& cell = c.cells[e][i];
+      std::vector<double> cost, final;
+      for (const CompareRun& r : c.runs)
+        if (r.phase == "evaluation" && r.entry == e && r.instance == i) {
+          cost.push_back(detail::as_cost(r.outcome.cost));
+          final.push_back(r.outcome.status == Status::diverged ? std::numeric_limits<double>::infinity()
+                                                               : detail::as_cost(r.outcome.final_suboptimality));
+          cell.successes += r.outcome.reached ? 1 : 0;
+          ++cell.runs;
+        }
+      cell.cost = median_interval(cost, options.level);
+      cell.final_q10 = quantile(final, 0.1);
+      cell.final_q50 = quantile(final, 0.5);
+      cell.final_q90 = quantile(final, 0.9);
+      medians[e][i] = cell.cost.median;
+    }
+  for (std::size_t i = 0; i < ni; ++i)
+    for (std::size_t a = 0; a < ne; ++a)
+      for (std::size_t b = a + 1; b < ne; ++b) {
+        std::vector<double> ca = c.costs(a, i), cb = c.costs(b, i);
+        for (double& x : ca) x = detail::as_cost(x);
+        for (double& x : cb) x = detail::as_cost(x);
+        c.beats.push_back(PairBeat{.instance = i, .a = a, .b = b, .p = probability_beats(ca, cb, options.level)});
+      }
+  c.profile = performance_profile(medians);
+  return c;
+}
+
+}  // namespace adonis::experiment

@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/// @file named_run.hpp
+/// @brief One optimization run named by strings — algorithm, graph, problem, sequence — with its
+///        hyperparameters, seed, target and a budget in a cost unit (rounds, gradients, bytes
+///        or simulated time), run in the simulator: the unit of issue 19's comparisons
+///        (experiment/compare.hpp), usable alone from C++.
+///
+/// @code
+///   adonis::experiment::NamedRun r{.algorithm = "gradient-tracking", .graph = "ring:16",
+///                                  .problem = "logistic:heart_scale:0.01", .seed = 3,
+///                                  .target = 1e-6, .unit = adonis::experiment::CostUnit::bytes,
+///                                  .budget = 3e7};
+///   const adonis::experiment::NamedOutcome o = adonis::experiment::run_named(r);
+///   // o.reached, o.cost (bytes when f(x̄) − f* first was ≤ 1e-6), o.best, o.curve
+///   // r.command(o) is the `adonis run` line that replays it
+/// @endcode
+///
+/// The budget is a stop, not a round count: the run stops after the first round (event) whose
+/// cumulative cost reaches `budget`; it *reached* the target when f(x̄_t) − f* ≤ target at some
+/// round whose cost is ≤ budget. A round that crosses the budget and the target together is a
+/// failure: every method gets the same budget, none a round more.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "adonis/algorithm/admm.hpp"
+#include "adonis/algorithm/catalog.hpp"
+#include "adonis/algorithm/choco.hpp"
+#include "adonis/algorithm/dgd.hpp"
+#include "adonis/algorithm/extra.hpp"
+#include "adonis/algorithm/gradient_tracking.hpp"
+#include "adonis/core/error.hpp"
+#include "adonis/core/result.hpp"
+#include "adonis/core/run.hpp"
+#include "adonis/graph/sequence_spec.hpp"
+#include "adonis/graph/spec.hpp"
+#include "adonis/graph/spectral.hpp"
+#include "adonis/problem/constants.hpp"
+#include "adonis/problem/local.hpp"
+#include "adonis/problem/partition.hpp"
+#include "adonis/problem/random.hpp"
+#include "adonis/problem/reference.hpp"
+#include "adonis/problem/spec.hpp"
+#include "adonis/report/trace.hpp"
+
+namespace adonis::experiment {
+
+/// The cost axis of a comparison: what a budget is counted in.
+enum class CostUnit { rounds, gradients, bytes, time };
+
+/// "rounds", "gradients", "bytes", "time".
+constexpr std::string_view to_string(CostUnit u) {
+  switch (u) {
+    case CostUnit::rounds: return "rounds";
+    case CostUnit::gradients: return "gradients";
+    case CostUnit::bytes: return "bytes";
+    case CostUnit::time: return "time";
+  }
+  return "?";
+}
+
+/// @throws InvalidArgument naming the known units.
+inline CostUnit parse_cost_unit(std::string_view s) {
+  for (CostUnit u : {CostUnit::rounds, CostUnit::gradients, CostUnit::bytes, CostUnit::time})
+    if (s == to_string(u)) return u;
+  adonis::detail::fail("compare", "--budget must be rounds, gradients, bytes or time (got '", s, "')");
+}
+
+/// The cost of `c` in unit u (time: the simulated time; the round number for synchronous runs).
+inline double cost_of(const Counters& c, CostUnit u) {
+  switch (u) {
+    case CostUnit::rounds: return static_cast<double>(c.rounds);
+    case CostUnit::gradients: return static_cast<double>(c.gradients);
+    case CostUnit::bytes: return static_cast<double>(c.bytes);
+    case CostUnit::time: return c.time;
+  }
+  return 0;
+}
+
+/// The algorithms run_named knows: the synchronous optimizers with a step or a penalty.
+inline const std::vector<std::string>& named_run_algorithms() {
+  static const std::vector<std::string> names{"dgd", "gradient-tracking", "extra", "admm", "choco-sgd"};
+  return names;
+}
+
+/// The hyperparameters a run uses; 0 means the documented default (catalog's step_rule), and a
+/// factor scales that default (a tuning grid is a grid of factors: the default rule adapts to
+/// each seed's partition, the factor is what tuning chooses).
+struct Hyper {
+  double step = 0;         ///< step η (dgd, gradient-tracking, extra, choco-sgd); 0: factor × default
+  double step_factor = 1;  ///< multiplies the documented default step when step = 0
+  double gamma = 0;        ///< CHOCO's consensus step γ; 0: min(1, gamma_factor × δ)
+  double gamma_factor = 1;
+  double penalty = 0;      ///< ADMM's penalty c; 0: penalty_factor × 1
+  double penalty_factor = 1;
+  bool theory = false;     ///< the theorem's step (--step theory; a static W)
+};
+
+/// One run, named by strings.
+struct NamedRun {
+  std::string algorithm{}, graph{}, problem{};
+  std::string sequence = "static", mixing = "metropolis", partition = "iid", start = "zero";
+  std::string compressor = "identity";  ///< CHOCO's compressor
+  Hyper hyper{};
+  std::uint64_t seed = 0;  ///< the partition, X_0 (start random), random sequences and compressors
+  double target = 0;       ///< f(x̄) − f* to reach (> 0)
+  CostUnit unit = CostUnit::rounds;
+  double budget = 0;            ///< in `unit` (> 0)
+  Round max_rounds = 50'000'000;  ///< a backstop when the budget's unit is not rounds
+
+  /// @throws InvalidArgument naming the field and the value.
+  void validate() const {
+    bool known = false;
+    for (const auto& a : named_run_algorithms()) known = known || a == algorithm;
+    if (!known) {
+      std::string list;
+      for (const auto& a : named_run_algorithms()) list += (list.empty() ? "" : ", ") + a;
+      adonis::detail::fail("compare", "algorithm '", algorithm, "' cannot be compared (known: ", list, ")");
+    }
+    if (!(target > 0)) adonis::detail::fail("compare", "target must be > 0 (got ", target, ")");
+    if (!(budget > 0) || !std::isfinite(budget)) adonis::detail::fail("compare", "budget must be > 0 (got ", budget, ")");
+    if (!(hyper.step >= 0) || !(hyper.gamma >= 0) || !(hyper.penalty >= 0))
+      adonis::detail::fail("compare", "step, gamma and penalty must be >= 0 (got ", hyper.step, ", ", hyper.gamma, ", ",
+                           hyper.penalty, ")");
+    if (!(hyper.step_factor > 0) || !(hyper.gamma_factor > 0) || !(hyper.penalty_factor > 0))
+      adonis::detail::fail("compare", "the step, gamma and penalty factors must be > 0 (got ", hyper.step_factor, ", ",
+                           hyper.gamma_factor, ", ", hyper.penalty_factor, ")");
+    if (hyper.theory && algorithm != "dgd" && algorithm != "gradient-tracking" && algorithm != "extra")
+      adonis::detail::fail("compare", "the theorem's step applies to dgd, gradient-tracking and extra (got '", algorithm, "')");
+    if (hyper.theory && sequence != "static")
+      adonis::detail::fail("compare", "the theorem's step needs sequence static (got '", sequence, "')");
+    if (max_rounds < 1) adonis::detail::fail("compare", "max_rounds must be >= 1 (got ", max_rounds, ")");
+  }
+
+  /// The rounds to run: the budget itself in rounds, else the backstop.
+  Round round_limit() const {
+    return unit == CostUnit::rounds ? std::min<Round>(max_rounds, static_cast<Round>(std::ceil(budget))) : max_rounds;
+  }
+};
+
+/// What run_named measured.
+struct NamedOutcome {
+  Status status = Status::max_rounds;
+  bool reached = false;
+  double cost = std::numeric_limits<double>::infinity();  ///< cost when the target was reached, +∞ otherwise
+  double best = std::numeric_limits<double>::infinity();  ///< least f(x̄) − f* recorded (+∞ if none finite)
+  double final_suboptimality = std::numeric_limits<double>::quiet_NaN();
+  Counters counters{};
+  Hyper used{};  ///< the hyperparameters the algorithm resolved (defaults made numeric)
+  /// (cost, f(x̄) − f*) at the trace's log-spaced rounds, the first and the last round.
+  std::vector<std::pair<double, double>> curve{};
+};
+
+/// The `adonis run` command line that replays a run (with --iterations the rounds it took).
+inline std::string replay_command(const NamedRun& r, const NamedOutcome& o) {
+  std::ostringstream s;
+  s.precision(17);
+  s << "adonis run --algorithm " << r.algorithm << " --graph " << r.graph << " --problem " << r.problem
+    << " --sequence " << r.sequence << " --mixing " << r.mixing << " --partition " << r.partition << " --start "
+    << r.start << " --seed " << r.seed << " --target " << r.target << " --iterations " << o.counters.rounds;
+  if (r.algorithm == "admm") s << " --rho " << o.used.penalty;
+  else if (r.hyper.theory) s << " --step theory";
+  else s << " --step " << o.used.step;
+  if (r.algorithm == "choco-sgd") s << " --compressor " << r.compressor << " --gamma " << o.used.gamma;
+  return s.str();
+}
+
+namespace detail {
+
+/// Stops the run once the budget is spent (after the round that reaches it).
+struct BudgetStop {
+  CostUnit unit;
+  double budget;
+  template <class A>
+  void on_start(const RoundView<A>&) {}
+  template <class A>
+  bool on_round(const RoundView<A>& v) {
+    return cost_of(v.counters(), unit) >= budget;
+  }
+  template <class A>
+  void on_finish(const RunResult&, const RoundView<A>&) {}
+};
+
+template <class P>
+NamedOutcome run_named_on(const NamedRun& r, const Graph& g, const P& p) {
+  const ReferenceSolution ref = reference_solution(p);
+  const ProblemConstants c = problem_constants(p, ref.x);
+  const double smooth = std::isfinite(c.L_max) ? c.L_max : 0.0;
+  double mu_mean = 0;
+  for (double m : c.mu_i) mu_mean += m / static_cast<double>(c.mu_i.size());
+  const Index n = num_nodes(g);
+  Iterates<double> x = r.start == "random" ? random_start(n, p.dim(), r.seed)
+                       : r.start == "local" ? local_minimizers(p)
+                                            : Iterates<double>::Zero(n, p.dim());
+  if (r.start != "zero" && r.start != "random" && r.start != "local")
+    adonis::detail::fail("compare", "start must be zero, random or local (got '", r.start, "')");
+  TraceRecorder trace(p, ref.x, ref.f, TraceOptions{.target = r.target});
+  NamedOutcome out;
+  const RunOptions ro{.max_rounds = r.round_limit()};
+  AnySequence seq = make_sequence(g, r.sequence, r.mixing, r.seed);
+  const auto need_smooth = [&](double step) {
+    if (step == 0 && !(smooth > 0))
+      adonis::detail::fail("compare", "'", r.algorithm, "' needs a smooth problem for its default step (got '", r.problem, "')");
+  };
+  const auto spectrum = [&] { return mixing_spectrum(mixing_matrix(g, r.mixing)); };
+  const auto go = [&](auto& alg) { out.status = run(alg, x, ro, trace, BudgetStop{r.unit, r.budget}).status; };
+  // a step factor scales the documented default, read from an algorithm built with step 0
+  const auto scaled = [&](double step, auto probe) {
+    return step == 0 && r.hyper.step_factor != 1 ? r.hyper.step_factor * probe().step_size() : step;
+  };
+  const auto fresh = [&] { return make_sequence(g, r.sequence, r.mixing, r.seed); };
+  double step = r.hyper.step;
+  if (r.algorithm == "dgd") {
+    if (r.hyper.theory) step = dgd_theory_step(spectrum().lambda_min, c.L_max, c.L_mean, mu_mean);
+    need_smooth(step);
+    step = scaled(step, [&] { return Dgd(p, fresh(), DgdOptions{.smoothness = smooth}); });
+    Dgd alg(p, std::move(seq), DgdOptions{.step_size = step, .smoothness = smooth});
+    out.used.step = alg.step_size();
+    go(alg);
+  } else if (r.algorithm == "gradient-tracking") {
+    if (r.hyper.theory) step = diging_theory_step(spectrum().slem, 1, c.L_max, mu_mean, n);
+    need_smooth(step);
+    step = scaled(step, [&] { return GradientTracking(p, fresh(), GradientTrackingOptions{.smoothness = smooth}); });
+    GradientTracking alg(p, std::move(seq), GradientTrackingOptions{.step_size = step, .smoothness = smooth});
+    out.used.step = alg.step_size();
+    go(alg);
+  } else if (r.algorithm == "extra") {
+    if (r.hyper.theory) step = extra_theory_step(spectrum().lambda_min, c.L_max, c.mu);
+    need_smooth(step);
+    step = scaled(step, [&] { return Extra(p, fresh(), ExtraOptions{.smoothness = smooth}); });
+    Extra alg(p, std::move(seq), ExtraOptions{.step_size = step, .smoothness = smooth});
+    out.used.step = alg.step_size();
+    go(alg);
+  } else if (r.algorithm == "choco-sgd") {
+    need_smooth(step);
+    const Compressor comp = parse_compressor(r.compressor, p.dim());
+    const double gamma = r.hyper.gamma > 0 ? r.hyper.gamma
+                                           : std::min(1.0, r.hyper.gamma_factor * choco_default_gamma(comp, p.dim()));
+    const auto options = [&](double eta) {
+      return ChocoSgdOptions{.gamma = gamma, .step_size = eta, .smoothness = smooth, .compressor = comp, .seed = r.seed};
+    };
+    step = scaled(step, [&] { return ChocoSgd(p, fresh(), options(0)); });
+    ChocoSgd alg(p, std::move(seq), options(step));
+    out.used.step = alg.step_size();
+    out.used.gamma = alg.gamma();
+    go(alg);
+  } else {  // admm
+    if constexpr (ProximalObjective<P>) {
+      const double penalty = r.hyper.penalty > 0 ? r.hyper.penalty : r.hyper.penalty_factor;
+      Admm alg(p, std::move(seq), AdmmOptions{.penalty = penalty});
+      out.used.penalty = penalty;
+      go(alg);
+    } else {
+      adonis::detail::fail("compare", "admm needs a problem with a proximal operator (got '", r.problem, "')");
+    }
+  }
+  out.used.theory = r.hyper.theory;
+  out.used.step_factor = r.hyper.step_factor;
+  out.used.gamma_factor = r.hyper.gamma_factor;
+  out.used.penalty_factor = r.hyper.penalty_factor;
+  const TraceRow& last = trace.rows().back();
+  out.counters = Counters{.rounds = last.round, .time = last.time, .gradients = last.gradients,
+                          .messages = last.messages, .bytes = last.bytes};
+  out.final_suboptimality = last.suboptimality;
+  for (const TraceRow& row : trace.rows()) {
+    const double cost = cost_of(Counters{.rounds = row.round, .time = row.time, .gradients = row.gradients,
+                                         .messages = row.messages, .bytes = row.bytes},
+                                r.unit);
+    out.curve.emplace_back(cost, row.suboptimality);
+    if (std::isfinite(row.suboptimality) && row.suboptimality < out.best) out.best = row.suboptimality;
+  }
+  const double final_cost = cost_of(out.counters, r.unit);
+  out.reached = out.status != Status::diverged && last.suboptimality <= r.target && final_cost <= r.budget;
+  if (out.reached) out.cost = final_cost;
+  return out;
+}
+
+}  // namespace detail
+
+/// Runs `r` in the simulator. A diverging run returns status diverged (a failure), its curve
+/// kept.
+/// @throws InvalidArgument for invalid fields (validate), unknown specs, or an algorithm the
+///         problem cannot run (admm without a proximal operator, a default step without L).
+inline NamedOutcome run_named(const NamedRun& r) {
+  r.validate();
+  const Graph g = make_graph(r.graph);
+  const ProblemInstance inst = make_problem(r.problem, num_nodes(g), parse_partition(r.partition), r.seed);
+  return std::visit([&](const auto& p) { return detail::run_named_on(r, g, p); }, inst.problem);
+}
+
+}  // namespace adonis::experiment
