@@ -42,6 +42,7 @@
 #include <vector>
 
 #include "adonis/core/error.hpp"
+#include "adonis/core/parallel.hpp"
 #include "adonis/experiment/named_run.hpp"
 #include "adonis/experiment/statistics.hpp"
 
@@ -87,7 +88,9 @@ struct TuningGrid {
     validate();
     std::vector<double> f;
     for (int k = 0; k < points; ++k)
-      f.push_back(points == 1 ? low : low * std::pow(high / low, static_cast<double>(k) / (points - 1)));
+      f.push_back(points == 1 || k == 0 ? low
+                  : k == points - 1     ? high
+                                        : low * std::pow(high / low, static_cast<double>(k) / (points - 1)));
     return f;
   }
 };
@@ -242,7 +245,7 @@ namespace detail {
 inline void run_batch(std::vector<CompareRun>& batch, int jobs, std::size_t done_before, std::size_t total,
                       const CompareProgress& progress) {
   const auto threads = static_cast<std::size_t>(
-      std::max(1, std::min<int>(jobs > 0 ? jobs : static_cast<int>(std::thread::hardware_concurrency()),
+      std::max(1, std::min<int>(jobs > 0 ? jobs : available_cores(),
                                 static_cast<int>(batch.size()))));
   std::atomic<std::size_t> next{0};
   std::mutex lock;

@@ -125,7 +125,8 @@ inline std::string compare_markdown(const Comparison& c) {
           tuned.clear();
           for (const auto& p : detail::tuned_parameters(o.entries[e].algorithm)) {
             const double f = p == "step" ? t.chosen.step_factor : p == "gamma" ? t.chosen.gamma_factor : t.chosen.penalty_factor;
-            tuned += (tuned.empty() ? "" : ", ") + p + " ×" + short_cost(f);
+            const bool edge = o.grid.points > 1 && (f == o.grid.low || f == o.grid.high);
+            tuned += (tuned.empty() ? "" : ", ") + p + " ×" + short_cost(f) + (edge ? " (grid edge)" : "");
           }
         }
       std::ostringstream conf;
@@ -346,8 +347,10 @@ inline void write_compare_figures(const Comparison& c, const std::filesystem::pa
           at[k].push_back(best);
         }
       }
-      Series q10{.title = o.entries[e].label() + " 10%", .dashed = true}, q50{.title = o.entries[e].label() + " median"},
-          q90{.title = o.entries[e].label() + " 90%", .dashed = true};
+      const int color = static_cast<int>(e) + 1;  // a method's three lines share its colour
+      Series q10{.title = o.entries[e].label() + " 10%", .dashed = true, .color = color},
+          q50{.title = o.entries[e].label() + " median", .color = color},
+          q90{.title = o.entries[e].label() + " 90%", .dashed = true, .color = color};
       for (std::size_t k = 0; k < grid.size(); ++k) {
         for (Series* s : {&q10, &q50, &q90}) s->x.push_back(grid[k]);
         q10.y.push_back(quantile(at[k], 0.1));

@@ -47,6 +47,7 @@ struct Series {
   std::vector<double> y{};  ///< ordinates
   bool dashed = false;    ///< dashed line (theoretical envelopes, predicted slopes)
   bool points = false;    ///< markers instead of a line (measured points of a scaling plot)
+  int color = 0;          ///< gnuplot line colour index (≥ 1); 0: the series' position among the drawn ones
 };
 
 /// A whole figure: labels, axis scales and the series drawn in order.
@@ -223,7 +224,7 @@ inline void write_plot_script(const PlotSpec& spec, const PlotBlocks& blocks, co
       gp << "with points pointtype 7 pointsize 0.8";
     else
       gp << "with lines linewidth 2 dashtype " << (s.dashed ? 2 : 1);
-    gp << " linecolor " << (b + 1) << " title " << gnuplot_string(s.title);
+    gp << " linecolor " << (s.color > 0 ? static_cast<std::size_t>(s.color) : b + 1) << " title " << gnuplot_string(s.title);
   }
   gp << "\nset output\n"
      << "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
