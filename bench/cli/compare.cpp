@@ -63,7 +63,7 @@ class Progress {
 
 void add_compare(CLI::App& app, int& exit_code, const std::string& invocation) {
   struct Args {
-    std::string algorithms, graphs, problems, budget = "rounds", grid = "0.125:32:9", out, replay;
+    std::string algorithms, graphs, problems, budget = "rounds", grid = "0.0625:64:11", out, replay;
     experiment::CompareOptions o;
     int jobs = 0;
   };

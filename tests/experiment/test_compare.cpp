@@ -178,7 +178,7 @@ TEST_CASE("compare: the same comparison is reproduced bit for bit from its JSON,
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("compare CLI: markdown, CSV, JSON and figures; --replay; a recorded command replays its run; bad input", "[cli][compare]") {
+TEST_CASE("compare CLI: markdown, CSV, JSON and figures, --replay, a recorded command replays its run, bad input", "[cli][compare]") {
   const auto dir = fresh_dir("adonis_test_compare_cli");
   const std::string args = "compare --algorithms extra,dgd:default --graphs ring:8 --problems logistic:heart_scale:0.01 "
                            "--seeds 3 --tuning-seeds 2 --grid 1:4:2 --target 1e-6 --budget bytes --max 4e6 --jobs 2 --out " +

@@ -20,7 +20,7 @@
 /// @endcode
 ///
 /// Tuning (a `tuned` entry): the documented default of each hyperparameter times the factors
-/// of a log grid (TuningGrid, default 2^-3 … 2^5); the factor with the least median cost to ε
+/// of a log grid (TuningGrid, default 2^-4 … 2^6, 11 points); the factor with the least median cost to ε
 /// over the tuning seeds wins (a failure costs +∞; ties, e.g. all failing, go to the least
 /// median best suboptimality, then to the smaller factor). CHOCO-SGD is tuned coordinate-wise:
 /// the step at the default γ, then γ at the chosen step (γ capped at 1). ADMM tunes its
@@ -76,8 +76,8 @@ inline CompareEntry parse_entry(std::string_view text) {
 
 /// The log grid of tuning factors: `points` values from `low` to `high`, geometrically spaced.
 struct TuningGrid {
-  double low = 0.125, high = 32;
-  int points = 9;
+  double low = 0.0625, high = 64;  ///< 2^-4 … 2^6: the default rules are conservative (GT's by 16–32×)
+  int points = 11;
   void validate() const {
     if (!(low > 0) || !(high >= low) || !std::isfinite(high))
       adonis::detail::fail("compare", "the grid must satisfy 0 < low <= high (got ", low, ":", high, ")");
@@ -319,6 +319,10 @@ inline void set_factor(Hyper& h, const std::string& parameter, double f) {
 /// @throws InvalidArgument from CompareOptions::validate, or for a spec a run refuses.
 inline Comparison run_comparison(const CompareOptions& options, int jobs = 1, const CompareProgress& progress = {}) {
   options.validate();
+  for (const std::string& g : options.graphs) {  // every spec read once before any run: bad input fails first
+    const Index n = num_nodes(make_graph(g));
+    for (const std::string& p : options.problems) (void)make_problem(p, n, parse_partition(options.partition));
+  }
   Comparison c{.options = options};
   const std::size_t ne = options.entries.size(), ni = c.instances();
   const std::vector<double> factors = options.grid.factors();
