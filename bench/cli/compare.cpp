@@ -7,7 +7,7 @@
 ///   adonis compare --algorithms A,B[:default|:theory],... --graphs G,... --problems P,...
 ///                  --target EPS --budget rounds|gradients|bytes|time --max COST
 ///                  [--seeds N] [--seed-base S] [--tuning-seeds T] [--tuning-base S]
-///                  [--grid LOW:HIGH:POINTS] [--level L] [--sequence S] [--mixing M]
+///                  [--grid LOW:HIGH:POINTS] [--level L] [--max-rounds R] [--sequence S] [--mixing M]
 ///                  [--partition P] [--start S] [--compressor C] [--jobs K] [--out DIR]
 ///   adonis compare --replay DIR/compare.json [--jobs K]   (re-runs it; exit 1 if a run differs)
 #include <chrono>
@@ -90,6 +90,9 @@ void add_compare(CLI::App& app, int& exit_code, const std::string& invocation) {
   sub->add_option("--budget", args->budget, "cost unit: rounds | gradients | bytes | time (simulated)")
       ->capture_default_str();
   sub->add_option("--max", args->o.budget, "every method's budget in that unit");
+  sub->add_option("--max-rounds", args->o.max_rounds,
+                  "backstop of a run's rounds when --budget is not rounds (a run that hits it first is an error)")
+      ->capture_default_str();
   sub->add_option("--level", args->o.level, "confidence level of the intervals")->capture_default_str();
   sub->add_option("--jobs", args->jobs, "runs side by side on K threads (0: the cores); results do not depend on it")
       ->capture_default_str();

@@ -214,6 +214,26 @@ TEST_CASE("compare CLI: markdown, CSV, JSON and figures, --replay, a recorded co
   const double recorded_final = run.at("outcome").at("final_suboptimality").get<double>();
   REQUIRE(recorded_final > 1e-6);  // DGD's default step stalls above the target
   REQUIRE(adonis::test::summary_value(rerun.out, "suboptimality") == Approx(recorded_final).epsilon(1e-5));  // printed to 6 digits
+  // an EXTRA run with its tuned step (17 digits in the command): its trace's last row equals
+  // the recorded outcome exactly
+  for (const auto& e : j.at("runs")) {
+    if (e.at("phase") != "evaluation" || e.at("method") != "extra") continue;
+    const std::string csv_path = (dir / "replayed.csv").string();
+    const auto tuned = run_cli(e.at("command").get<std::string>().substr(std::string("adonis ").size()) + " --csv " + csv_path);
+    REQUIRE(tuned.status == 0);
+    std::ifstream trace(csv_path);
+    std::string row, last;
+    while (std::getline(trace, row)) last = row;
+    const auto comma = [&](int k) {  // the k-th field (0-based) of the last row
+      std::size_t at = 0;
+      for (int i = 0; i < k; ++i) at = last.find(',', at) + 1;
+      return std::stod(last.substr(at, last.find(',', at) - at));
+    };
+    REQUIRE(comma(0) == e.at("outcome").at("rounds").get<double>());
+    REQUIRE(comma(4) == e.at("outcome").at("bytes").get<double>());
+    REQUIRE(comma(5) == e.at("outcome").at("final_suboptimality").get<double>());  // 17 digits both
+    break;
+  }
   j["runs"][0]["outcome"]["rounds"] = 1;
   {
     std::ofstream out(dir / "tampered.json");
@@ -232,6 +252,12 @@ TEST_CASE("compare CLI: markdown, CSV, JSON and figures, --replay, a recorded co
   REQUIRE(adonis::test::one_line_error(run_cli("compare --algorithms extra --graphs ring:8 --problems "
                                                "logistic:heart_scale:0.01 --target 1e-6"),
                                        "compare: --max must be > 0"));
+  REQUIRE(adonis::test::one_line_error(run_cli("compare --algorithms extra:theory --graphs ring:8 --problems "
+                                               "logistic:heart_scale:0.01 --target 1e-6 --max 10 --sequence random-edge"),
+                                       "compare: the theorem's step needs sequence static"));
+  REQUIRE(adonis::test::one_line_error(run_cli("compare --algorithms extra --graphs ring:8 --problems "
+                                               "logistic:heart_scale:0.01 --target 1e-6 --max 1e9 --budget rounds"),
+                                       "compare: a budget of 1e+09 rounds exceeds max_rounds"));
   REQUIRE(adonis::test::one_line_error(run_cli("compare --replay " + (dir / "compare.csv").string()),
                                        "compare --replay: '"));
   std::filesystem::remove_all(dir);

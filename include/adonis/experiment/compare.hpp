@@ -23,7 +23,8 @@
 /// of a log grid (TuningGrid, default 2^-4 … 2^6, 11 points); the factor with the least median cost to ε
 /// over the tuning seeds wins (a failure costs +∞; ties, e.g. all failing, go to the least
 /// median best suboptimality, then to the smaller factor). CHOCO-SGD is tuned coordinate-wise:
-/// the step at the default γ, then γ at the chosen step (γ capped at 1). ADMM tunes its
+/// the step factor at the default γ, then γ (capped at 1) at that step factor (CHOCO's default step
+/// depends on γ, so the numeric step follows γ). ADMM tunes its
 /// penalty. `default` and `theory` entries are not tuned (the catalog's step rule; the
 /// theorem's step on a static W).
 #pragma once
@@ -168,6 +169,9 @@ struct CompareOptions {
           adonis::detail::fail("compare", "method '", entries[e].label(), "' is listed twice");
     }
     if (seeds < 1) adonis::detail::fail("compare", "--seeds must be >= 1 (got ", seeds, ")");
+    constexpr std::uint64_t seed_limit = std::uint64_t{1} << 62;  // no wrap-around in the ranges below
+    if (seed_base >= seed_limit || tuning_base >= seed_limit)
+      adonis::detail::fail("compare", "--seed-base and --tuning-base must be < 2^62 (got ", seed_base, ", ", tuning_base, ")");
     if (tuning_seeds < 1) adonis::detail::fail("compare", "--tuning-seeds must be >= 1 (got ", tuning_seeds, ")");
     const auto eval_end = seed_base + static_cast<std::uint64_t>(seeds);
     const auto tune_end = tuning_base + static_cast<std::uint64_t>(tuning_seeds);
@@ -242,8 +246,9 @@ namespace detail {
 
 /// Runs `batch` on `jobs` threads (0: the cores), outcomes by index: the same results whatever
 /// the number of threads (each run is a pure function of its NamedRun).
-inline void run_batch(std::vector<CompareRun>& batch, int jobs, std::size_t done_before, std::size_t total,
-                      const CompareProgress& progress) {
+template <int = 0>
+void run_batch(std::vector<CompareRun>& batch, int jobs, std::size_t done_before, std::size_t total,
+               const CompareProgress& progress) {
   const auto threads = static_cast<std::size_t>(
       std::max(1, std::min<int>(jobs > 0 ? jobs : available_cores(),
                                 static_cast<int>(batch.size()))));
@@ -257,19 +262,22 @@ inline void run_batch(std::vector<CompareRun>& batch, int jobs, std::size_t done
       if (k >= batch.size()) return;
       try {
         batch[k].outcome = run_named(batch[k].run);
-      } catch (...) {
+        const std::lock_guard<std::mutex> g(lock);
+        ++done;
+        if (progress) progress(done, total, batch[k].phase);
+      } catch (...) {  // the first error ends the batch; it is rethrown on the calling thread
         const std::lock_guard<std::mutex> g(lock);
         if (!error) error = std::current_exception();
         next = batch.size();
         return;
       }
-      const std::lock_guard<std::mutex> g(lock);
-      ++done;
-      if (progress) progress(done, total, batch[k].phase);
     }
   };
   std::vector<std::thread> pool;
-  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  try {
+    for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  } catch (...) {  // a thread that could not start: the others finish, this one works too
+  }
   work();
   for (auto& t : pool) t.join();
   if (error) std::rethrow_exception(error);
@@ -317,11 +325,19 @@ inline void set_factor(Hyper& h, const std::string& parameter, double f) {
 /// statistics. `jobs` threads run independent runs (0: the cores); the results do not depend
 /// on it. `progress` is called after every run.
 /// @throws InvalidArgument from CompareOptions::validate, or for a spec a run refuses.
-inline Comparison run_comparison(const CompareOptions& options, int jobs = 1, const CompareProgress& progress = {}) {
+template <int = 0>  // instantiated only where called
+Comparison run_comparison(const CompareOptions& options, int jobs = 1, const CompareProgress& progress = {}) {
   options.validate();
-  for (const std::string& g : options.graphs) {  // every spec read once before any run: bad input fails first
-    const Index n = num_nodes(make_graph(g));
-    for (const std::string& p : options.problems) (void)make_problem(p, n, parse_partition(options.partition));
+  // every spec read once before any run: bad input fails first, not after the tuning
+  for (std::size_t g = 0; g < options.graphs.size(); ++g) {
+    const Graph graph = make_graph(options.graphs[g]);
+    (void)make_sequence(graph, options.sequence, options.mixing, options.seed_base);
+    for (std::size_t p = 0; p < options.problems.size(); ++p) {
+      const ProblemInstance inst = make_problem(options.problems[p], num_nodes(graph), parse_partition(options.partition));
+      (void)parse_compressor(options.compressor, inst.features);
+      for (std::size_t e = 0; e < options.entries.size(); ++e)
+        detail::make_run(options, e, g * options.problems.size() + p, options.seed_base, Hyper{}).validate();
+    }
   }
   Comparison c{.options = options};
   const std::size_t ne = options.entries.size(), ni = c.instances();

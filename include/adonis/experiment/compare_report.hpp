@@ -161,15 +161,27 @@ inline std::string compare_markdown(const Comparison& c) {
   return s.str();
 }
 
-/// One CSV row per run (tuning and evaluation), 17 significant digits: the raw data.
+namespace detail {
+/// A CSV field: quoted (RFC 4180) when it holds a comma, a quote or a line break.
+inline std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char ch : s) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+  return out + "\"";
+}
+}  // namespace detail
+
+/// One CSV row per run (tuning and evaluation), 17 significant digits: the raw data. A spec
+/// with commas (quadratic:dim=5,L=4) is quoted.
 inline void write_compare_csv(const Comparison& c, std::ostream& out) {
+  using detail::csv_field;
   out << "phase,method,algorithm,graph,problem,seed,step_factor,gamma_factor,penalty_factor,step,gamma,penalty,"
          "status,reached,cost,best_suboptimality,final_suboptimality,rounds,time,gradients,messages,bytes\n";
   const auto old = out.precision(17);
   for (const CompareRun& r : c.runs) {
     const NamedOutcome& o = r.outcome;
-    out << r.phase << ',' << c.options.entries[r.entry].label() << ',' << r.run.algorithm << ',' << r.run.graph << ','
-        << r.run.problem << ',' << r.run.seed << ',' << r.run.hyper.step_factor << ',' << r.run.hyper.gamma_factor
+    out << r.phase << ',' << c.options.entries[r.entry].label() << ',' << r.run.algorithm << ','
+        << csv_field(r.run.graph) << ',' << csv_field(r.run.problem) << ',' << r.run.seed << ',' << r.run.hyper.step_factor << ',' << r.run.hyper.gamma_factor
         << ',' << r.run.hyper.penalty_factor << ',' << o.used.step << ',' << o.used.gamma << ',' << o.used.penalty
         << ',' << to_string(o.status) << ',' << (o.reached ? 1 : 0) << ',' << o.cost << ',' << o.best << ','
         << o.final_suboptimality << ',' << o.counters.rounds << ',' << o.counters.time << ',' << o.counters.gradients

@@ -21,6 +21,8 @@
 /// failure: every method gets the same budget, none a round more.
 #pragma once
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -138,11 +140,17 @@ struct NamedRun {
     if (hyper.theory && sequence != "static")
       adonis::detail::fail("compare", "the theorem's step needs sequence static (got '", sequence, "')");
     if (max_rounds < 1) adonis::detail::fail("compare", "max_rounds must be >= 1 (got ", max_rounds, ")");
+    if (unit == CostUnit::rounds && budget > static_cast<double>(max_rounds))
+      adonis::detail::fail("compare", "a budget of ", budget, " rounds exceeds max_rounds = ", max_rounds,
+                           " (--max-rounds)");
+    if (start != "zero" && start != "random" && start != "local")
+      adonis::detail::fail("compare", "start must be zero, random or local (got '", start, "')");
   }
 
   /// The rounds to run: the budget itself in rounds, else the backstop.
   Round round_limit() const {
-    return unit == CostUnit::rounds ? std::min<Round>(max_rounds, static_cast<Round>(std::ceil(budget))) : max_rounds;
+    if (unit != CostUnit::rounds || budget >= static_cast<double>(max_rounds)) return max_rounds;
+    return static_cast<Round>(std::ceil(budget));
   }
 };
 
@@ -159,17 +167,33 @@ struct NamedOutcome {
   std::vector<std::pair<double, double>> curve{};
 };
 
-/// The `adonis run` command line that replays a run (with --iterations the rounds it took).
+namespace detail {
+/// `s` as one POSIX shell word: as is when made of [A-Za-z0-9_./:=,+-], else single-quoted.
+inline std::string shell_word(const std::string& s) {
+  const bool plain = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || std::string_view("_./:=,+-").find(c) != std::string_view::npos;
+  });
+  if (plain) return s;
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+}  // namespace detail
+
+/// The `adonis run` command line that replays a run (with --iterations the rounds it took;
+/// each SPEC shell-quoted when it needs it).
 inline std::string replay_command(const NamedRun& r, const NamedOutcome& o) {
+  using detail::shell_word;
   std::ostringstream s;
   s.precision(17);
-  s << "adonis run --algorithm " << r.algorithm << " --graph " << r.graph << " --problem " << r.problem
-    << " --sequence " << r.sequence << " --mixing " << r.mixing << " --partition " << r.partition << " --start "
-    << r.start << " --seed " << r.seed << " --target " << r.target << " --iterations " << o.counters.rounds;
+  s << "adonis run --algorithm " << r.algorithm << " --graph " << shell_word(r.graph) << " --problem "
+    << shell_word(r.problem) << " --sequence " << shell_word(r.sequence) << " --mixing " << r.mixing
+    << " --partition " << shell_word(r.partition) << " --start " << r.start << " --seed " << r.seed << " --target "
+    << r.target << " --iterations " << o.counters.rounds;
   if (r.algorithm == "admm") s << " --rho " << o.used.penalty;
   else if (r.hyper.theory) s << " --step theory";
   else s << " --step " << o.used.step;
-  if (r.algorithm == "choco-sgd") s << " --compressor " << r.compressor << " --gamma " << o.used.gamma;
+  if (r.algorithm == "choco-sgd") s << " --compressor " << shell_word(r.compressor) << " --gamma " << o.used.gamma;
   return s.str();
 }
 
@@ -200,8 +224,6 @@ NamedOutcome run_named_on(const NamedRun& r, const Graph& g, const P& p) {
   Iterates<double> x = r.start == "random" ? random_start(n, p.dim(), r.seed)
                        : r.start == "local" ? local_minimizers(p)
                                             : Iterates<double>::Zero(n, p.dim());
-  if (r.start != "zero" && r.start != "random" && r.start != "local")
-    adonis::detail::fail("compare", "start must be zero, random or local (got '", r.start, "')");
   TraceRecorder trace(p, ref.x, ref.f, TraceOptions{.target = r.target});
   NamedOutcome out;
   const RunOptions ro{.max_rounds = r.round_limit()};
@@ -278,6 +300,12 @@ NamedOutcome run_named_on(const NamedRun& r, const Graph& g, const P& p) {
     if (std::isfinite(row.suboptimality) && row.suboptimality < out.best) out.best = row.suboptimality;
   }
   const double final_cost = cost_of(out.counters, r.unit);
+  if (out.status == Status::interrupted)
+    adonis::detail::fail<RuntimeError>("compare", "interrupted (", r.algorithm, " on ", r.graph, ", seed ", r.seed, ")");
+  if (out.status == Status::max_rounds && r.unit != CostUnit::rounds && final_cost < r.budget)
+    adonis::detail::fail<RuntimeError>("compare", r.algorithm, " on ", r.graph, " (seed ", r.seed, ") used ", r.max_rounds,
+                                       " rounds but only ", final_cost, " of its ", r.budget, " ", to_string(r.unit),
+                                       ": raise --max-rounds (every method must be able to spend the same budget)");
   out.reached = out.status != Status::diverged && last.suboptimality <= r.target && final_cost <= r.budget;
   if (out.reached) out.cost = final_cost;
   return out;
@@ -289,7 +317,8 @@ NamedOutcome run_named_on(const NamedRun& r, const Graph& g, const P& p) {
 /// kept.
 /// @throws InvalidArgument for invalid fields (validate), unknown specs, or an algorithm the
 ///         problem cannot run (admm without a proximal operator, a default step without L).
-inline NamedOutcome run_named(const NamedRun& r) {
+template <int = 0>  // instantiated (every algorithm × problem type) only where called
+NamedOutcome run_named(const NamedRun& r) {
   r.validate();
   const Graph g = make_graph(r.graph);
   const ProblemInstance inst = make_problem(r.problem, num_nodes(g), parse_partition(r.partition), r.seed);
