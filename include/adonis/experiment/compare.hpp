@@ -91,7 +91,7 @@ struct TuningGrid {
     for (int k = 0; k < points; ++k)
       f.push_back(points == 1 || k == 0 ? low
                   : k == points - 1     ? high
-                                        : low * std::pow(high / low, static_cast<double>(k) / (points - 1)));
+                                        : low * std::exp2(std::log2(high / low) * k / (points - 1)));  // exact for 2^j grids
     return f;
   }
 };
@@ -246,7 +246,7 @@ namespace detail {
 
 /// Runs `batch` on `jobs` threads (0: the cores), outcomes by index: the same results whatever
 /// the number of threads (each run is a pure function of its NamedRun).
-template <int = 0>
+template <class... Problems>
 void run_batch(std::vector<CompareRun>& batch, int jobs, std::size_t done_before, std::size_t total,
                const CompareProgress& progress) {
   const auto threads = static_cast<std::size_t>(
@@ -261,7 +261,7 @@ void run_batch(std::vector<CompareRun>& batch, int jobs, std::size_t done_before
       const std::size_t k = next.fetch_add(1);
       if (k >= batch.size()) return;
       try {
-        batch[k].outcome = run_named(batch[k].run);
+        batch[k].outcome = run_named<Problems...>(batch[k].run);
         const std::lock_guard<std::mutex> g(lock);
         ++done;
         if (progress) progress(done, total, batch[k].phase);
@@ -325,7 +325,7 @@ inline void set_factor(Hyper& h, const std::string& parameter, double f) {
 /// statistics. `jobs` threads run independent runs (0: the cores); the results do not depend
 /// on it. `progress` is called after every run.
 /// @throws InvalidArgument from CompareOptions::validate, or for a spec a run refuses.
-template <int = 0>  // instantiated only where called
+template <class... Problems>  // instantiated only where called; Problems...: as run_named's
 Comparison run_comparison(const CompareOptions& options, int jobs = 1, const CompareProgress& progress = {}) {
   options.validate();
   // every spec read once before any run: bad input fails first, not after the tuning
@@ -335,6 +335,7 @@ Comparison run_comparison(const CompareOptions& options, int jobs = 1, const Com
     for (std::size_t p = 0; p < options.problems.size(); ++p) {
       const ProblemInstance inst = make_problem(options.problems[p], num_nodes(graph), parse_partition(options.partition));
       (void)parse_compressor(options.compressor, inst.features);
+      check_problem_type<Problems...>(inst);
       for (std::size_t e = 0; e < options.entries.size(); ++e)
         detail::make_run(options, e, g * options.problems.size() + p, options.seed_base, Hyper{}).validate();
     }
@@ -369,7 +370,7 @@ Comparison run_comparison(const CompareOptions& options, int jobs = 1, const Com
                                        .run = detail::make_run(options, e, i, s, h)});
           }
     }
-    detail::run_batch(batch, jobs, c.runs.size(), total, progress);
+    detail::run_batch<Problems...>(batch, jobs, c.runs.size(), total, progress);
     // choose per (entry, instance): least median cost, then least median best, then first factor
     for (TuningChoice& t : c.tuning) {
       const auto params = detail::tuned_parameters(options.entries[t.entry].algorithm);
@@ -407,7 +408,7 @@ Comparison run_comparison(const CompareOptions& options, int jobs = 1, const Com
         for (std::uint64_t s : eval_seeds)
           batch.push_back(CompareRun{.phase = "evaluation", .entry = e, .instance = i,
                                      .run = detail::make_run(options, e, i, s, chosen[e][i])});
-    detail::run_batch(batch, jobs, c.runs.size(), total, progress);
+    detail::run_batch<Problems...>(batch, jobs, c.runs.size(), total, progress);
     for (CompareRun& r : batch) c.runs.push_back(std::move(r));
   }
   // statistics

@@ -28,6 +28,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -80,6 +81,30 @@ inline nlohmann::json machine_info() {
   m["compiler"] = __VERSION__;
 #endif
   return m;
+}
+
+/// Calls f(key, field) for every plain field of the options that the JSON records (the methods,
+/// the unit and the grid's factors are written apart): one list for writing and reading.
+template <class Options, class F>
+void option_fields(Options& o, F&& f) {
+  f("graphs", o.graphs);
+  f("problems", o.problems);
+  f("sequence", o.sequence);
+  f("mixing", o.mixing);
+  f("partition", o.partition);
+  f("start", o.start);
+  f("compressor", o.compressor);
+  f("target", o.target);
+  f("budget", o.budget);
+  f("level", o.level);
+  f("max_rounds", o.max_rounds);
+  f("seed_base", o.seed_base);
+  f("seeds", o.seeds);
+  f("tuning_base", o.tuning_base);
+  f("tuning_seed_count", o.tuning_seeds);
+  f("grid_low", o.grid.low);
+  f("grid_high", o.grid.high);
+  f("grid_points", o.grid.points);
 }
 
 inline nlohmann::json hyper_json(const Hyper& h) {
@@ -199,23 +224,9 @@ inline nlohmann::json comparison_json(const Comparison& c, const std::string& in
   j["machine"] = detail::machine_info();
   nlohmann::json opt;
   for (const CompareEntry& e : o.entries) opt["methods"].push_back(e.label());
-  opt["graphs"] = o.graphs;
-  opt["problems"] = o.problems;
-  opt["sequence"] = o.sequence;
-  opt["mixing"] = o.mixing;
-  opt["partition"] = o.partition;
-  opt["start"] = o.start;
-  opt["compressor"] = o.compressor;
-  opt["target"] = o.target;
   opt["budget_unit"] = std::string(to_string(o.unit));
-  opt["budget"] = o.budget;
-  opt["level"] = o.level;
-  opt["max_rounds"] = o.max_rounds;
-  opt["seed_base"] = o.seed_base;
-  opt["seeds"] = o.seeds;
-  opt["tuning_base"] = o.tuning_base;
-  opt["tuning_seed_count"] = o.tuning_seeds;
-  opt["grid"] = {{"low", o.grid.low}, {"high", o.grid.high}, {"points", o.grid.points}, {"factors", o.grid.factors()}};
+  detail::option_fields(o, [&](const char* key, const auto& value) { opt[key] = value; });
+  opt["grid_factors"] = o.grid.factors();
   j["options"] = opt;
   j["evaluation_seeds"] = o.evaluation_seeds();
   j["tuning_seeds"] = o.any_tuned() ? nlohmann::json(o.tuning_seed_list()) : nlohmann::json::array();
@@ -276,25 +287,10 @@ inline CompareOptions options_from_json(const nlohmann::json& j) {
   try {
     const nlohmann::json& p = j.at("options");
     for (const auto& m : p.at("methods")) o.entries.push_back(parse_entry(m.get<std::string>()));
-    o.graphs = p.at("graphs").get<std::vector<std::string>>();
-    o.problems = p.at("problems").get<std::vector<std::string>>();
-    o.sequence = p.at("sequence").get<std::string>();
-    o.mixing = p.at("mixing").get<std::string>();
-    o.partition = p.at("partition").get<std::string>();
-    o.start = p.at("start").get<std::string>();
-    o.compressor = p.at("compressor").get<std::string>();
-    o.target = p.at("target").get<double>();
     o.unit = parse_cost_unit(p.at("budget_unit").get<std::string>());
-    o.budget = p.at("budget").get<double>();
-    o.level = p.at("level").get<double>();
-    o.max_rounds = p.at("max_rounds").get<Round>();
-    o.seed_base = p.at("seed_base").get<std::uint64_t>();
-    o.seeds = p.at("seeds").get<int>();
-    o.tuning_base = p.at("tuning_base").get<std::uint64_t>();
-    o.tuning_seeds = p.at("tuning_seed_count").get<int>();
-    o.grid.low = p.at("grid").at("low").get<double>();
-    o.grid.high = p.at("grid").at("high").get<double>();
-    o.grid.points = p.at("grid").at("points").get<int>();
+    detail::option_fields(o, [&](const char* key, auto& value) {
+      value = p.at(key).get<std::remove_reference_t<decltype(value)>>();
+    });
   } catch (const nlohmann::json::exception& e) {
     adonis::detail::fail("compare --replay", "the JSON's options are malformed: ", e.what());
   }

@@ -313,16 +313,49 @@ NamedOutcome run_named_on(const NamedRun& r, const Graph& g, const P& p) {
 
 }  // namespace detail
 
+namespace detail {
+/// Calls f on the problem of `inst` if its type is one of Ps (tried in order).
+/// @throws InvalidArgument naming the spec when it is none of them.
+template <class P, class... Ps, class F>
+NamedOutcome visit_only(const ProblemInstance& inst, F&& f) {
+  if (const P* p = std::get_if<P>(&inst.problem)) return f(*p);
+  if constexpr (sizeof...(Ps) > 0) {
+    return visit_only<Ps...>(inst, std::forward<F>(f));
+  } else {
+    adonis::detail::fail("compare", "problem '", inst.spec, "' (family ", inst.family,
+                         ") is not supported here (compare runs quadratic, least-squares, ridge and logistic problems)");
+  }
+}
+/// visit_only over Problems..., or over the default smooth families when none is given.
+template <class... Problems, class F>
+NamedOutcome on_problem(const ProblemInstance& inst, F&& f) {
+  if constexpr (sizeof...(Problems) == 0)
+    return visit_only<QuadraticProblem, LeastSquaresProblem, LogisticProblem>(inst, std::forward<F>(f));
+  else
+    return visit_only<Problems...>(inst, std::forward<F>(f));
+}
+}  // namespace detail
+
 /// Runs `r` in the simulator. A diverging run returns status diverged (a failure), its curve
-/// kept.
-/// @throws InvalidArgument for invalid fields (validate), unknown specs, or an algorithm the
-///         problem cannot run (admm without a proximal operator, a default step without L).
-template <int = 0>  // instantiated (every algorithm × problem type) only where called
+/// kept. `Problems...` restricts the problem types compiled in (each type instantiates every
+/// algorithm: the tests and the example use LogisticProblem alone); by default the smooth
+/// families: quadratic, least-squares (and ridge), logistic. The median problem is nonsmooth:
+/// no method of a comparison has a default step for it.
+/// @throws InvalidArgument for invalid fields (validate), unknown specs, a problem type outside
+///         `Problems...`, or an algorithm the problem cannot run (a default step without L).
+template <class... Problems>
 NamedOutcome run_named(const NamedRun& r) {
   r.validate();
   const Graph g = make_graph(r.graph);
   const ProblemInstance inst = make_problem(r.problem, num_nodes(g), parse_partition(r.partition), r.seed);
-  return std::visit([&](const auto& p) { return detail::run_named_on(r, g, p); }, inst.problem);
+  return detail::on_problem<Problems...>(inst, [&](const auto& p) { return detail::run_named_on(r, g, p); });
+}
+
+/// Refuses (InvalidArgument) a problem whose type run_named<Problems...> does not compile in,
+/// without running anything: a comparison checks every instance before its first run.
+template <class... Problems>
+void check_problem_type(const ProblemInstance& inst) {
+  (void)detail::on_problem<Problems...>(inst, [](const auto&) { return NamedOutcome{}; });
 }
 
 }  // namespace adonis::experiment
