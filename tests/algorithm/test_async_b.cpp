@@ -255,7 +255,7 @@ AsyncBCost async_b_dadao_cost(const Graph& g, double kappa, double eps, int seed
 }  // namespace
 
 TEST_CASE("DADAO: communications to eps grow like sqrt(chi1 chi2), gradients like sqrt(kappa)",
-          "[algorithm][dadao][rates]") {
+          "[algorithm][dadao][rates][asan_skip]") {
   constexpr double eps = 1e-8;
   constexpr int seeds = 5;
   {

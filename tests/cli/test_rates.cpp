@@ -83,7 +83,7 @@ TEST_CASE("rates: the default table (quick) passes, and its provenance reproduce
 }
 
 TEST_CASE("rates --jobs: tables side by side print the same as one after the other, in the order asked",
-          "[cli][rates]") {
+          "[cli][rates][asan_skip]") {
   const std::string tables = "rates --table optimal,gossip,spectral,gossip --quick --format markdown";
   const auto one = run_cli(tables + " --jobs 1");
   REQUIRE(one.status == 0);

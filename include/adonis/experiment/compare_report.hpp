@@ -34,7 +34,8 @@
 #include <nlohmann/json.hpp>
 
 #include "adonis/core/error.hpp"
-#include "adonis/experiment/compare.hpp"
+#include "adonis/experiment/compare_types.hpp"
+#include "adonis/experiment/statistics.hpp"
 #include "adonis/report/atomic_file.hpp"
 #include "adonis/report/plot.hpp"
 #include "adonis/version.hpp"
