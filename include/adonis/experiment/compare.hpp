@@ -113,12 +113,6 @@ inline NamedRun make_run(const CompareOptions& o, std::size_t e, std::size_t i, 
 /// Failures and divergences as +∞ (the statistics refuse NaN).
 inline double as_cost(double x) { return std::isnan(x) ? std::numeric_limits<double>::infinity() : x; }
 
-inline void set_factor(Hyper& h, const std::string& parameter, double f) {
-  if (parameter == "step") h.step_factor = f;
-  else if (parameter == "gamma") h.gamma_factor = f;
-  else h.penalty_factor = f;
-}
-
 }  // namespace detail
 
 /// Runs the comparison: tuning (when an entry is tuned), then the evaluation runs, then the
@@ -165,7 +159,7 @@ Comparison run_comparison(const CompareOptions& options, int jobs = 1, const Com
         for (double f : factors)
           for (std::uint64_t s : tuning_seeds) {
             Hyper h = chosen[e][i];
-            detail::set_factor(h, params[stage], f);
+            detail::factor_of(h, params[stage]) = f;
             batch.push_back(CompareRun{.phase = "tuning", .entry = e, .instance = i,
                                        .run = detail::make_run(options, e, i, s, h)});
           }
@@ -180,9 +174,7 @@ Comparison run_comparison(const CompareOptions& options, int jobs = 1, const Com
       for (double f : factors) {
         std::vector<double> cost, sub;
         for (const CompareRun& r : batch) {
-          const Hyper& h = r.run.hyper;
-          const double rf = params[stage] == "step" ? h.step_factor : params[stage] == "gamma" ? h.gamma_factor : h.penalty_factor;
-          if (r.entry == t.entry && r.instance == t.instance && rf == f) {
+          if (r.entry == t.entry && r.instance == t.instance && detail::factor_of(r.run.hyper, params[stage]) == f) {
             cost.push_back(detail::as_cost(r.outcome.cost));
             sub.push_back(detail::as_cost(r.outcome.best));
           }
@@ -196,7 +188,7 @@ Comparison run_comparison(const CompareOptions& options, int jobs = 1, const Com
           first = false;
         }
       }
-      detail::set_factor(chosen[t.entry][t.instance], params[stage], best_factor);
+      detail::factor_of(chosen[t.entry][t.instance], params[stage]) = best_factor;
       t.chosen = chosen[t.entry][t.instance];
     }
     for (CompareRun& r : batch) c.runs.push_back(std::move(r));

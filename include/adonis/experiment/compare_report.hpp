@@ -150,7 +150,7 @@ inline std::string compare_markdown(const Comparison& c) {
         if (t.entry == e && t.instance == i) {
           tuned.clear();
           for (const auto& p : detail::tuned_parameters(o.entries[e].algorithm)) {
-            const double f = p == "step" ? t.chosen.step_factor : p == "gamma" ? t.chosen.gamma_factor : t.chosen.penalty_factor;
+            const double f = detail::factor_of(t.chosen, p);
             const bool edge = o.grid.points > 1 && (f == o.grid.low || f == o.grid.high);
             tuned += (tuned.empty() ? "" : ", ") + p + " ×" + short_cost(f) + (edge ? " (grid edge)" : "");
           }

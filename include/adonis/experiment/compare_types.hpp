@@ -371,6 +371,14 @@ inline std::vector<std::string> tuned_parameters(const std::string& algorithm) {
   return {"step"};
 }
 
+/// The factor of `parameter` (a name tuned_parameters returns) in h.
+inline double factor_of(const Hyper& h, const std::string& parameter) {
+  return parameter == "step" ? h.step_factor : parameter == "gamma" ? h.gamma_factor : h.penalty_factor;
+}
+inline double& factor_of(Hyper& h, const std::string& parameter) {
+  return parameter == "step" ? h.step_factor : parameter == "gamma" ? h.gamma_factor : h.penalty_factor;
+}
+
 }  // namespace detail
 
 }  // namespace adonis::experiment
