@@ -18,6 +18,7 @@
 #include "adonis/report/atomic_file.hpp"
 #include "adonis/report/trace.hpp"
 #include "adonis/runtime/threads.hpp"
+#include "adonis/sim/assumptions.hpp"
 #include "adonis/theory/fit.hpp"
 #include "adonis/theory/measure.hpp"
 #include "cli/common.hpp"
@@ -99,6 +100,9 @@ class RunSession {
   /// on the trace's schedule; at every round with --target or --measure).
   template <class Algorithm, class... Observers>
   void execute(Algorithm& alg, Iterates<double>& x, Observers&&... observers) {
+    if constexpr (requires { alg.engine(); })  // an event-driven run outside its theorem: say so first
+      if (root)
+        for (const std::string& w : outside_assumptions(a.algorithm, alg)) std::cerr << "adonis: warning: " << w << '\n';
 #ifdef ADONIS_HAVE_MPI
     if (a.mpi) {
       result = runtime::mpi_run(alg, x, run_options, MPI_COMM_WORLD,

@@ -322,6 +322,26 @@ TEST_CASE("run: D-SGD with --batch draws minibatches from the seed", "[cli][run]
   CHECK(run_cli("run --algorithm extra --graph ring:8 --problem logistic:heart_scale:0.01 --batch 4").status == 2);
 }
 
+TEST_CASE("run: a run outside its theorem's assumptions warns on stderr first (latency, DADAO's rate)",
+          "[cli][run][async][assumptions]") {
+  // issue 17 item 5: a2cid2 with latency exp:0.3 on ring:16 at --comm-rate 16 (every node
+  // exchanges at rate 2): 0.6 exchanges in flight, beyond the 0.4 measured stable there
+  const auto a2 = run_cli("run --algorithm a2cid2 --graph ring:16 --comm-rate 16 --latency exp:0.3 --iterations 10");
+  INFO(a2.err);
+  REQUIRE(a2.status == 0);
+  CHECK(a2.err.find("adonis: warning: a2cid2: its theorem assumes instantaneous exchanges; the latency puts 0.6 "
+                    "exchanges in flight at the busiest node (measured stable up to 0.4 on ring:16") == 0);
+  CHECK(run_cli("run --algorithm a2cid2 --graph ring:16 --comm-rate 16 --iterations 10").err.empty());
+  // DADAO at an explicit rate below its minimal one: 2 χ1* χ2* = 2 · (105.1/16) · (7.5/16) = 6.16
+  const auto da = run_cli("run --algorithm dadao --graph ring:16 --problem logistic:heart_scale:0.01 --comm-rate 16 "
+                          "--iterations 10");
+  INFO(da.err);
+  REQUIRE(da.status == 0);
+  CHECK(da.err.find("2 chi1* chi2* = 6.16 > 1") != std::string::npos);
+  CHECK(da.err.find(">= 39.7") != std::string::npos);
+  CHECK(run_cli("run --algorithm dadao --graph ring:16 --problem logistic:heart_scale:0.01 --iterations 10").err.empty());
+}
+
 TEST_CASE("run: pairwise-gossip on the event engine, engine options", "[cli][run][async]") {
   const std::string csv = temp_csv("pairwise.csv"), csv2 = temp_csv("pairwise2.csv");
   const std::string cmd = "run --algorithm pairwise-gossip --graph torus:4x4 --iterations 20000 --latency exp:0.5 "

@@ -248,6 +248,9 @@ class Dadao : public AsyncAlgorithm<Dadao<Problem>> {
   double chi1() const noexcept { return m_chi1; }
   double chi2() const noexcept { return m_chi2; }
   double comm_rate_scale() const noexcept { return m_scale; }
+  /// 2 χ1* χ2* for the rates in use: ≤ 1 is the minimal communication rate the authors' code
+  /// sets (sim/assumptions.hpp; 0 when χ1 was given and χ2 not computed).
+  double rate_condition() const noexcept { return 2 * m_chi1 * m_chi2; }
 
   void init(const Iterates<double>& x0) {
     detail::check_iterates("Dadao::init", x0, this->num_nodes());
