@@ -29,6 +29,8 @@ inline nlohmann::ordered_json problem_info_json(const ProblemInstance& inst, con
   j["dataset"] = inst.dataset.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(inst.dataset);
   j["samples"] = inst.samples;
   j["features"] = inst.features;
+  j["dim"] = std::visit([](const auto& p) { return p.dim(); }, inst.problem);  // K d for multinomial
+  if (const auto* m = std::get_if<MultinomialProblem>(&inst.problem)) j["classes"] = m->classes();
   j["nodes"] = nodes;
   j["partition"] = inst.family == "quadratic" ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(to_string(partition));
   if (!inst.parts.empty()) {
@@ -73,7 +75,8 @@ inline void add_problem_info(CLI::App& app) {
   auto args = std::make_shared<Args>();
   auto* sub = app.add_subcommand("problem-info", "Constants and reference solution of a decentralized problem");
   sub->add_option("--problem", args->problem,
-                  "problem SPEC: logistic:DATA:LAMBDA, ridge:DATA:LAMBDA, least-squares:DATA, median:DATA "
+                  "problem SPEC: logistic:DATA:LAMBDA, ridge:DATA:LAMBDA, least-squares:DATA, median:DATA, "
+                  "multinomial:DATA:LAMBDA "
                   "(optional :std, :intercept, :noise=S2), quadratic:dim=D,L=..,mu=..,zeta=..")
       ->required();
   sub->add_option("--nodes", args->nodes, "number of nodes n")->required();

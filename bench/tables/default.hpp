@@ -411,11 +411,15 @@ inline void default_record_provenance(const DefaultTableSpec& spec, experiment::
       const ProblemInstance inst = make_problem(ps, num_nodes(g));
       std::visit(
           [&](const auto& p) {
-            const ReferenceSolution ref = reference_solution(p);
-            const ProblemConstants c = problem_constants(p, ref.x);
-            provenance["problems"][ps][gs] = {{"f_star", ref.f},       {"L_max", c.L_max}, {"L", c.L},
-                                              {"mu", c.mu},            {"kappa", c.kappa}, {"zeta2", c.zeta2},
-                                              {"reference", ref.method}};
+            if constexpr (std::is_same_v<std::decay_t<decltype(p)>, MultinomialProblem>) {
+              adonis::detail::fail("rates default", "problem '", ps, "': the default table runs binary and regression problems");
+            } else {
+              const ReferenceSolution ref = reference_solution(p);
+              const ProblemConstants c = problem_constants(p, ref.x);
+              provenance["problems"][ps][gs] = {{"f_star", ref.f},       {"L_max", c.L_max}, {"L", c.L},
+                                                {"mu", c.mu},            {"kappa", c.kappa}, {"zeta2", c.zeta2},
+                                                {"reference", ref.method}};
+            }
           },
           inst.problem);
     }
@@ -451,6 +455,9 @@ inline std::vector<RateRow> default_rows(const DefaultTableSpec& spec, experimen
             if constexpr (std::is_same_v<std::decay_t<decltype(p)>, MedianProblem>)
               adonis::detail::fail("rates default", "problem '", problem_spec,
                                    "' is nonsmooth: the default table needs Hessians");
+            else if constexpr (std::is_same_v<std::decay_t<decltype(p)>, MultinomialProblem>)
+              adonis::detail::fail("rates default", "problem '", problem_spec,
+                                   "': the default table runs binary and regression problems");
             else
               for (RateRow& r : default_problem_rows(spec, gr, problem_spec, p, quadratic,
                                                      ctx.out_dir().empty() ? nullptr : &curves))

@@ -16,7 +16,7 @@ endforeach()
 
 # The install: program, datasets and graphs with their provenance, license, CMake package.
 foreach(_f bin/adonis share/adonis/data/PROVENANCE.md share/adonis/data/heart_scale
-           share/adonis/data/breast_cancer.csv share/adonis/data/longley.csv
+           share/adonis/data/breast_cancer.csv share/adonis/data/longley.csv share/adonis/data/digits.csv
            share/adonis/graphs/PROVENANCE.md share/adonis/graphs/karate.edges
            share/doc/adonis/LICENSE share/cmake/adonis/adonisConfig.cmake include/adonis/adonis.hpp)
   if(NOT EXISTS "${PREFIX}/${_f}")

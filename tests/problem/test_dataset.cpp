@@ -134,6 +134,14 @@ TEST_CASE("shipped datasets load with their documented sizes and labels", "[prob
   CHECK(longley.y(0) == 60323);
   CHECK(longley.A(0, 0) == 83);
   CHECK(longley.A(15, 5) == 1962);
+  const Dataset digits = load_dataset("digits");  // pixels / 16, classes 0..9
+  CHECK(digits.A(0, 2) == 5.0 / 16);  // the first row starts 0,0,5,13,9
+  CHECK(digits.A(0, 3) == 13.0 / 16);
+  CHECK(digits.A.maxCoeff() == 1.0);
+  CHECK(digits.y(0) == 0);
+  CHECK(multiclass_labels(digits, "test") == 10);
+  CHECK((digits.y.array() == 5).count() == 182);
+  CHECK((digits.y.array() == 8).count() == 174);
 }
 
 TEST_CASE("dataset files must be regular files, lines are capped at 1 MiB, a dense matrix too large is refused",

@@ -3,6 +3,8 @@
 /// unbiased with the stated variance (Monte Carlo, 5 standard errors).
 #include <catch2/catch.hpp>
 
+#include <Eigen/Eigenvalues>
+
 #include <cmath>
 #include <functional>
 #include <string>
@@ -10,6 +12,7 @@
 #include "adonis/problem/concepts.hpp"
 #include "adonis/problem/glm.hpp"
 #include "adonis/problem/gradcheck.hpp"
+#include "adonis/problem/multinomial.hpp"
 #include "adonis/problem/median.hpp"
 #include "adonis/problem/quadratic.hpp"
 #include "support.hpp"
@@ -152,6 +155,76 @@ TEST_CASE("least squares, ridge and logistic pass the gradient check on every no
       else check(LeastSquaresProblem(ds, parts, lambda));
     }
   }
+}
+
+TEST_CASE("multinomial logistic regression: gradient, Hessian, prox, Böhning bound, stable softmax",
+          "[problem][oracle][gradcheck][multinomial]") {
+  // 3 classes, 4 features, 45 samples; labels 0, 1, 2 drawn from the test's own rule
+  Dataset ds = random_dataset(45, 4, false, 13);
+  for (Index j = 0; j < ds.samples(); ++j) ds.y(j) = static_cast<double>(j % 3);
+  const Partition parts = split(ds);
+  for (const double lambda : {0.0, 0.2}) {
+    INFO("lambda " << lambda);
+    const MultinomialProblem p(ds, parts, lambda);
+    REQUIRE(p.classes() == 3);
+    REQUIRE(p.dim() == 12);
+    for (Index i = 0; i < kNodes; ++i) {
+      const Vector<double> x = random_vector(12, 31 + static_cast<std::uint64_t>(i), 0.8);
+      CHECK(check_gradient(p, i, x).passed(1e-7));
+      check_hessian(p, i, x);
+      if (lambda > 0) check_smooth_prox(p, i, x, 0.37);
+      // f_i by hand: mean over samples of log Σ_k exp(w_kᵀa) − w_yᵀa
+      double f = 0;
+      const auto& a = p.local_features(i);
+      for (Index j = 0; j < a.rows(); ++j) {
+        double norm = 0, own = 0;
+        for (Index k = 0; k < 3; ++k) {
+          const double z = x.segment(4 * k, 4).dot(a.row(j).transpose());
+          norm += std::exp(z);
+          if (k == p.local_labels(i)[static_cast<std::size_t>(j)]) own = z;
+        }
+        f += std::log(norm) - own;
+      }
+      CHECK(p.value(i, x) == Approx(f / static_cast<double>(a.rows()) + 0.5 * lambda * x.squaredNorm()).epsilon(1e-12));
+      // the Hessian lies between the curvature bounds (Böhning): upper − H and H − lower are PSD
+      Matrix<double> h;
+      p.hessian(i, x, h);
+      const Eigen::SelfAdjointEigenSolver<Matrix<double>> up(p.curvature_upper(i) - h), lo(h - p.curvature_lower(i));
+      CHECK(up.eigenvalues().minCoeff() >= -1e-12);
+      CHECK(lo.eigenvalues().minCoeff() >= -1e-12);
+      // sample gradients average to the gradient
+      Vector<double> g(12), gj(12), mean = Vector<double>::Zero(12);
+      p.gradient(i, x, g);
+      for (Index j = 0; j < p.num_samples(i); ++j) {
+        p.sample_gradient(i, j, x, gj);
+        mean += gj;
+      }
+      CHECK((mean / static_cast<double>(p.num_samples(i)) - g).norm() <= 1e-12 * (1 + g.norm()));
+    }
+    // at x = 0 the Hessian's largest eigenvalue is λ_max(A_iᵀA_i/m_i)/K + λ, below the bound's
+    Matrix<double> h0;
+    p.hessian(0, Vector<double>::Zero(12), h0);
+    const double gram_max = Eigen::SelfAdjointEigenSolver<Matrix<double>>(
+                                p.local_features(0).transpose() * p.local_features(0) / static_cast<double>(p.num_samples(0)))
+                                .eigenvalues()
+                                .maxCoeff();
+    CHECK(Eigen::SelfAdjointEigenSolver<Matrix<double>>(h0).eigenvalues().maxCoeff() ==
+          Approx(gram_max / 3 + lambda).epsilon(1e-10));
+    CHECK(Eigen::SelfAdjointEigenSolver<Matrix<double>>(p.curvature_upper(0)).eigenvalues().maxCoeff() ==
+          Approx(gram_max / 2 + lambda).epsilon(1e-10));
+  }
+  // huge scores: finite value and gradient
+  const MultinomialProblem p(ds, parts, 0.0);
+  const Vector<double> big = Vector<double>::Constant(12, 1e4);
+  Vector<double> g(12);
+  p.gradient(0, big, g);
+  CHECK(std::isfinite(p.value(0, big)));
+  CHECK(g.allFinite());
+  Dataset bad = ds;
+  bad.y(3) = 1.5;
+  CHECK_THROWS_WITH(MultinomialProblem(bad, parts, 0.1), Catch::Contains("MultinomialProblem") && Catch::Contains("row 3") &&
+                                                            Catch::Contains("got 1.5"));
+  CHECK_THROWS_WITH(MultinomialProblem(ds, parts, -1), Catch::Contains("lambda must be >= 0"));
 }
 
 TEST_CASE("logistic loss is stable for huge margins", "[problem][oracle]") {

@@ -5,7 +5,7 @@
 /// - least squares / ridge: a direct solve by column-pivoting Householder QR of the weighted,
 ///   stacked system (never the normal equations: Longley's design has cond ~ 5e9; Golub and
 ///   Van Loan, Matrix Computations, 4th ed., §5.3);
-/// - logistic regression: Newton's method with Armijo backtracking from x = 0 to the
+/// - logistic and multinomial logistic regression: Newton's method with Armijo backtracking from x = 0 to the
 ///   floating-point floor (Boyd and Vandenberghe, Convex Optimization, §9.5);
 /// - quadratic: the closed-form optimum;
 /// - median: the weighted coordinate-wise median, certified by the distance from 0 to the
@@ -26,6 +26,7 @@
 #include "adonis/core/types.hpp"
 #include "adonis/problem/glm.hpp"
 #include "adonis/problem/median.hpp"
+#include "adonis/problem/multinomial.hpp"
 #include "adonis/problem/quadratic.hpp"
 
 namespace adonis {
@@ -81,12 +82,10 @@ ReferenceSolution reference_solution(const LeastSquaresProblem& p) {
   return r;
 }
 
-/// Logistic regression: Newton's method on f from x = 0, Hessian solves by LDLT (f is lambda-
-/// strongly convex), Armijo backtracking, until ||grad f|| stops decreasing at the rounding floor
-/// or reaches 1e-15 ||grad f(0)||, at most 200 iterations. Returns the iterate with the smallest
-/// gradient norm.
-template <int = 0>  // compiled only where called (docs/performance.md, "Compile time")
-ReferenceSolution reference_solution(const LogisticProblem& p) {
+namespace detail {
+/// Newton's method with Armijo backtracking from x = 0 (see reference_solution(LogisticProblem)).
+template <class P>
+ReferenceSolution newton_reference(const P& p) {
   const Index d = p.dim();
   Vector<double> x = Vector<double>::Zero(d), g(d), trial(d), g_trial(d);
   Matrix<double> h;
@@ -122,8 +121,25 @@ ReferenceSolution reference_solution(const LogisticProblem& p) {
       ++stalled;
     }
   }
-  detail::finish_reference(p, r);
+  finish_reference(p, r);
   return r;
+}
+}  // namespace detail
+
+/// Logistic regression: Newton's method on f from x = 0, Hessian solves by LDLT (f is lambda-
+/// strongly convex), Armijo backtracking, until ||grad f|| stops decreasing at the rounding floor
+/// or reaches 1e-15 ||grad f(0)||, at most 200 iterations. Returns the iterate with the smallest
+/// gradient norm.
+template <int = 0>  // compiled only where called (docs/performance.md, "Compile time")
+ReferenceSolution reference_solution(const LogisticProblem& p) {
+  return detail::newton_reference(p);
+}
+
+/// Multinomial logistic regression: the same Newton method (Kd × Kd Hessians, LDLT); f is
+/// λ-strongly convex.
+template <int = 0>  // compiled only where called (docs/performance.md, "Compile time")
+ReferenceSolution reference_solution(const MultinomialProblem& p) {
+  return detail::newton_reference(p);
 }
 
 /// The quadratic's closed-form optimum x* (quadratic.hpp).

@@ -5,8 +5,9 @@
 ///
 ///   logistic:DATA:LAMBDA[:MOD...]   ridge:DATA:LAMBDA[:MOD...]   least-squares:DATA[:MOD...]
 ///   median:DATA[:MOD...]            quadratic:KEY=VALUE,...  (dim, L, mu, zeta, seed, noise)
+///   multinomial:DATA:LAMBDA[:MOD...]  (labels 0, …, K − 1: problem/multinomial.hpp)
 ///
-/// DATA is a shipped dataset name (heart_scale, breast_cancer, longley) or a file path: `.csv`
+/// DATA is a shipped dataset name (heart_scale, breast_cancer, longley, digits) or a file path: `.csv`
 /// (last column the target, an optional header line) or anything else as LIBSVM. MODs, in
 /// order of application: `std` standardizes the features, `intercept` prepends a column of
 /// ones, `noise=S2` adds Gaussian noise of total variance S2 to stochastic gradients.
@@ -33,6 +34,7 @@
 #include "adonis/problem/dataset.hpp"
 #include "adonis/problem/glm.hpp"
 #include "adonis/problem/median.hpp"
+#include "adonis/problem/multinomial.hpp"
 #include "adonis/problem/partition.hpp"
 #include "adonis/problem/quadratic.hpp"
 #include "adonis/problem/stochastic.hpp"
@@ -44,7 +46,7 @@ struct ShippedDataset {
   const char* name;         ///< name usable as DATA in a problem SPEC
   const char* file;         ///< file name in the data directory
   Index samples, features;  ///< sizes after loading
-  const char* task;         ///< "classification" (labels -1/+1) or "regression"
+  const char* task;         ///< "classification" (labels -1/+1), "multiclass" (0, …, K − 1) or "regression"
 };
 
 /// The shipped datasets.
@@ -53,6 +55,7 @@ inline const std::vector<ShippedDataset>& shipped_datasets() {
       {"heart_scale", "heart_scale", 270, 13, "classification"},
       {"breast_cancer", "breast_cancer.csv", 569, 30, "classification"},
       {"longley", "longley.csv", 16, 6, "regression"},
+      {"digits", "digits.csv", 1797, 64, "multiclass"},
   };
   return list;
 }
@@ -73,7 +76,9 @@ inline std::string data_directory() { return find_data_directory(dataset_lookup(
 
 /// Loads a shipped dataset by name, or a file: `.csv` by read_csv_file() (last column the
 /// target), anything else by read_libsvm_file(). breast_cancer's 0/1 labels become -1/+1;
-/// longley's target is TOTEMP and its observation-number column is dropped (NIST StRD layout).
+/// longley's target is TOTEMP and its observation-number column is dropped (NIST StRD layout);
+/// digits' pixels 0..16 are divided by 16 (raw pixels give L ≈ 1338 and κ ≈ 10⁶ for multinomial
+/// regression at λ = 1e-3; pixel/16 gives L ≈ 5.2), its labels are the digits 0..9.
 /// A shipped name is looked up through data_directory(); a path is read as given.
 /// @throws ParseError (unreadable file, malformed rows, with file and line); data_directory()'s
 ///         errors for a shipped name.
@@ -91,18 +96,24 @@ inline Dataset load_dataset(std::string_view name_or_path) {
     o.drop_columns = {0};
     return read_csv_file(path("longley.csv"), o);
   }
+  if (name_or_path == "digits") {
+    Dataset ds = read_csv_file(path("digits.csv"));
+    ds.A /= 16.0;
+    return ds;
+  }
   const std::string file(name_or_path);
   if (file.size() >= 4 && file.substr(file.size() - 4) == ".csv") return read_csv_file(file);
   return read_libsvm_file(file);
 }
 
 /// Any of the built-in problems.
-using AnyProblem = std::variant<QuadraticProblem, LeastSquaresProblem, LogisticProblem, MedianProblem>;
+using AnyProblem =
+    std::variant<QuadraticProblem, LeastSquaresProblem, LogisticProblem, MedianProblem, MultinomialProblem>;
 
 /// A problem built from a SPEC, with the data and partition facts the command line reports.
 struct ProblemInstance {
   std::string spec;     ///< the SPEC as given
-  std::string family;   ///< logistic, ridge, least-squares, median or quadratic
+  std::string family;   ///< logistic, ridge, least-squares, median, multinomial or quadratic
   std::string dataset;  ///< DATA (empty for quadratic)
   Index samples = 0;    ///< number of data rows (0 for quadratic)
   Index features = 0;   ///< dimension d
@@ -163,10 +174,11 @@ ProblemInstance make_problem(std::string_view spec, Index nodes, const Partition
     return ProblemInstance{std::string(spec), family, "", 0, o.dim, 0.0, {}, AnyProblem(std::move(q))};
   }
 
-  const bool has_lambda = family == "logistic" || family == "ridge";
+  const bool has_lambda = family == "logistic" || family == "ridge" || family == "multinomial";
   if (!has_lambda && family != "least-squares" && family != "median")
     detail::fail(who, "unknown problem family '", family,
-                 "' (known: logistic:DATA:LAMBDA, ridge:DATA:LAMBDA, least-squares:DATA, median:DATA, quadratic:KEY=VALUE,...)");
+                 "' (known: logistic:DATA:LAMBDA, ridge:DATA:LAMBDA, least-squares:DATA, median:DATA, "
+                 "multinomial:DATA:LAMBDA, quadratic:KEY=VALUE,...)");
   const std::size_t fixed = has_lambda ? 3 : 2;
   if (parts.size() < fixed || parts[1].empty())
     detail::fail(who, "expected ", family, has_lambda ? ":DATA:LAMBDA" : ":DATA", "[:std][:intercept][:noise=S2]");
@@ -191,6 +203,7 @@ ProblemInstance make_problem(std::string_view spec, Index nodes, const Partition
   auto build = [&]() -> AnyProblem {
     if (family == "logistic") return LogisticProblem(data, split, lambda, stochastic);
     if (family == "median") return MedianProblem(data, split, stochastic);
+    if (family == "multinomial") return MultinomialProblem(data, split, lambda, stochastic);
     return LeastSquaresProblem(data, split, lambda, stochastic);
   };
   AnyProblem problem = build();
