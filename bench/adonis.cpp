@@ -22,6 +22,7 @@
 #include "adonis/problem/spec.hpp"
 #include "adonis/version.hpp"
 #include "cli/compare.hpp"
+#include "cli/dgl.hpp"
 #include "cli/graph_info.hpp"
 #include "cli/problem_info.hpp"
 #include "cli/rates.hpp"
@@ -68,6 +69,7 @@ int main(int argc, char** argv) {
   std::string invocation = "adonis";  // recorded in a comparison's JSON
   for (int k = 1; k < argc; ++k) invocation += std::string(" ") + argv[k];
   adonis::cli::add_compare(app, exit_code, invocation);
+  adonis::cli::add_dgl(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
