@@ -168,7 +168,7 @@ TEST_CASE("DGL: the SGD schemes are bit-reproducible by seed and move every head
   const dgl::GreedyReference ref = dgl::greedy_reference(model, data);
   for (const dgl::Scheme scheme : {dgl::Scheme::sequential, dgl::Scheme::synchronous, dgl::Scheme::asynchronous}) {
     INFO(dgl::to_string(scheme));
-    dgl::TrainOptions o{.scheme = scheme, .rates = {1, 1, 0.5}, .buffer = 16, .quantize = "qsgd:16", .events = 30000,
+    dgl::TrainOptions o{.scheme = scheme, .rates = {1, 1, 0.5}, .buffer = 16, .quantize = "qsgd:16", .events = 12000,
                         .seed = 4};
     const dgl::Trace t = dgl::simulate(model, data, ref, o);
     const dgl::Trace again = dgl::simulate(model, data, ref, o);
@@ -177,7 +177,7 @@ TEST_CASE("DGL: the SGD schemes are bit-reproducible by seed and move every head
     CHECK(dgl::trace_csv(dgl::simulate(model, data, ref, o)) != dgl::trace_csv(t));
     REQUIRE_FALSE(t.diverged);
     const dgl::TraceRow& last = t.rows.back();
-    CHECK(last.events == 30000);
+    CHECK(last.events == 12000);
     for (std::size_t j = 0; j < 3; ++j) {
       INFO("module " << j + 1 << ": distance " << last.modules[j].distance << ", test accuracy "
                      << last.modules[j].test_accuracy);

@@ -2,7 +2,8 @@
 /// @file newton.hpp
 /// @brief Damped Newton's method with Armijo backtracking (Boyd & Vandenberghe, Convex
 ///        Optimization, §9.5) for the small strongly convex inner problems of the library:
-///        GLM proximal steps (problem/glm.hpp) and conjugate gradients ∇f_i* (MSDA).
+///        the proximal steps of logistic and multinomial regression (smooth_prox) and conjugate
+///        gradients ∇f_i* (MSDA).
 #pragma once
 
 #include <cmath>
@@ -42,6 +43,26 @@ Index damped_newton(Value&& value, Gradient&& gradient, Hessian&& hessian, Vecto
     gradient(x, g);
   }
   return it;
+}
+
+/// prox_{step f_i}(v) = argmin_u f_i(u) + ‖u − v‖²/(2 step) of a smooth objective with a
+/// Hessian (logistic and multinomial regression): damped_newton from u = v on the strongly
+/// convex prox objective, to a gradient norm of 1e-13 (1 + ‖∇f_i(v)‖), at most 100 iterations.
+template <class P>
+void smooth_prox(const P& p, Index i, Eigen::Ref<const Vector<double>> v, double step, Eigen::Ref<Vector<double>> out) {
+  Vector<double> u = v, g0(v.size());
+  p.gradient(i, u, g0);  // ∇ of the prox objective at u = v is ∇f_i(v)
+  damped_newton([&](const Vector<double>& w) { return p.value(i, w) + (w - v).squaredNorm() / (2 * step); },
+                [&](const Vector<double>& w, Vector<double>& g) {
+                  p.gradient(i, w, g);
+                  g += (w - v) / step;
+                },
+                [&](const Vector<double>& w, Matrix<double>& hw) {
+                  p.hessian(i, w, hw);
+                  hw.diagonal().array() += 1.0 / step;
+                },
+                u, 1e-13 * (1.0 + g0.norm()), 100);
+  out = u;
 }
 
 }  // namespace adonis::detail

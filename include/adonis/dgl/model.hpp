@@ -105,7 +105,8 @@ inline std::vector<Index> class_labels(const Dataset& data) {
 /// (SplitMix64(seed)) and the first round(test_fraction × count) go to the test set; both sets
 /// keep the file's row order.
 /// @throws InvalidArgument for a fraction outside [0, 1) or a class left without training rows.
-inline TrainTest stratified_split(const Dataset& data, double test_fraction, std::uint64_t seed) {
+template <int = 0>  // compiled only where called
+TrainTest stratified_split(const Dataset& data, double test_fraction, std::uint64_t seed) {
   if (!(test_fraction >= 0 && test_fraction < 1))
     adonis::detail::fail("dgl", "test fraction must be in [0, 1) (got ", test_fraction, ")");
   validate_dataset(data, "dgl");
@@ -143,6 +144,7 @@ struct RandomLayer {
   Vector<double> offsets;  ///< b (m), entries uniform in [−½, ½]
 
   /// Φ = ReLU(Z Rᵀ + 1 bᵀ) for the rows z of Z.
+  template <int = 0>  // compiled only where called
   Matrix<double> apply(const Matrix<double>& z) const {
     Matrix<double> phi = z * weights.transpose();
     phi.rowwise() += offsets.transpose();
@@ -185,6 +187,7 @@ class Model {
   Index module_input_dim(Index j) const { return j == 0 ? m_input : m_input + m_classes; }
 
   /// Z_j = [X, O_{j−1}] (rows); `previous` (N × K) is ignored for module 0.
+  template <int = 0>  // compiled only where called
   Matrix<double> module_input(Index j, const Matrix<double>& x, const Matrix<double>& previous) const {
     if (j == 0) return x;
     Matrix<double> z(x.rows(), m_input + m_classes);
@@ -194,6 +197,7 @@ class Model {
   }
 
   /// Φ_j = φ_j(Z_j) for rows z.
+  template <int = 0>  // compiled only where called
   Matrix<double> features(Index j, const Matrix<double>& z) const { return layer(j).apply(z); }
 
  private:
@@ -203,12 +207,14 @@ class Model {
 };
 
 /// A head's scores O = Φ Aᵀ (N × K).
-inline Matrix<double> head_scores(const Matrix<double>& head, const Matrix<double>& phi) {
+template <int = 0>  // compiled only where called
+Matrix<double> head_scores(const Matrix<double>& head, const Matrix<double>& phi) {
   return phi * head.transpose();
 }
 
 /// The fraction of rows whose largest score is their class (ties: the smallest class).
-inline double accuracy(const Matrix<double>& scores, const std::vector<Index>& y) {
+template <int = 0>  // compiled only where called
+double accuracy(const Matrix<double>& scores, const std::vector<Index>& y) {
   if (scores.rows() == 0) return std::numeric_limits<double>::quiet_NaN();
   Index hits = 0;
   for (Index j = 0; j < scores.rows(); ++j) {
@@ -220,7 +226,8 @@ inline double accuracy(const Matrix<double>& scores, const std::vector<Index>& y
 }
 
 /// The mean loss of head A on the rows of Φ plus (λ/2)‖A‖²_F.
-inline double head_loss(HeadLoss loss, const Matrix<double>& head, const Matrix<double>& phi, const std::vector<Index>& y,
+template <int = 0>  // compiled only where called
+double head_loss(HeadLoss loss, const Matrix<double>& head, const Matrix<double>& phi, const std::vector<Index>& y,
                         double lambda) {
   const Matrix<double> z = head_scores(head, phi);
   double sum = 0;
@@ -239,7 +246,8 @@ inline double head_loss(HeadLoss loss, const Matrix<double>& head, const Matrix<
 }
 
 /// The residuals R with ∇_A = Rᵀ Φ / N + λ A: softmax(AΦ) − Y (logistic) or AΦ − Y (ridge).
-inline Matrix<double> head_residuals(HeadLoss loss, const Matrix<double>& head, const Matrix<double>& phi,
+template <int = 0>  // compiled only where called
+Matrix<double> head_residuals(HeadLoss loss, const Matrix<double>& head, const Matrix<double>& phi,
                                      const std::vector<Index>& y) {
   Matrix<double> r = head_scores(head, phi);
   for (Index j = 0; j < r.rows(); ++j) {
@@ -253,7 +261,8 @@ inline Matrix<double> head_residuals(HeadLoss loss, const Matrix<double>& head, 
 }
 
 /// ∇_A of head_loss: Rᵀ Φ / N + λ A (K × m).
-inline Matrix<double> head_gradient(HeadLoss loss, const Matrix<double>& head, const Matrix<double>& phi,
+template <int = 0>  // compiled only where called
+Matrix<double> head_gradient(HeadLoss loss, const Matrix<double>& head, const Matrix<double>& phi,
                                     const std::vector<Index>& y, double lambda) {
   const Matrix<double> r = head_residuals(loss, head, phi, y);
   return r.transpose() * phi / static_cast<double>(phi.rows()) + lambda * head;

@@ -60,14 +60,16 @@ struct GreedyReference {
 
 namespace detail {
 /// An orthonormal basis (K × (K − 1)) of the vectors of ℝ^K orthogonal to 1.
-inline Matrix<double> centred_basis(Index k) {
+template <int = 0>  // compiled only where called
+Matrix<double> centred_basis(Index k) {
   Matrix<double> c = Matrix<double>::Identity(k, k);
   c.array() -= 1.0 / static_cast<double>(k);
   Eigen::HouseholderQR<Matrix<double>> qr(c.leftCols(k - 1));
   return qr.householderQ() * Matrix<double>::Identity(k, k - 1);
 }
 /// The unit vectors (m × alive) of the features that are nonzero on some row of Φ.
-inline Matrix<double> alive_basis(const Matrix<double>& phi) {
+template <int = 0>  // compiled only where called
+Matrix<double> alive_basis(const Matrix<double>& phi) {
   std::vector<Index> alive;
   for (Index f = 0; f < phi.cols(); ++f)
     if (phi.col(f).cwiseAbs().maxCoeff() > 0) alive.push_back(f);
@@ -76,7 +78,8 @@ inline Matrix<double> alive_basis(const Matrix<double>& phi) {
   return b;
 }
 /// The Kronecker product a ⊗ b, matching x[k m + f] = W_kf (class-major).
-inline Matrix<double> kron(const Matrix<double>& a, const Matrix<double>& b) {
+template <int = 0>  // compiled only where called
+Matrix<double> kron(const Matrix<double>& a, const Matrix<double>& b) {
   Matrix<double> out(a.rows() * b.rows(), a.cols() * b.cols());
   for (Index r = 0; r < a.rows(); ++r)
     for (Index c = 0; c < a.cols(); ++c) out.block(r * b.rows(), c * b.cols(), b.rows(), b.cols()) = a(r, c) * b;

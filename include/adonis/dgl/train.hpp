@@ -131,7 +131,8 @@ namespace detail {
 struct Forward {
   std::vector<Matrix<double>> phi, scores;
 };
-inline Forward forward(const Model& model, const std::vector<Matrix<double>>& heads, const Matrix<double>& x) {
+template <int = 0>  // compiled only where called
+Forward forward(const Model& model, const std::vector<Matrix<double>>& heads, const Matrix<double>& x) {
   Forward f;
   Matrix<double> prev;
   for (Index j = 0; j < model.modules(); ++j) {
@@ -143,7 +144,8 @@ inline Forward forward(const Model& model, const std::vector<Matrix<double>>& he
 }
 
 /// Distance, loss gap and test accuracy of every module (the costly part of a record).
-inline void measure(const Model& model, const TrainTest& data, const GreedyReference& ref,
+template <int = 0>  // compiled only where called
+void measure(const Model& model, const TrainTest& data, const GreedyReference& ref,
                     const std::vector<Matrix<double>>& heads, std::vector<ModuleRecord>& out) {
   const Forward train = forward(model, heads, data.train.x);
   const Forward test = data.test.rows() > 0 ? forward(model, heads, data.test.x) : Forward{};
@@ -383,7 +385,8 @@ Trace simulate(const Model& model, const TrainTest& data, const GreedyReference&
 /// The trace as CSV, one line per (record, module): events, time, module (1-based, as in
 /// docs/dgl.md), distance, loss_gap, test_accuracy, steps, mean_age, mean_staleness, occupancy,
 /// bytes. Non-finite values are written as nan.
-inline std::string trace_csv(const Trace& trace) {
+template <int = 0>  // compiled only where called
+std::string trace_csv(const Trace& trace) {
   std::string out = "events,time,module,distance,loss_gap,test_accuracy,steps,mean_age,mean_staleness,occupancy,bytes\n";
   char line[512];
   for (const TraceRow& row : trace.rows)

@@ -185,19 +185,7 @@ class GlmProblem {
       h.diagonal().array() += m_lambda + 1.0 / step;
       out = h.ldlt().solve(m_aty[node(i)] + v / step);
     } else {
-      Vector<double> u = v, g0(m_dim);
-      gradient(i, u, g0);  // ∇ of the prox objective at u = v is ∇f_i(v)
-      detail::damped_newton([&](const Vector<double>& w) { return value(i, w) + (w - v).squaredNorm() / (2 * step); },
-                            [&](const Vector<double>& w, Vector<double>& g) {
-                              gradient(i, w, g);
-                              g += (w - v) / step;
-                            },
-                            [&](const Vector<double>& w, Matrix<double>& hw) {
-                              hessian(i, w, hw);
-                              hw.diagonal().array() += 1.0 / step;
-                            },
-                            u, 1e-13 * (1.0 + g0.norm()), 100);
-      out = u;
+      detail::smooth_prox(*this, i, v, step, out);
     }
   }
 

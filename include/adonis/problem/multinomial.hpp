@@ -178,19 +178,7 @@ class MultinomialProblem {
   /// strongly convex prox objective to a gradient norm of 1e-13 relative.
   void prox(Index i, Eigen::Ref<const Vector<double>> v, double step, Eigen::Ref<Vector<double>> out) const {
     if (!(step > 0)) detail::fail("MultinomialProblem", "prox step must be > 0 (got ", step, ")");
-    Vector<double> u = v, g0(dim());
-    gradient(i, u, g0);
-    detail::damped_newton([&](const Vector<double>& w) { return value(i, w) + (w - v).squaredNorm() / (2 * step); },
-                          [&](const Vector<double>& w, Vector<double>& g) {
-                            gradient(i, w, g);
-                            g += (w - v) / step;
-                          },
-                          [&](const Vector<double>& w, Matrix<double>& hw) {
-                            hessian(i, w, hw);
-                            hw.diagonal().array() += 1.0 / step;
-                          },
-                          u, 1e-13 * (1.0 + g0.norm()), 100);
-    out = u;
+    detail::smooth_prox(*this, i, v, step, out);
   }
 
   /// Constant Hessian bounds: ½ I_K ⊗ A_iᵀA_i/m_i + λ I (Böhning) and λ I.
