@@ -56,6 +56,11 @@ class Quantizer {
 
   const std::string& spec() const { return m_spec; }
 
+  /// @throws InvalidArgument when a compressor cannot run on k scores (top-k:K with K > k, …).
+  void validate(Index k) const {
+    if (m_kind == Kind::compressor) m_compressor.validate(k);
+  }
+
   /// Bytes on the wire for k scores.
   std::int64_t bytes(Index k) const {
     switch (m_kind) {

@@ -37,6 +37,7 @@
 
 #include "adonis/core/error.hpp"
 #include "adonis/core/rng.hpp"
+#include "adonis/core/run.hpp"
 #include "adonis/core/types.hpp"
 #include "adonis/dgl/model.hpp"
 #include "adonis/dgl/quantize.hpp"
@@ -79,7 +80,7 @@ struct TrainOptions {
   double step_t0 = -1;              ///< t0 of every module (< 0: c L_j per module)
   std::int64_t events = 100000;     ///< ticks (sequential and sync: samples)
   std::uint64_t seed = 0;
-  std::int64_t record_every = 0;    ///< > 0: a row every that many events; 0: ten per decade
+  std::int64_t record_every = 0;    ///< > 0: a row every that many events; 0: ten per decade (on_record_schedule)
 
   /// @throws InvalidArgument naming the field and the value.
   void validate(Index modules, Index classes) const {
@@ -93,8 +94,7 @@ struct TrainOptions {
     if (!std::isfinite(step_t0)) adonis::detail::fail("dgl", "step t0 must be finite (got ", step_t0, ")");
     if (events < 1) adonis::detail::fail("dgl", "events must be >= 1 (got ", events, ")");
     if (record_every < 0) adonis::detail::fail("dgl", "record_every must be >= 0 (got ", record_every, ")");
-    const Quantizer q(quantize);
-    if (q.spec() != "fp32" && q.spec() != "fp16" && q.spec() != "int8") parse_compressor(quantize).validate(classes);
+    Quantizer(quantize).validate(classes);
   }
 };
 
@@ -239,11 +239,13 @@ Trace simulate(const Model& model, const TrainTest& data, const GreedyReference&
     return options.step > 0 ? options.step : c / (static_cast<double>(steps[k]) + t0[k]);
   };
   // One SGD step of module j on (z, y); returns the output computed before the step.
-  Vector<double> z_buf;
+  const auto features_of = [&](Index j, const Eigen::Ref<const Vector<double>>& z) {  // φ_j(z)
+    const RandomLayer& layer = model.layer(j);
+    return Vector<double>((layer.weights * z + layer.offsets).cwiseMax(0.0));
+  };
   const auto sgd_step = [&](Index j, const Eigen::Ref<const Vector<double>>& z, Index y) {
     const auto k = static_cast<std::size_t>(j);
-    const RandomLayer& layer = model.layer(j);
-    const Vector<double> phi = (layer.weights * z + layer.offsets).cwiseMax(0.0);
+    const Vector<double> phi = features_of(j, z);
     Matrix<double>& a = trace.heads[k];
     const Vector<double> o = a * phi;
     Vector<double> r = o;
@@ -271,23 +273,10 @@ Trace simulate(const Model& model, const TrainTest& data, const GreedyReference&
     return o;
   };
 
-  // the record schedule: ten per decade (1, 1.25, 1.6, 2, 2.5, 3.2, 4, 5, 6.3, 8 × 10^k) or every k
-  std::int64_t next_record = 0;
-  int decade_step = 0;
-  const auto advance_record = [&] {
-    if (options.record_every > 0) {
-      next_record += options.record_every;
-      return;
-    }
-    static constexpr double mantissa[] = {1, 1.25, 1.6, 2, 2.5, 3.2, 4, 5, 6.3, 8};
-    for (;;) {
-      ++decade_step;
-      const auto v = static_cast<std::int64_t>(std::llround(mantissa[decade_step % 10] * std::pow(10.0, decade_step / 10)));
-      if (v > next_record) {
-        next_record = v;
-        return;
-      }
-    }
+  const auto push = [&](Index to, Item item) {  // a full buffer evicts its oldest item
+    auto& next = buffers[static_cast<std::size_t>(to)];
+    if (next.size() >= capacity) next.pop_front();
+    next.push_back(std::move(item));
   };
   double time = 0;
   const auto record = [&](std::int64_t events) {
@@ -312,7 +301,6 @@ Trace simulate(const Model& model, const TrainTest& data, const GreedyReference&
   };
 
   record(0);
-  advance_record();
   for (std::int64_t e = 1; e <= options.events; ++e) {
     if (options.scheme == Scheme::synchronous) {
       time += 1;
@@ -328,9 +316,7 @@ Trace simulate(const Model& model, const TrainTest& data, const GreedyReference&
       const auto row = static_cast<Index>(data_rng.below(n_train));
       Vector<double> prev;
       for (Index j = 0; j < active; ++j) {  // the frozen modules: forward only
-        const RandomLayer& layer = model.layer(j);
-        const Vector<double> phi = (layer.weights * input_of(j, row, prev) + layer.offsets).cwiseMax(0.0);
-        prev = send(j + 1, trace.heads[static_cast<std::size_t>(j)] * phi);
+        prev = send(j + 1, trace.heads[static_cast<std::size_t>(j)] * features_of(j, input_of(j, row, prev)));
       }
       (void)sgd_step(active, input_of(active, row, prev), data.train.y[static_cast<std::size_t>(row)]);
     } else {
@@ -344,11 +330,7 @@ Trace simulate(const Model& model, const TrainTest& data, const GreedyReference&
       } else if (j == 0) {
         const auto row = static_cast<Index>(data_rng.below(n_train));
         Vector<double> o = sgd_step(0, input_of(0, row, {}), data.train.y[static_cast<std::size_t>(row)]);
-        if (J > 1) {
-          auto& next = buffers[1];
-          if (next.size() >= capacity) next.pop_front();
-          next.push_back(Item{row, send(1, std::move(o)), steps[0], time});
-        }
+        if (J > 1) push(1, Item{row, send(1, std::move(o)), steps[0], time});
       } else if (buffers[k].empty()) {
         ++trace.idle;
       } else {
@@ -361,18 +343,13 @@ Trace simulate(const Model& model, const TrainTest& data, const GreedyReference&
         stale_sum[k] += static_cast<double>(steps[k - 1] - item.version);
         ++consumed[k];
         Vector<double> o = sgd_step(j, input_of(j, item.row, item.scores), data.train.y[static_cast<std::size_t>(item.row)]);
-        if (j + 1 < J) {
-          auto& next = buffers[k + 1];
-          if (next.size() >= capacity) next.pop_front();
-          next.push_back(Item{item.row, send(j + 1, std::move(o)), steps[k], time});
-        }
+        if (j + 1 < J) push(j + 1, Item{item.row, send(j + 1, std::move(o)), steps[k], time});
       }
     }
-    if (e == next_record || e == options.events) {
+    if (on_record_schedule(e, options.record_every) || e == options.events) {
       bool finite = true;
       for (const auto& h : trace.heads) finite = finite && h.allFinite();
       record(e);
-      advance_record();
       if (!finite) {
         trace.diverged = true;
         break;
