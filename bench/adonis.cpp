@@ -69,7 +69,7 @@ int main(int argc, char** argv) {
   std::string invocation = "adonis";  // recorded in a comparison's JSON
   for (int k = 1; k < argc; ++k) invocation += std::string(" ") + argv[k];
   adonis::cli::add_compare(app, exit_code, invocation);
-  adonis::cli::add_dgl(app);
+  adonis::cli::add_dgl(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

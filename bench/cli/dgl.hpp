@@ -2,7 +2,7 @@
 /// @file dgl.hpp
 /// @brief `adonis dgl`: decoupled greedy learning in the simulator (include/adonis/dgl/,
 ///        docs/dgl.md). Parses, then calls stratified_split, Model, greedy_reference and
-///        simulate; prints the greedy reference and the final state per module, writes the
+///        simulate (or run_threads with --backend threads); prints the greedy reference and the final state per module, writes the
 ///        trace as CSV.
 ///
 ///   adonis dgl --data digits --modules 3 --width 256 --lambda 1e-3 --scheme async --buffer 256
@@ -18,19 +18,23 @@
 
 #include <CLI/CLI.hpp>
 
+#include "adonis/core/interrupt.hpp"
 #include "adonis/core/parse.hpp"
 #include "adonis/dgl/model.hpp"
 #include "adonis/dgl/reference.hpp"
+#include "adonis/dgl/threads.hpp"
 #include "adonis/dgl/train.hpp"
 #include "adonis/problem/spec.hpp"
 #include "adonis/report/atomic_file.hpp"
 
 namespace adonis::cli {
 
-/// Registers `adonis dgl` on `app`.
-inline void add_dgl(CLI::App& app) {
+/// Registers `adonis dgl` on `app`. SIGINT or SIGTERM stops the run at its next event with a last
+/// record (status=interrupted, the CSV written) and sets exit_code to 128 + the signal.
+inline void add_dgl(CLI::App& app, int& exit_code) {
   struct Args {
-    std::string data = "digits", loss = "logistic", scheme = "async", replay = "uniform", rates, csv;
+    std::string data = "digits", loss = "logistic", scheme = "async", replay = "uniform", rates, csv, backend = "sim";
+    dgl::ThreadsOptions threads;
     dgl::ModelOptions model;
     dgl::TrainOptions train;
     double test_fraction = 0.2;
@@ -62,10 +66,20 @@ inline void add_dgl(CLI::App& app) {
   sub->add_option("--test-fraction", args->test_fraction, "stratified test split")->capture_default_str();
   sub->add_option("--seed", args->seed, "seed of the split, the random layers and the simulation")->capture_default_str();
   sub->add_option("--csv", args->csv, "write the trace (one line per record and module)");
+  sub->add_option("--backend", args->backend,
+                  "sim (the event simulator, bit-reproducible) | threads (one worker thread per module, async scheme)")
+      ->capture_default_str();
+  auto* time_unit = sub->add_option("--time-unit", args->threads.time_unit,
+                                    "threads: wall seconds per unit of simulated time")
+                        ->capture_default_str();
   sub->add_flag("--spectrum", args->spectrum,
                 "also each greedy head's Hessian spectrum (the full-batch rates; an eigendecomposition of size ~K m)");
-  sub->callback([args] {
+  sub->callback([args, time_unit, &exit_code] {
     Args& a = *args;
+    if (a.backend != "sim" && a.backend != "threads")
+      throw InvalidArgument("dgl: --backend must be sim or threads (got '" + a.backend + "')");
+    if (a.backend == "sim" && time_unit->count() > 0)
+      throw InvalidArgument("dgl: --time-unit is an option of --backend threads");
     a.model.loss = dgl::parse_head_loss(a.loss);
     a.model.seed = a.seed;
     a.train.scheme = dgl::parse_scheme(a.scheme);
@@ -80,6 +94,9 @@ inline void add_dgl(CLI::App& app) {
       }
     }
     a.model.validate();
+    a.threads.validate();
+    if (a.backend == "threads" && a.train.scheme != dgl::Scheme::asynchronous)
+      throw InvalidArgument("dgl: --backend threads runs --scheme async (got '" + a.scheme + "')");
     const auto start = std::chrono::steady_clock::now();
     const dgl::TrainTest data = dgl::stratified_split(load_dataset(a.data), a.test_fraction, a.seed);
     const dgl::Model model(data.train.x.cols(), data.train.classes, a.model);
@@ -97,7 +114,9 @@ inline void add_dgl(CLI::App& app) {
       const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       std::cerr << "dgl: " << e << " / " << a.train.events << " events (" << static_cast<int>(s) << " s)\n";
     };
-    const dgl::Trace trace = dgl::simulate(model, data, ref, a.train, progress);
+    const InterruptHandler on_signal;
+    const dgl::Trace trace = a.backend == "threads" ? dgl::run_threads(model, data, ref, a.train, a.threads, progress)
+                                                    : dgl::simulate(model, data, ref, a.train, progress);
     const dgl::TraceRow& last = trace.rows.back();
     for (std::size_t j = 0; j < last.modules.size(); ++j) {
       const dgl::ModuleRecord& m = last.modules[j];
@@ -106,7 +125,9 @@ inline void add_dgl(CLI::App& app) {
                   j + 1, static_cast<long long>(last.events), last.time, static_cast<long long>(m.steps), m.distance,
                   m.loss_gap, m.test_accuracy, m.mean_age, m.mean_staleness, static_cast<long long>(m.bytes));
     }
-    std::printf("status=%s idle=%lld\n", trace.diverged ? "diverged" : "done", static_cast<long long>(trace.idle));
+    std::printf("status=%s idle=%lld\n", trace.diverged ? "diverged" : trace.interrupted ? "interrupted" : "done",
+                static_cast<long long>(trace.idle));
+    if (trace.interrupted) exit_code = 128 + interrupt_requested();
     if (!a.csv.empty()) write_file_atomically(a.csv, dgl::trace_csv(trace), "dgl");
   });
 }

@@ -11,6 +11,7 @@
 #include "tables/async.hpp"
 #include "tables/compression.hpp"
 #include "tables/default.hpp"
+#include "tables/dgl.hpp"
 #include "tables/dsgd.hpp"
 #include "tables/dual_averaging.hpp"
 #include "tables/gossip.hpp"
@@ -21,7 +22,7 @@
 
 namespace adonis::tables {
 
-/// Adds the ten built-in tables to `registry`, in the order of `adonis rates --table all`, each
+/// Adds the eleven built-in tables to `registry`, in the order of `adonis rates --table all`, each
 /// with its full preset's seconds on the 2-core machine of docs/performance.md (2026-12-07,
 /// `rates --table NAME --jobs 1`), which only orders their start under `--jobs`.
 inline void register_builtin_tables(experiment::Registry& registry) {
@@ -75,6 +76,11 @@ inline void register_builtin_tables(experiment::Registry& registry) {
       "exact averaging of the one-peer exponential graph, a cut never crossed keeps the gap, DIGing vs B, ADOM+'s "
       "rounds vs χ̄ and κ beside gradient tracking, DADAO's exchanges on spanning-tree segments",
       time_varying_rows, 10));
+  registry.add(make_table<DglTableSpec>(
+      "dgl",
+      "decoupled greedy learning against the exact greedy optimum: full-batch rates max_{i<=j} rho(I - eta_i H_i), "
+      "SGD's O(1/t) per module, asynchronous replay buffers with a slow module, bits per activation",
+      dgl_rows, 60));
 }
 
 /// A registry holding the built-in tables.

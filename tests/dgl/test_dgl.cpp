@@ -2,7 +2,8 @@
 /// Decoupled greedy learning (issue 18; docs/dgl.md): the stratified split, the random layers,
 /// the exact greedy reference (certified), the full-batch decoupled iteration's linear rate
 /// max_{i<=j} ρ(I − η_i H_i) [DER], the SGD schemes (bit-reproducible by seed, converging to the
-/// greedy heads), buffers, the blocking pipeline and the quantizers' bytes.
+/// greedy heads), buffers, the blocking pipeline and the quantizers' bytes; the `dgl` rate table
+/// (bench/tables/dgl.hpp): its row logic in-process, its quick preset through the program.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -16,19 +17,14 @@
 #include "adonis/dgl/reference.hpp"
 #include "adonis/dgl/train.hpp"
 #include "adonis/problem/spec.hpp"
+#include "dgl_data.hpp"
+#include "tables.hpp"
+#include "tables/dgl.hpp"
 
 using namespace adonis;
 
-namespace {
-const dgl::TrainTest& digits_split() {
-  static const dgl::TrainTest s = dgl::stratified_split(load_dataset("digits"), 0.2, 7);
-  return s;
-}
-const dgl::TrainTest& heart_split() {
-  static const dgl::TrainTest s = dgl::stratified_split(load_dataset("heart_scale"), 0.2, 3);
-  return s;
-}
-}  // namespace
+using adonis::test::digits_split;
+using adonis::test::heart_split;
 
 TEST_CASE("DGL: the stratified split keeps round(f × count) rows of every class for the test set, seeded",
           "[dgl]") {
@@ -244,4 +240,89 @@ TEST_CASE("DGL quantizers: fp16 rounding, int8, bytes per activation", "[dgl]") 
   CHECK(dgl::quantizer_for_bits(4) == "qsgd:7");
   CHECK(dgl::Quantizer(dgl::quantizer_for_bits(4)).bytes(10) == 8 + 5);  // ⌈log2 15⌉ = 4 bits × 10
   CHECK_THROWS_WITH(dgl::Quantizer("float8"), Catch::Contains("float8"));
+}
+
+TEST_CASE("dgl table rows: the [DER] rate is asserted where the slowest mode dominates, and fails when wrong",
+          "[dgl][tables]") {
+  const tables::DglTableSpec spec;
+  tables::dgl_table_detail::FullBatchResult r{.c = spec.full_batch.front(), .steps = {0.1, 1, 1},
+                                              .alone = {0.99, 0.9, 0.9}, .expected = {0.99, 0.99, 0.99},
+                                              .second = {0.9, 0.98, 0.9}, .fitted = {0.99, 0.99, 0.97},
+                                              .weight = {1e-9, 0.3, 1e-9}, .final_distance = {1e-15, 1e-15, 1e-6},
+                                              .start = {1000, 1000, 1000}, .end = {1500, 1500, 1500},
+                                              .iterations = 4000};
+  const std::vector<RateRow> rows = tables::dgl_table_detail::full_batch_rows(spec, r);
+  REQUIRE(rows.size() == 6);  // per module: the rate, the distance after the run
+  CHECK(rows[0].verdict == Verdict::ok);
+  CHECK(rows[0].tag == Tag::DER);
+  CHECK(rows[0].theory == Approx(-std::log(0.99)));
+  CHECK(rows[1].verdict == Verdict::ok);
+  CHECK(rows[2].verdict == Verdict::report);  // a second mode with weight 0.3 at the window
+  CHECK(rows[2].note.find("reported") != std::string::npos);
+  CHECK(rows[4].verdict == Verdict::violated);  // fitted 0.97 against 0.99: −log differs by 3×
+  CHECK(rows[5].verdict == Verdict::violated);  // 1e-6 > 1e-8 after the run
+  // the SGD slope and the convergence of the asynchronous runs: fits over the last decade
+  std::vector<double> t, y;
+  for (int k = 0; k <= 50; ++k) {  // 10 points a decade, 1 … 1e5
+    const double x = std::pow(10.0, k / 10.0);
+    t.push_back(x);
+    y.push_back(x < 1e3 ? 1.0 : 1e3 / x);  // flat, then 1/t over the last two decades
+  }
+  CHECK(tables::dgl_table_detail::last_decade_fit(t, y).slope == Approx(-1).epsilon(1e-9));
+  std::transform(t.begin(), t.end(), y.begin(), [](double x) { return x < 1e4 ? 1e4 / x : 1.0; });
+  CHECK(tables::dgl_table_detail::last_decade_fit(t, y).slope == Approx(0).margin(1e-9));  // stalled: not converging
+}
+
+// [asan_skip]: about 17 s in the release build (the table's own functions run under ASan in the
+// test above; the schemes and the greedy reference in the tests of this file).
+TEST_CASE("rates --table dgl --quick: 0 VIOLATED, rows (a) to (e), figures", "[dgl][tables][asan_skip]") {
+  const auto dir = adonis::test::fresh_dir("rates_dgl");
+  int status = -1;
+  std::string out;
+  const nlohmann::json json = adonis::test::run_builtin_quick("dgl", dir, status, out);
+  INFO(out.substr(0, 4000));
+  REQUIRE(status == 0);
+  CHECK(json["summary"]["violated"] == 0);
+  std::map<std::string, int> ok, reported;
+  for (const auto& row : json["rows"]) {
+    const std::string alg = row["algorithm"];
+    (row["verdict"] == "ok" ? ok : reported)[alg.substr(0, alg.find(' '))]++;
+  }
+  CHECK(ok["dgl-full-batch"] >= 9);  // heart_scale ridge: 3 rates and 3 distances; logistic: 3 distances
+  CHECK(ok["dgl-sync"] == 3);        // (b): a slope per module
+  CHECK(ok["dgl-async"] == 9);       // (c): M ∈ {1, 16, 256} × 3 modules
+  CHECK(reported["dgl-async"] == 6 + 5);  // (c) at 2 slowdowns × 3 buffer sizes, (d) 5 bit widths
+  CHECK(reported["dgl-greedy"] == 3);
+  for (const char* figure : {"dgl_schemes", "dgl_slowdown", "dgl_bits"})
+    CHECK(std::filesystem::exists(dir / (std::string(figure) + ".gp")));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("adonis dgl: the simulator's trace is reproducible by seed, the threads backend runs, bad options are one-line errors",
+          "[dgl][cli]") {
+  const auto dir = adonis::test::fresh_dir("cli_dgl");
+  const std::string base = "dgl --data heart_scale --modules 2 --width 8 --lambda 0.05 --rates 1,0.5 --buffer 4 ";
+  const auto a = adonis::test::run_cli(base + "--events 3000 --seed 4 --csv " + (dir / "a.csv").string());
+  const auto b = adonis::test::run_cli(base + "--events 3000 --seed 4 --csv " + (dir / "b.csv").string());
+  INFO(a.err);
+  REQUIRE(a.status == 0);
+  CHECK(a.out.find("greedy module=2") != std::string::npos);
+  CHECK(a.out.find("final module=2 events=3000") != std::string::npos);
+  CHECK(a.out.find("status=done") != std::string::npos);
+  CHECK(adonis::test::slurp(dir / "a.csv") == adonis::test::slurp(dir / "b.csv"));
+  const auto t = adonis::test::run_cli(base + "--events 3000 --backend threads --time-unit 4e-5");
+  INFO(t.err);
+  CHECK(t.status == 0);
+  CHECK(t.out.find("final module=2") != std::string::npos);
+  CHECK(t.out.find("status=done") != std::string::npos);
+  const auto bad = adonis::test::run_cli(base + "--backend gpu");
+  CHECK(bad.status == 2);
+  CHECK(bad.err == "adonis: error: dgl: --backend must be sim or threads (got 'gpu')\n");
+  const auto unit = adonis::test::run_cli(base + "--time-unit 1e-3");
+  CHECK(unit.status == 2);
+  CHECK(unit.err.find("--time-unit is an option of --backend threads") != std::string::npos);
+  const auto sync = adonis::test::run_cli(base + "--backend threads --scheme sync");
+  CHECK(sync.status == 2);
+  CHECK(sync.err.find("--backend threads runs --scheme async (got 'sync')") != std::string::npos);
+  std::filesystem::remove_all(dir);
 }

@@ -24,6 +24,7 @@
 
 using namespace adonis;
 using namespace adonis::experiment;
+using adonis::test::fresh_dir;
 using adonis::test::run_cli;
 
 namespace {
@@ -52,16 +53,11 @@ nlohmann::json compare_json(const std::string& args, const std::filesystem::path
   return nlohmann::json::parse(adonis::test::slurp(dir / "compare.json"));
 }
 
-std::filesystem::path fresh_dir(const std::string& name) {
-  const auto d = std::filesystem::temp_directory_path() / name;
-  std::filesystem::remove_all(d);
-  return d;
-}
 
 }  // namespace
 
 TEST_CASE("compare: the budget stops the run, reaching the target after it is a failure", "[cli][compare]") {
-  const auto dir = fresh_dir("adonis_test_compare_budget");
+  const auto dir = fresh_dir("test_compare_budget");
   const std::string base = "--algorithms extra:default --graphs ring:8 --problems logistic:heart_scale:0.01 --seeds 1 "
                            "--seed-base 1 --target 1e-6 ";
   const nlohmann::json ok = compare_json(base + "--budget bytes --max 1e7", dir).at("runs").at(0).at("outcome");
@@ -116,7 +112,7 @@ TEST_CASE("compare: a method given a larger budget than another is refused, and 
 }
 
 TEST_CASE("compare: tuning and evaluation seeds never overlap (from the JSON), the tuned factor, failures counted", "[cli][compare]") {
-  const auto dir = fresh_dir("adonis_test_compare_seeds");
+  const auto dir = fresh_dir("test_compare_seeds");
   const nlohmann::json j = compare_json("--algorithms extra,dgd:default --graphs ring:8 --problems logistic:heart_scale:0.01 "
                                         "--seeds 3 --tuning-seeds 2 --grid 1:4:2 --target 1e-6 --budget bytes --max 4e6",
                                         dir);
@@ -169,7 +165,7 @@ TEST_CASE("compare: tuning and evaluation seeds never overlap (from the JSON), t
 }
 
 TEST_CASE("compare: the same comparison is reproduced bit for bit from its JSON, whatever the threads", "[cli][compare]") {
-  const auto dir = fresh_dir("adonis_test_compare_replay");
+  const auto dir = fresh_dir("test_compare_replay");
   // random compression (qsgd): the seeds must carry over; CHOCO tunes its step then its γ
   const nlohmann::json j =
       compare_json("--algorithms choco-sgd,gradient-tracking:theory --compressor qsgd:4 --graphs ring:8 --problems "
@@ -194,7 +190,7 @@ TEST_CASE("compare: the same comparison is reproduced bit for bit from its JSON,
 }
 
 TEST_CASE("compare CLI: markdown, CSV, JSON and figures, --replay, a recorded command replays its run, bad input", "[cli][compare]") {
-  const auto dir = fresh_dir("adonis_test_compare_cli");
+  const auto dir = fresh_dir("test_compare_cli");
   const std::string args = "compare --algorithms extra,dgd:default --graphs ring:8 --problems logistic:heart_scale:0.01 "
                            "--seeds 3 --tuning-seeds 2 --grid 1:4:2 --target 1e-6 --budget bytes --max 4e6 --jobs 2 --out " +
                            dir.string();

@@ -23,6 +23,15 @@ struct ProcessResult {
   std::string out, err;
 };
 
+/// An empty directory temp/adonis_NAME_PID (removed first if it exists): per process, so that
+/// tests running side by side (ctest -j) never share one.
+inline std::filesystem::path fresh_dir(const std::string& name) {
+  const auto dir = std::filesystem::temp_directory_path() / ("adonis_" + name + "_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
 inline std::string slurp(const std::filesystem::path& p) {
   std::ifstream in(p);
   std::ostringstream ss;

@@ -17,6 +17,7 @@
 #include "adonis/theory/fit.hpp"
 #include "adonis/report/rates_json.hpp"
 #include "adonis/theory/verdict.hpp"
+#include "process.hpp"
 
 namespace {
 
@@ -24,6 +25,8 @@ using adonis::Check;
 using adonis::RateRow;
 using adonis::Tag;
 using adonis::Verdict;
+using adonis::test::fresh_dir;
+using adonis::test::slurp;
 
 RateRow row_for(const std::string& quantity, Tag tag) {
   return RateRow{.table = "linear-rates",
@@ -48,19 +51,6 @@ adonis::LinearRateFit measured_rate_0_9() {
   return adonis::fit_linear_rate(t, err);
 }
 
-std::string verdict_slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::filesystem::path fresh_dir(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() / ("adonis_" + name + "_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
 
 /// Sets PATH for the lifetime of the guard.
 class PathGuard {
@@ -333,8 +323,8 @@ TEST_CASE("write_plot renders SVG and PNG with gnuplot", "[theory][plot]") {
   INFO(out.gnuplot_output);
   REQUIRE(out.images);
   CHECK(out.svg == std::filesystem::absolute(stem).string() + ".svg");
-  const std::string svg = verdict_slurp(out.svg);
-  const std::string png = verdict_slurp(out.png);
+  const std::string svg = slurp(out.svg);
+  const std::string png = slurp(out.png);
   CHECK((svg.rfind("<?xml", 0) == 0 || svg.rfind("<svg", 0) == 0));
   CHECK_THAT(svg, Catch::Contains("<svg") && Catch::Contains("</svg>"));
   REQUIRE(png.size() > 8);
@@ -353,8 +343,8 @@ TEST_CASE("write_plot data and script files, without and with a failing gnuplot"
     const adonis::PlotOutput out = adonis::write_plot(spec, dir / "a");
     CHECK_FALSE(out.images);
     CHECK_FALSE(std::filesystem::exists(out.svg));
-    const std::string dat = verdict_slurp(out.data);
-    const std::string gp = verdict_slurp(out.script);
+    const std::string dat = slurp(out.data);
+    const std::string gp = slurp(out.script);
     // Three blocks: two separators of two blank lines; the 0 at t = 100 left out with a one-line gap.
     CHECK_THAT(dat, Catch::Contains("# series 2: every 10th round\n"));  // one line: a title cannot break the data
     CHECK_THAT(dat, Catch::Contains("\n99 ") && Catch::Contains("\n\n101 "));

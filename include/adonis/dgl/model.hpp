@@ -34,6 +34,7 @@
 
 #include "adonis/core/error.hpp"
 #include "adonis/core/rng.hpp"
+#include "adonis/core/softmax.hpp"
 #include "adonis/core/types.hpp"
 #include "adonis/problem/dataset.hpp"
 #include "adonis/problem/multinomial.hpp"
@@ -234,8 +235,7 @@ double head_loss(HeadLoss loss, const Matrix<double>& head, const Matrix<double>
   for (Index j = 0; j < z.rows(); ++j) {
     const auto yj = y[static_cast<std::size_t>(j)];
     if (loss == HeadLoss::logistic) {
-      const double top = z.row(j).maxCoeff();
-      sum += top + std::log((z.row(j).array() - top).exp().sum()) - z(j, yj);
+      sum += softmax_cross_entropy(z.row(j), yj);
     } else {
       Vector<double> r = z.row(j).transpose();
       r(yj) -= 1;
@@ -251,10 +251,7 @@ Matrix<double> head_residuals(HeadLoss loss, const Matrix<double>& head, const M
                                      const std::vector<Index>& y) {
   Matrix<double> r = head_scores(head, phi);
   for (Index j = 0; j < r.rows(); ++j) {
-    if (loss == HeadLoss::logistic) {
-      r.row(j).array() = (r.row(j).array() - r.row(j).maxCoeff()).exp();
-      r.row(j) /= r.row(j).sum();
-    }
+    if (loss == HeadLoss::logistic) softmax_in_place(r.row(j));
     r(j, y[static_cast<std::size_t>(j)]) -= 1;
   }
   return r;

@@ -36,8 +36,10 @@
 #include <vector>
 
 #include "adonis/core/error.hpp"
+#include "adonis/core/interrupt.hpp"
 #include "adonis/core/rng.hpp"
 #include "adonis/core/run.hpp"
+#include "adonis/core/softmax.hpp"
 #include "adonis/core/types.hpp"
 #include "adonis/dgl/model.hpp"
 #include "adonis/dgl/quantize.hpp"
@@ -71,7 +73,7 @@ inline Replay parse_replay(std::string_view s) {
 /// The options of simulate().
 struct TrainOptions {
   Scheme scheme = Scheme::asynchronous;
-  std::vector<double> rates;        ///< r_j of the asynchronous clocks (empty: 1 each)
+  std::vector<double> rates{};      ///< r_j of the asynchronous clocks (empty: 1 each)
   Index buffer = 256;               ///< M, the capacity of each input buffer (0: blocking, no buffer)
   Replay replay = Replay::uniform;
   std::string quantize = "identity";  ///< what a module sends (dgl/quantize.hpp)
@@ -123,6 +125,8 @@ struct Trace {
   std::vector<Matrix<double>> heads;
   std::int64_t idle = 0;  ///< ticks that found an empty input buffer or a full output slot
   bool diverged = false;  ///< a head became non-finite (the trace stops there)
+  /// SIGINT or SIGTERM (core/interrupt.hpp) stopped the run early; the last row is where it stopped
+  bool interrupted = false;
 };
 
 namespace detail {
@@ -160,11 +164,68 @@ void measure(const Model& model, const TrainTest& data, const GreedyReference& r
   }
 }
 
+/// What an SGD step of a module needs, shared by simulate() and the threads backend
+/// (dgl/threads.hpp): the steps η_j(t) = c/(t + t0_j) (or the constant options.step), the feature
+/// maps and the module inputs. Read-only after construction (safe to share between threads).
+/// A class template only so that it is compiled where used (docs/performance.md).
+template <int = 0>
+class BasicStepper {
+ public:
+  BasicStepper(const Model& model, const TrainTest& data, const GreedyReference& ref, const TrainOptions& o)
+      : m_model(&model), m_data(&data), m_constant(o.step), m_c(o.step_c > 0 ? o.step_c : 1 / model.options().lambda) {
+    for (const GreedyModule& g : ref.modules) m_t0.push_back(o.step_t0 >= 0 ? o.step_t0 : m_c * g.smoothness);
+  }
+  /// η_j after `steps` steps of module j.
+  double step_size(Index j, std::int64_t steps) const {
+    return m_constant > 0 ? m_constant : m_c / (static_cast<double>(steps) + m_t0[static_cast<std::size_t>(j)]);
+  }
+  /// φ_j(z) = ReLU(R_j z + b_j).
+  Vector<double> features(Index j, const Eigen::Ref<const Vector<double>>& z) const {
+    const RandomLayer& layer = m_model->layer(j);
+    return (layer.weights * z + layer.offsets).cwiseMax(0.0);
+  }
+  /// z_j of training row `row`: x for module 0, [x ; prev] (prev = o_{j−1} as received) after.
+  Vector<double> input(Index j, Index row, const Vector<double>& prev) const {
+    if (j == 0) return m_data->train.x.row(row).transpose();
+    const Index d = m_model->input_dim();
+    Vector<double> z(d + m_model->classes());
+    z.head(d) = m_data->train.x.row(row).transpose();
+    z.tail(m_model->classes()) = prev;
+    return z;
+  }
+  /// The label of training row `row`.
+  Index label(Index row) const { return m_data->train.y[static_cast<std::size_t>(row)]; }
+  /// Module j's SGD step on training row `row` with input z: A ← (1 − ηλ)A − η r φᵀ, r = softmax(o) − e_y
+  /// (ridge: o − e_y), η = step_size(j, steps), then ++steps. Returns o = A φ computed before the step.
+  Vector<double> step(Index j, Matrix<double>& head, std::int64_t& steps, const Eigen::Ref<const Vector<double>>& z,
+                      Index row) const {
+    const ModelOptions& mo = m_model->options();
+    const Vector<double> phi = features(j, z);
+    const Vector<double> o = head * phi;
+    Vector<double> r = o;
+    if (mo.loss == HeadLoss::logistic) softmax_in_place(r);
+    r(label(row)) -= 1;
+    const double eta = step_size(j, steps);
+    head *= (1 - eta * mo.lambda);
+    head.noalias() -= eta * r * phi.transpose();
+    ++steps;
+    return o;
+  }
+
+ private:
+  const Model* m_model;
+  const TrainTest* m_data;
+  double m_constant, m_c;
+  std::vector<double> m_t0;
+};
+using Stepper = BasicStepper<>;
+
 }  // namespace detail
 
 /// Full-batch synchronous decoupled training with constant steps η_j from zero heads: at every
 /// iteration all modules step at once on inputs from the upstream heads of that iteration.
-/// Returns ‖A_j^t − A_j*‖_F / ‖A_j*‖_F for t = 0, …, iterations (rows t, columns j).
+/// Returns ‖A_j^t − A_j*‖_F / ‖A_j*‖_F for t = 0, …, iterations (rows t, columns j); rows after
+/// an interrupt (core/interrupt.hpp) are NaN.
 /// @throws InvalidArgument for a step count other than J or a step ≤ 0.
 template <int = 0>  // compiled only where called
 Matrix<double> full_batch_decoupled(const Model& model, const TrainTest& data, const GreedyReference& ref,
@@ -184,6 +245,10 @@ Matrix<double> full_batch_decoupled(const Model& model, const TrainTest& data, c
       dist(t, j) = (heads[k] - ref.modules[k].head).norm() / ref.modules[k].head.norm();
     }
     if (t == iterations) break;
+    if (interrupt_requested()) {  // the remaining rows stay NaN
+      dist.bottomRows(iterations - t).setConstant(std::numeric_limits<double>::quiet_NaN());
+      break;
+    }
     std::vector<Matrix<double>> next = heads;
     Matrix<double> prev;
     for (Index j = 0; j < J; ++j) {
@@ -197,20 +262,17 @@ Matrix<double> full_batch_decoupled(const Model& model, const TrainTest& data, c
   return dist;
 }
 
-/// Runs an SGD scheme for options.events events and records the trace (see the file comment).
+/// Runs an SGD scheme for options.events events and records the trace (see the file comment);
+/// an interrupt (core/interrupt.hpp) ends it early with a last record and Trace::interrupted.
 /// `progress` (if set) is called with the events done at every record.
 /// @throws InvalidArgument (options.validate()).
 template <int = 0>  // compiled only where called
 Trace simulate(const Model& model, const TrainTest& data, const GreedyReference& ref, const TrainOptions& options,
                const std::function<void(std::int64_t)>& progress = {}) {
-  const Index J = model.modules(), K = model.classes(), d = model.input_dim();
+  const Index J = model.modules(), K = model.classes();
   options.validate(J, K);
-  const ModelOptions& mo = model.options();
   const Quantizer quantizer(options.quantize);
-  const double c = options.step_c > 0 ? options.step_c : 1 / mo.lambda;
-  std::vector<double> t0(static_cast<std::size_t>(J));
-  for (Index j = 0; j < J; ++j)
-    t0[static_cast<std::size_t>(j)] = options.step_t0 >= 0 ? options.step_t0 : c * ref.modules[static_cast<std::size_t>(j)].smoothness;
+  const detail::Stepper stepper(model, data, ref, options);
   std::vector<double> rates = options.rates.empty() ? std::vector<double>(static_cast<std::size_t>(J), 1.0) : options.rates;
   double total_rate = 0;
   for (double r : rates) total_rate += r;
@@ -234,39 +296,11 @@ Trace simulate(const Model& model, const TrainTest& data, const GreedyReference&
       quant_rng(options.seed, 0xd95, 0);
   const auto n_train = static_cast<std::uint64_t>(data.train.rows());
 
-  const auto step_size = [&](Index j) {
+  const auto sgd_step = [&](Index j, const Eigen::Ref<const Vector<double>>& z, Index row) {
     const auto k = static_cast<std::size_t>(j);
-    return options.step > 0 ? options.step : c / (static_cast<double>(steps[k]) + t0[k]);
+    return stepper.step(j, trace.heads[k], steps[k], z, row);
   };
-  // One SGD step of module j on (z, y); returns the output computed before the step.
-  const auto features_of = [&](Index j, const Eigen::Ref<const Vector<double>>& z) {  // φ_j(z)
-    const RandomLayer& layer = model.layer(j);
-    return Vector<double>((layer.weights * z + layer.offsets).cwiseMax(0.0));
-  };
-  const auto sgd_step = [&](Index j, const Eigen::Ref<const Vector<double>>& z, Index y) {
-    const auto k = static_cast<std::size_t>(j);
-    const Vector<double> phi = features_of(j, z);
-    Matrix<double>& a = trace.heads[k];
-    const Vector<double> o = a * phi;
-    Vector<double> r = o;
-    if (mo.loss == HeadLoss::logistic) {
-      r = (o.array() - o.maxCoeff()).exp();
-      r /= r.sum();
-    }
-    r(y) -= 1;
-    const double eta = step_size(j);
-    a *= (1 - eta * mo.lambda);
-    a.noalias() -= eta * r * phi.transpose();
-    ++steps[k];
-    return o;
-  };
-  const auto input_of = [&](Index j, Index row, const Vector<double>& prev) {
-    if (j == 0) return Vector<double>(data.train.x.row(row).transpose());
-    Vector<double> z(d + K);
-    z.head(d) = data.train.x.row(row).transpose();
-    z.tail(K) = prev;
-    return z;
-  };
+  const auto input_of = [&](Index j, Index row, const Vector<double>& prev) { return stepper.input(j, row, prev); };
   const auto send = [&](Index to, Vector<double> o) {  // quantize, count the bytes
     quantizer.apply(o, quant_rng);
     bytes[static_cast<std::size_t>(to)] += quantizer.bytes(K);
@@ -307,7 +341,7 @@ Trace simulate(const Model& model, const TrainTest& data, const GreedyReference&
       const auto row = static_cast<Index>(data_rng.below(n_train));
       Vector<double> prev;
       for (Index j = 0; j < J; ++j) {
-        Vector<double> o = sgd_step(j, input_of(j, row, prev), data.train.y[static_cast<std::size_t>(row)]);
+        Vector<double> o = sgd_step(j, input_of(j, row, prev), row);
         if (j + 1 < J) prev = send(j + 1, std::move(o));
       }
     } else if (options.scheme == Scheme::sequential) {
@@ -316,9 +350,9 @@ Trace simulate(const Model& model, const TrainTest& data, const GreedyReference&
       const auto row = static_cast<Index>(data_rng.below(n_train));
       Vector<double> prev;
       for (Index j = 0; j < active; ++j) {  // the frozen modules: forward only
-        prev = send(j + 1, trace.heads[static_cast<std::size_t>(j)] * features_of(j, input_of(j, row, prev)));
+        prev = send(j + 1, trace.heads[static_cast<std::size_t>(j)] * stepper.features(j, input_of(j, row, prev)));
       }
-      (void)sgd_step(active, input_of(active, row, prev), data.train.y[static_cast<std::size_t>(row)]);
+      (void)sgd_step(active, input_of(active, row, prev), row);
     } else {
       time += -std::log1p(-clock_rng.uniform()) / total_rate;
       double pick = clock_rng.uniform() * total_rate;
@@ -329,7 +363,7 @@ Trace simulate(const Model& model, const TrainTest& data, const GreedyReference&
         ++trace.idle;  // its output slot is still full: the producer waits
       } else if (j == 0) {
         const auto row = static_cast<Index>(data_rng.below(n_train));
-        Vector<double> o = sgd_step(0, input_of(0, row, {}), data.train.y[static_cast<std::size_t>(row)]);
+        Vector<double> o = sgd_step(0, input_of(0, row, {}), row);
         if (J > 1) push(1, Item{row, send(1, std::move(o)), steps[0], time});
       } else if (buffers[k].empty()) {
         ++trace.idle;
@@ -342,11 +376,12 @@ Trace simulate(const Model& model, const TrainTest& data, const GreedyReference&
         age_sum[k] += time - item.time;
         stale_sum[k] += static_cast<double>(steps[k - 1] - item.version);
         ++consumed[k];
-        Vector<double> o = sgd_step(j, input_of(j, item.row, item.scores), data.train.y[static_cast<std::size_t>(item.row)]);
+        Vector<double> o = sgd_step(j, input_of(j, item.row, item.scores), item.row);
         if (j + 1 < J) push(j + 1, Item{item.row, send(j + 1, std::move(o)), steps[k], time});
       }
     }
-    if (on_record_schedule(e, options.record_every) || e == options.events) {
+    const bool interrupted = interrupt_requested() != 0;
+    if (on_record_schedule(e, options.record_every) || e == options.events || interrupted) {
       bool finite = true;
       for (const auto& h : trace.heads) finite = finite && h.allFinite();
       record(e);
@@ -354,6 +389,10 @@ Trace simulate(const Model& model, const TrainTest& data, const GreedyReference&
         trace.diverged = true;
         break;
       }
+    }
+    if (interrupted) {
+      trace.interrupted = true;
+      break;
     }
   }
   return trace;

@@ -38,6 +38,7 @@
 #include "adonis/core/error.hpp"
 #include "adonis/core/newton.hpp"
 #include "adonis/core/rng.hpp"
+#include "adonis/core/softmax.hpp"
 #include "adonis/core/types.hpp"
 #include "adonis/problem/concepts.hpp"
 #include "adonis/problem/dataset.hpp"
@@ -120,10 +121,7 @@ class MultinomialProblem {
     const RowMatrix<double> z = scores(i, x);
     const auto& y = m_y[node(i)];
     double sum = 0;
-    for (Index j = 0; j < z.rows(); ++j) {
-      const double top = z.row(j).maxCoeff();
-      sum += top + std::log((z.row(j).array() - top).exp().sum()) - z(j, y[static_cast<std::size_t>(j)]);
-    }
+    for (Index j = 0; j < z.rows(); ++j) sum += softmax_cross_entropy(z.row(j), y[static_cast<std::size_t>(j)]);
     return sum / static_cast<double>(z.rows()) + 0.5 * m_lambda * x.squaredNorm();
   }
 
@@ -221,10 +219,7 @@ class MultinomialProblem {
   }
   /// Rows of z to softmax(z), stable for any scores.
   static void softmax(RowMatrix<double>& z) {
-    for (Index j = 0; j < z.rows(); ++j) {
-      z.row(j).array() = (z.row(j).array() - z.row(j).maxCoeff()).exp();
-      z.row(j) /= z.row(j).sum();
-    }
+    for (Index j = 0; j < z.rows(); ++j) softmax_in_place(z.row(j));
   }
   void softmax_minus_onehot(Index i, RowMatrix<double>& z) const {
     softmax(z);

@@ -780,5 +780,81 @@ inline Theorem time_varying_lower_bound() {
   return th;
 }
 
+// ---------------------------------------------------------------- decoupled greedy learning (docs/dgl.md)
+
+/// Full-batch synchronous decoupled training with constant steps η_i from zero heads: near the
+/// greedy heads the iteration is linear with a block lower-triangular Jacobian whose diagonal
+/// blocks are I − η_i H_i (module j reads the outputs of module j − 1 of the same iteration), so
+/// module j converges at max_{i ≤ j} ρ(I − η_i H_i) [DER] (docs/dgl.md). `rate` is that maximum,
+/// H_i restricted to the directions the iteration moves in; checked on the exponent −log(rate).
+inline Theorem dgl_full_batch_rate(double rate) {
+  return {.algorithm = "dgl-full-batch",
+          .statement = "module j converges linearly at max_{i <= j} rho(I - eta_i H_i)",
+          .spectral_quantity = "ρ(I − η_i H_i), H_i = ∇²L_i(A_i*)",
+          .normalization = "per full-batch iteration",
+          .source = "derived: block lower-triangular Jacobian of the decoupled iteration (docs/dgl.md)",
+          .tag = Tag::DER,
+          .kind = TheoremKind::rate,
+          .check = Check::equal,
+          .value = rate};
+}
+
+/// The same iteration converges to the greedy heads in every module: after T iterations with
+/// T·(−log ρ_j) ≥ log(10¹⁰), ‖A_j − A_j*‖_F/‖A_j*‖_F ≤ 10⁻⁸ (`value`) [DER] (docs/dgl.md).
+inline Theorem dgl_full_batch_convergence() {
+  return {.algorithm = "dgl-full-batch",
+          .statement = "every module reaches the greedy head: ||A_j - A_j*|| / ||A_j*|| <= 1e-8",
+          .spectral_quantity = "max_{i ≤ j} ρ(I − η_i H_i)",
+          .source = "derived: linear convergence of the decoupled iteration (docs/dgl.md)",
+          .tag = Tag::DER,
+          .kind = TheoremKind::quantity,
+          .check = Check::bound,
+          .value = 1e-8};
+}
+
+/// SGD on a μ-strongly convex L-smooth objective with steps c/(t + t0), c ≥ 1/μ (2cμ > 1) and
+/// t0 ≥ cL: E‖A_t − A*‖² = O(1/t), exponent −1 in t (Bottou, Curtis & Nocedal, SIAM Review 60,
+/// 2018, Thm. 4.7, on F(A_t) − F*, with ‖A − A*‖² ≤ 2(F − F*)/μ; the exponent is −2cμ when
+/// 2cμ < 1) [REC: slope only]. In decoupled training module j's inputs move with the upstream
+/// heads, whose error is O(1/√t) too, so every module keeps the exponent (docs/dgl.md).
+inline Theorem dgl_sgd_rate() {
+  return {.algorithm = "dgl-sync",
+          .statement = "E||A_j(t) - A_j*||² = O(1/t) with steps c/(t + t0), c >= 1/λ, t0 >= c L_j",
+          .spectral_quantity = "2cμ > 1 (μ = λ)",
+          .normalization = "t = SGD steps of module j",
+          .source = "Bottou, Curtis & Nocedal, SIAM Review 2018, Thm. 4.7 (recalled); decoupled modules: "
+                    "Belilovsky, Eickenberg & Oyallon, ICML 2020",
+          .tag = Tag::REC,
+          .kind = TheoremKind::exponent,
+          .check = Check::slope,
+          .value = -1.0};
+}
+
+/// Asynchronous DGL with replay buffers converges to the greedy heads with decreasing steps
+/// (Belilovsky, Leconte, Caccia, Eickenberg & Oyallon, arXiv 2106.06401; recalled) [REC].
+/// Asserted only as convergence: the slope of E‖A_j − A_j*‖² against time over the last decade
+/// is at most `value` = −½ (i.i.d. samples would give −1; replayed items are not independent).
+inline Theorem dgl_async_converges() {
+  return {.algorithm = "dgl-async",
+          .statement = "asynchronous DGL with replay buffers converges to the greedy heads (decreasing steps)",
+          .spectral_quantity = "buffer size M, replay policy, module rates",
+          .normalization = "slope of E||A_j - A_j*||² in simulated time, last decade",
+          .source = "Belilovsky, Leconte, Caccia, Eickenberg & Oyallon, arXiv 2106.06401 (recalled)",
+          .tag = Tag::REC,
+          .kind = TheoremKind::exponent,
+          .check = Check::slope,
+          .value = -0.5};
+}
+
+/// The claim of arXiv 2106.06401 that a replay buffer makes asynchronous DGL robust to a slow
+/// module, and the effect of quantized activations on accuracy: measurements to report, no
+/// bound to assert [REC].
+inline Theorem dgl_buffer_robustness() {
+  Theorem th = dgl_async_converges();
+  th.statement = "a replay buffer makes asynchronous DGL robust to a slow module (accuracy at equal time)";
+  th.check = Check::report;
+  return th;
+}
+
 }  // namespace theorems
 }  // namespace adonis
