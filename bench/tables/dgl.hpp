@@ -480,7 +480,9 @@ inline std::vector<RateRow> dgl_rows(const DglTableSpec& spec, experiment::Conte
         if (run.label != "sync" && run.label != "blocking" && run.label != "async M=" + std::to_string(spec.buffers.back()))
           continue;
         for (std::size_t j = 0; j < J; ++j) {
-          Series s{.title = run.label + ", module " + std::to_string(j + 1), .dashed = j > 0, .color = color};
+          // module 1 solid, module 2 dashed, module 3 (and later) markers; a colour per scheme
+          Series s{.title = run.label + ", module " + std::to_string(j + 1), .dashed = j == 1, .points = j > 1,
+                   .color = color};
           for (std::size_t r = 0; r < run.time.size(); ++r)
             if (run.time[r] > 0 && run.mean_sq[j][r] > 0) {
               s.x.push_back(run.time[r]);
