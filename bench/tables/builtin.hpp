@@ -80,7 +80,7 @@ inline void register_builtin_tables(experiment::Registry& registry) {
       "dgl",
       "decoupled greedy learning against the exact greedy optimum: full-batch rates max_{i<=j} rho(I - eta_i H_i), "
       "SGD's O(1/t) per module, asynchronous replay buffers with a slow module, bits per activation",
-      dgl_rows, 60));
+      dgl_rows, 53));
 }
 
 /// A registry holding the built-in tables.
