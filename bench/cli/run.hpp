@@ -103,10 +103,10 @@ inline void add_run_engine_options(CLI::App* sub, RunArgs& a) {
   sub->add_option("--target", a.target, "stop once f(x̄) − f* <= target");
   sub->add_option("--csv", a.csv, "write the trace to FILE");
   sub->add_option("--backend", a.backend,
-                  "sim (one process, simulated time) | threads (pairwise-gossip, async-sgd: one thread per worker) | "
+                  "sim (one process, simulated time) | threads (the asynchronous algorithms: one thread per worker) | "
                   "mpi (under mpirun, each rank owns a block of nodes: gossip, dgd, gradient-tracking, extra, admm, "
-                  "dual-averaging, choco-gossip, choco-sgd synchronously; pairwise-gossip, async-sgd with one-sided communication); rank 0 "
-                  "writes the summary and the trace, with a wall_clock column")
+                  "dual-averaging, choco-gossip, choco-sgd synchronously; the asynchronous algorithms with one-sided "
+                  "communication); rank 0 writes the summary and the trace, with a wall_clock column")
       ->capture_default_str();
   a.threads_option =
       sub->add_option("--threads", a.threads,
@@ -126,7 +126,12 @@ inline void add_run_engine_options(CLI::App* sub, RunArgs& a) {
                       "threads/mpi asynchronous runs: RANK:FACTOR, worker (rank) RANK's clocks tick FACTOR times "
                       "slower (a straggler; its gradient steps are scaled by FACTOR)"),
       sub->add_option("--record-period", a.real.record_period,
-                      "threads/mpi asynchronous runs: seconds between two trace snapshots (default: 1/50 of the run)")};
+                      "threads/mpi asynchronous runs: seconds between two trace snapshots (default: 1/50 of the run)"),
+      sub->add_option("--max-skew", a.real.max_skew,
+                      "threads/mpi asynchronous runs: a worker waits rather than run more than this many units of "
+                      "simulated time ahead of the latest one (0: the smaller of 2 ms of the pace and 4 events of a node; "
+                      "inf: no bound)")
+          ->capture_default_str()};
 }
 
 /// Registers the subcommand on `app`: parse, check against the catalog, run. A run stopped by

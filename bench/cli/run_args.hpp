@@ -45,7 +45,7 @@ struct EngineArgs {
 /// The options of the real asynchronous backends (threads, mpi).
 struct RealArgs {
   int workers = 0;
-  double duration = 0, time_unit = 1e-4, record_period = 0;
+  double duration = 0, time_unit = 1e-4, record_period = 0, max_skew = 0;
   std::string slowdown;
   /// The runtime options; `events` is the event budget (0: --duration only).
   runtime::RealAsyncOptions options(const EngineArgs& engine, std::int64_t events, std::uint64_t seed) const {
@@ -56,7 +56,14 @@ struct RealArgs {
     o.duration = duration;
     o.time_unit = time_unit;
     o.record_period = record_period;
+    o.max_skew = max_skew;
     o.seed = seed;
+    // the simulator's clock model and its unreliable devices (RealAsyncOptions documents the semantics)
+    const sim::EngineOptions e = engine.options(seed);
+    o.clock = e.clock;
+    o.latency = e.latency;
+    o.drop = e.drop;
+    o.churn = e.churn;
     if (!slowdown.empty()) o.parse_slowdown(slowdown);
     o.validate();
     return o;
@@ -197,10 +204,13 @@ inline void check_backend_options(RunArgs& a, const AlgorithmInfo& info) {
   if (a.real_options[0]->count() > 0 && a.mpi)
     throw InvalidArgument("run: --workers is an option of --backend threads (under MPI, the ranks are the workers)");
   if (!a.real_backend) return;
-  for (std::size_t k = 2; k < a.engine_options.size(); ++k)  // --clock, --latency, --drop, --churn, --segment
-    if (a.engine_options[k]->count() > 0)
-      throw InvalidArgument("run: " + a.engine_options[k]->get_name() + " is an option of the simulator, not of --backend " +
-                            a.backend + " (its latencies and failures are real)");
+  // node clocks unless --clock says otherwise: each worker then ticks its own nodes (balanced);
+  // edge clocks give a worker the edges whose smaller end it owns. On a regular graph (rings,
+  // tori) both models have the same Λ, hence the same constants and rates.
+  if (a.engine_options[2]->count() == 0) a.engine.clock = "node";
+  if (a.engine_options[6]->count() > 0)  // --segment
+    throw InvalidArgument("run: --segment is an option of the simulator's time-varying edge sets, not of --backend " +
+                          a.backend);
   if (a.sequence != "static")
     throw InvalidArgument("run: --backend " + a.backend + " runs " + a.algorithm + " over a static graph (got --sequence '" +
                           a.sequence + "')");

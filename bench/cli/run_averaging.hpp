@@ -78,12 +78,17 @@ inline void run_async_averaging(RunSession& s, Iterates<double>& x, TraceRecorde
     return;
   }
   if (a.sequence != "static") throw InvalidArgument("run: " + a.algorithm + " needs --sequence static");
+  // on real workers: the simulator's algorithm over the same clocks gives the rule its constants
   if (a.algorithm == "continuized-gossip") {
     ContinuizedGossip alg(s.graph, s.engine);
-    s.execute(alg, x, trace);
+    if (!a.real_backend) return s.execute(alg, x, trace);
+    s.warn_outside(alg);
+    s.execute_real(runtime::MomentumRule(alg, s.graph), x, trace);
   } else {  // A²CiD² in pure gossip mode (no --problem)
     A2cid2<> alg(s.graph, s.engine);
-    s.execute(alg, x, trace);
+    if (!a.real_backend) return s.execute(alg, x, trace);
+    s.warn_outside(alg);
+    s.execute_real(runtime::MomentumRule(alg, s.graph), x, trace);
   }
 }
 

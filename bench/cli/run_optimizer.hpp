@@ -201,19 +201,26 @@ void run_async_optimizer(OptimizerRun<P>& r) {
     r.need_smooth(step);
     A2cid2 alg(r.p, s.graph, s.engine,
                A2cid2Options{.step_size = step, .smoothness = r.smoothness, .stochastic = a.batch > 0});
-    s.execute(alg, r.x, r.trace);
+    if (!a.real_backend) return s.execute(alg, r.x, r.trace);
+    s.warn_outside(alg);  // on real workers: the rule takes the simulator's constants
+    s.execute_real(runtime::A2cid2Rule(alg, r.p, s.graph), r.x, r.trace);
   } else if (a.algorithm == "dadao") {
     if constexpr (CurvatureBoundedObjective<P>) {
       // the authors' rate rescaling (2 χ1* χ2* = 1) unless --comm-rate is given explicitly
       Dadao alg(r.p, s.graph, s.engine, DadaoOptions{.theory_comm_rate = !a.comm_rate_given()});
-      s.execute(alg, r.x, r.trace);
+      if (!a.real_backend) return s.execute(alg, r.x, r.trace);
+      s.warn_outside(alg);
+      const runtime::DadaoRule rule(alg, r.p);
+      s.execute_real(rule, rule.comm_rate_scale(), r.x, r.trace);
     } else {
       throw InvalidArgument("run: dadao needs a smooth strongly convex problem with curvature bounds (got '" +
                             a.problem + "')");
     }
   } else if constexpr (ProximalObjective<P>) {  // async-admm
     AsyncAdmm alg(r.p, s.graph, s.engine, AsyncAdmmOptions{.penalty = a.rho});
-    s.execute(alg, r.x, r.trace);
+    if (!a.real_backend) return s.execute(alg, r.x, r.trace);
+    s.warn_outside(alg);
+    s.execute_real(runtime::AdmmRule(alg, r.p, s.graph), r.x, r.trace);
   } else {
     throw InvalidArgument("run: async-admm needs a problem with a proximal operator (got '" + a.problem + "')");
   }

@@ -17,6 +17,7 @@
 #include "adonis/graph/spec.hpp"
 #include "adonis/report/atomic_file.hpp"
 #include "adonis/report/trace.hpp"
+#include "adonis/runtime/accelerated.hpp"
 #include "adonis/runtime/threads.hpp"
 #include "adonis/sim/assumptions.hpp"
 #include "adonis/theory/fit.hpp"
@@ -100,9 +101,7 @@ class RunSession {
   /// on the trace's schedule; at every round with --target or --measure).
   template <class Algorithm, class... Observers>
   void execute(Algorithm& alg, Iterates<double>& x, Observers&&... observers) {
-    if constexpr (requires { alg.engine(); })  // an event-driven run outside its theorem: say so first
-      if (root)
-        for (const std::string& w : outside_assumptions(a.algorithm, alg)) std::cerr << "adonis: warning: " << w << '\n';
+    warn_outside(alg);
 #ifdef ADONIS_HAVE_MPI
     if (a.mpi) {
       result = runtime::mpi_run(alg, x, run_options, MPI_COMM_WORLD,
@@ -114,16 +113,36 @@ class RunSession {
     result = run(alg, x, run_options, observers...);
   }
 
-  /// runtime::threads_run or runtime::mpi_async_run (pairwise-gossip, async-sgd on real workers).
+  /// An event-driven run outside its theorem: say so first (rank 0, on stderr).
+  template <class Algorithm>
+  void warn_outside(const Algorithm& alg) const {
+    if constexpr (requires { alg.engine(); })
+      if (root)
+        for (const std::string& w : outside_assumptions(a.algorithm, alg)) std::cerr << "adonis: warning: " << w << '\n';
+  }
+
+  /// runtime::threads_run or runtime::mpi_async_run (the asynchronous algorithms on real
+  /// workers); `comm_scale` multiplies the communication rate (DADAO's rescaling).
   template <class Rule, class... Observers>
   void execute_real(const Rule& rule, Iterates<double>& x, Observers&... observers) {
-    const runtime::RealAsyncOptions o = a.real.options(a.engine, real_events, a.seed);
+    execute_real(rule, 1.0, x, observers...);
+  }
+  template <class Rule, class... Observers>
+  void execute_real(const Rule& rule, double comm_scale, Iterates<double>& x, Observers&... observers) {
+    runtime::RealAsyncOptions o = a.real.options(a.engine, real_events, a.seed);
+    o.comm_rate *= comm_scale;
+    if (root)
+      for (const std::string& w : outside_real_assumptions(a.algorithm, o.skew(n, Rule::computes)))
+        std::cerr << "adonis: warning: " << w << '\n';
     runtime::RealAsyncResult r;
 #ifdef ADONIS_HAVE_MPI
     if (a.mpi) r = runtime::mpi_async_run(rule, graph, x, o, MPI_COMM_WORLD, observers...);
     else
 #endif
       r = runtime::threads_run(rule, graph, x, o, a.real.workers, observers...);
+    if (const double lag = runtime::pace_lag(r, o, n, Rule::computes); root && lag > 0.5 && r.run.status == Status::max_rounds)
+      std::cerr << "adonis: warning: the workers fell behind their pace (the slowest ended " << fmt(100 * lag, 3)
+                << " % late): events were applied late and in bursts; a larger --time-unit keeps the pace\n";
     m_workers = RealArgs::summary(r);
     result = r.run;
   }

@@ -19,11 +19,15 @@
 ///   per chunk. Counters: the largest drift, the largest in-flight count, the resident memory
 ///   after the first and the last chunk, and their difference. Run it alone:
 ///   `bench_async --benchmark_filter=soak`. Results: docs/reliability.md.
+/// - threads_events_d10/RULE (issue 17, item 6): the threads backend's events per second per
+///   worker for pairwise gossip, continuized gossip, A²CiD², DADAO and asynchronous ADMM
+///   (bench/support/async_rules.hpp). Results: docs/performance.md.
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
@@ -31,6 +35,8 @@
 
 #include "adonis/algorithm/pairwise_gossip.hpp"
 #include "adonis/graph/generators.hpp"
+#include "adonis/runtime/threads.hpp"
+#include "support/async_rules.hpp"
 #include "support/paired.hpp"
 
 namespace {
@@ -156,6 +162,35 @@ void soak_faults(benchmark::State& state) {
 }
 
 }  // namespace
+
+/// The threads backend's events per second per worker for each rule (bench/support/async_rules.hpp;
+/// issue 17, item 6): 2 workers, 200 000 unpaced events on torus:32x32, d = 10. The ratio of a
+/// rule's rate to pairwise gossip's is the cost of its event (ODE closed form, jumps, gradient
+/// or prox) over a plain pairwise average, both under the same per-node locks.
+void threads_rule(benchmark::State& state) {
+  const bench::AsyncRules instance(10, 200000);
+  const int kind = static_cast<int>(state.range(0));
+  double events = 0, seconds = 0;
+  bool finished = true;
+  instance.with_rule(kind, [&](const auto& rule, const runtime::RealAsyncOptions& o) {
+    for (auto _ : state) {
+      Iterates<double> x = Iterates<double>::Zero(1024, 10);
+      for (Index k = 0; k < x.size(); ++k) x.data()[k] = std::sin(0.37 * static_cast<double>(k));
+      const auto t0 = std::chrono::steady_clock::now();
+      const runtime::RealAsyncResult r = runtime::threads_run(rule, instance.g, x, o, 2);
+      seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      events += static_cast<double>(r.run.counters.rounds);
+      finished = finished && r.run.status == Status::max_rounds;
+    }
+  });
+  state.counters["events_per_s_per_worker"] = events / seconds / 2;
+  state.counters["finished"] = finished ? 1 : 0;  // 0: a run stopped early (diverged)
+}
+BENCHMARK(threads_rule)->Name("threads_events_d10/pairwise_gossip")->Arg(0)->Iterations(3)->UseRealTime();
+BENCHMARK(threads_rule)->Name("threads_events_d10/continuized_gossip")->Arg(1)->Iterations(3)->UseRealTime();
+BENCHMARK(threads_rule)->Name("threads_events_d10/a2cid2")->Arg(2)->Iterations(3)->UseRealTime();
+BENCHMARK(threads_rule)->Name("threads_events_d10/dadao")->Arg(3)->Iterations(3)->UseRealTime();
+BENCHMARK(threads_rule)->Name("threads_events_d10/async_admm")->Arg(4)->Iterations(3)->UseRealTime();
 
 BENCHMARK(gossip_library)->Name("pairwise_gossip_torus32x32_d10/library")->Arg(10);
 BENCHMARK(gossip_hand)->Name("pairwise_gossip_torus32x32_d10/hand")->Arg(10);

@@ -33,6 +33,7 @@
 #include "adonis/graph/sequence.hpp"
 #include "adonis/runtime/mpi.hpp"
 #include "adonis/runtime/mpi_async.hpp"
+#include "support/async_rules.hpp"
 #include "support/paired.hpp"
 
 namespace {
@@ -210,6 +211,38 @@ BENCHMARK(async_exchanges)->Name("async_gossip_d10/shared_window")->Args({10, 1}
 BENCHMARK(async_exchanges)->Name("async_gossip_d10/allocated_window")->Args({10, 0})->Iterations(5)->UseRealTime();
 BENCHMARK(async_exchanges)->Name("async_gossip_d1000/shared_window")->Args({1000, 1})->Iterations(5)->UseRealTime();
 BENCHMARK(async_exchanges)->Name("async_gossip_d1000/allocated_window")->Args({1000, 0})->Iterations(5)->UseRealTime();
+
+/// Every rule of the MPI backend (bench/support/async_rules.hpp; issue 17, item 6) on the
+/// shared-memory window: events per second per rank, 100 000 unpaced events on torus:32x32,
+/// d = 10. Pairwise gossip runs lock-free (element-wise atomic accumulates); the others lock
+/// their nodes (a compare-and-swap per node, MPI_Get and MPI_Put of the node's rows).
+void mpi_rule(benchmark::State& state) {
+  const bench::AsyncRules instance(10, 100000);
+  const int kind = static_cast<int>(state.range(0));
+  double events = 0, seconds = 0;
+  int ranks = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+  bool finished = true;
+  instance.with_rule(kind, [&](const auto& rule, runtime::RealAsyncOptions o) {
+    for (auto _ : state) {
+      Iterates<double> x = halo_iterates(1024, 10);
+      const auto t0 = std::chrono::steady_clock::now();
+      const runtime::RealAsyncResult r = runtime::mpi_async_run(rule, instance.g, x, o, MPI_COMM_WORLD);
+      seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      events += static_cast<double>(r.run.counters.rounds);
+      finished = finished && r.run.status == Status::max_rounds;
+      ++o.seed;
+    }
+  });
+  state.counters["events_per_s_per_rank"] = events / seconds / ranks;
+  state.counters["finished"] = finished ? 1 : 0;  // 0: a run stopped early (diverged)
+  state.counters["ranks"] = ranks;
+}
+BENCHMARK(mpi_rule)->Name("mpi_events_d10/pairwise_gossip")->Arg(0)->Iterations(3)->UseRealTime();
+BENCHMARK(mpi_rule)->Name("mpi_events_d10/continuized_gossip")->Arg(1)->Iterations(3)->UseRealTime();
+BENCHMARK(mpi_rule)->Name("mpi_events_d10/a2cid2")->Arg(2)->Iterations(3)->UseRealTime();
+BENCHMARK(mpi_rule)->Name("mpi_events_d10/dadao")->Arg(3)->Iterations(3)->UseRealTime();
+BENCHMARK(mpi_rule)->Name("mpi_events_d10/async_admm")->Arg(4)->Iterations(3)->UseRealTime();
 
 /// Reports nothing: the ranks other than 0 run the benchmarks in lockstep, silently.
 class SilentReporter : public benchmark::BenchmarkReporter {

@@ -9,6 +9,7 @@
 
 #include "adonis/experiment/table.hpp"
 #include "tables/async.hpp"
+#include "tables/async_threads.hpp"
 #include "tables/compression.hpp"
 #include "tables/default.hpp"
 #include "tables/dgl.hpp"
@@ -22,7 +23,7 @@
 
 namespace adonis::tables {
 
-/// Adds the eleven built-in tables to `registry`, in the order of `adonis rates --table all`, each
+/// Adds the twelve built-in tables to `registry`, in the order of `adonis rates --table all`, each
 /// with its full preset's seconds on the 2-core machine of docs/performance.md (2026-12-07,
 /// `rates --table NAME --jobs 1`), which only orders their start under `--jobs`.
 inline void register_builtin_tables(experiment::Registry& registry) {
@@ -81,6 +82,11 @@ inline void register_builtin_tables(experiment::Registry& registry) {
       "decoupled greedy learning against the exact greedy optimum: full-batch rates max_{i<=j} rho(I - eta_i H_i), "
       "SGD's O(1/t) per module, asynchronous replay buffers with a slow module, bits per activation",
       dgl_rows, 53));
+  registry.add(make_table<AsyncThreadsTableSpec>(
+      "async-threads",
+      "A²CiD²'s speed-up over plain asynchronous gossip on real threads in wall-clock time (rings 16, 32), beside "
+      "the simulator's (§9d; issue 17 item 4)",
+      async_threads_rows, 12));
 }
 
 /// A registry holding the built-in tables.

@@ -13,6 +13,7 @@
 #include "adonis/problem/constants.hpp"
 #include "adonis/problem/reference.hpp"
 #include "adonis/problem/spec.hpp"
+#include "adonis/runtime/accelerated.hpp"
 #include "adonis/runtime/threads.hpp"
 
 using namespace adonis;
@@ -41,6 +42,25 @@ runtime::RealAsyncOptions paced(std::int64_t events, double comm_rate, std::uint
   o.comm_rate = comm_rate;
   o.time_unit = 5e-4;
   o.seed = seed;
+  return o;
+}
+
+/// The same clocks for the simulator: edge clocks, compute rate 1, communication rate R.
+sim::EngineOptions edge_engine(double comm_rate, std::uint64_t seed) {
+  sim::EngineOptions e;
+  e.comm_rate = comm_rate;
+  e.seed = seed;
+  return e;
+}
+
+/// paced() with edge clocks and the issue's unreliable devices: latency exp:0.1, 10 % of the
+/// exchanges dropped, churn 0.01:5 (a node offline ~5 % of the time).
+runtime::RealAsyncOptions unreliable(std::int64_t events, double comm_rate, std::uint64_t seed) {
+  runtime::RealAsyncOptions o = paced(events, comm_rate, seed);
+  o.clock = sim::ClockModel::edge;
+  o.latency = sim::Latency::parse("exp:0.1");
+  o.drop = 0.1;
+  o.churn = sim::Churn::parse("0.01:5");
   return o;
 }
 
@@ -190,4 +210,113 @@ TEST_CASE("threads: observers see snapshots and can stop the run, bad input is r
   y(3, 1) = std::nan("");
   CHECK_THROWS_WITH(runtime::threads_run(runtime::GossipRule{}, g, y, paced(100, 16, 1), 2),
                     Catch::Contains("non-finite"));
+}
+
+TEST_CASE("threads: the averaging methods keep the network average to 1e-12 under latency, drops and churn",
+          "[runtime][threads][accelerated]") {
+  const Graph g = torus_graph(4, 4);
+  sim::EngineOptions e = edge_engine(16, 1);
+  e.compute_rate = 0;
+  const ContinuizedGossip continuized(g, e);
+  const A2cid2<> a2cid2(g, e);
+  auto check = [&](const auto& rule, const char* name) {
+    Iterates<double> x = sine_start(16, 3);
+    const Spread before(x);
+    // 40000 exchanges at total rate 16: 2500 time units (1.25 s)
+    const runtime::RealAsyncResult r = runtime::threads_run(rule, g, x, unreliable(40000, 16, 5), 2);
+    const Spread after(x);
+    std::int64_t exchanges = 0, dropped = 0, offline = 0, events = 0;
+    for (const auto& w : r.workers) {
+      exchanges += w.exchanges;
+      dropped += w.dropped;
+      offline += w.offline;
+      events += w.events;
+    }
+    WARN(name << " on threads, latency exp:0.1, drop 0.1, churn 0.01:5: consensus " << before.consensus << " -> "
+              << after.consensus << ", " << exchanges << " exchanges (" << dropped << " dropped), " << offline
+              << " ticks offline");
+    CHECK(r.run.status == Status::max_rounds);
+    CHECK((after.mean - before.mean).cwiseAbs().maxCoeff() <= 1e-12);
+    CHECK(after.consensus <= 1e-6 * before.consensus);
+    // the simulator's counting: a dropped exchange's messages count, an offline tick sends nothing
+    CHECK(r.run.counters.messages == 2 * exchanges);
+    CHECK(exchanges + offline == events);
+    // ~10 % dropped; offline ~2 · 5 % of the exchanges (either end): Poisson counts, wide margins
+    CHECK(std::abs(static_cast<double>(dropped) / static_cast<double>(exchanges) - 0.1) <= 0.02);
+    CHECK(offline >= events / 100);
+  };
+  check(runtime::MomentumRule(continuized, g), "continuized gossip");
+  check(runtime::MomentumRule(a2cid2, g), "A²CiD² (gossip)");
+  check(runtime::GossipRule{}, "pairwise gossip");
+}
+
+TEST_CASE("threads: A²CiD², DADAO and asynchronous ADMM reach the simulator's accuracy on heart_scale",
+          "[runtime][threads][accelerated]") {
+  const HeartScale s;
+  const Index d = s.problem.dim();
+  // 200000 events at total rate 16 (compute) + 16 (communication): 6250 time units, 3.1 s
+  constexpr std::int64_t kEvents = 200000;
+  const sim::EngineOptions e = edge_engine(16, 7);
+  runtime::RealAsyncOptions o = paced(kEvents, 16, 7);
+  o.clock = sim::ClockModel::edge;
+  auto compare = [&](auto& alg, const auto& rule, const char* name, double factor, const runtime::RealAsyncOptions& opts) {
+    Iterates<double> xs = Iterates<double>::Zero(16, d), xr = xs;
+    const double gap0 = s.gap(xs);
+    run(alg, xs, RunOptions{.max_rounds = opts.max_events});
+    const runtime::RealAsyncResult r = runtime::threads_run(rule, s.graph, xr, opts, 2);
+    const double sim_gap = s.gap(xs), real_gap = s.gap(xr);
+    WARN(name << ": f(x̄) − f* from " << gap0 << " to " << sim_gap << " (simulator) and " << real_gap
+              << " (threads, " << r.run.counters.time << " s)");
+    CHECK(r.run.status == Status::max_rounds);
+    CHECK(sim_gap <= 1e-3 * gap0);
+    // DADAO reaches rounding level (|gap| ~ 1e-16) in both: compare above 1e-9 of the start
+    CHECK(real_gap <= factor * std::max(sim_gap, 1e-9 * gap0));
+  };
+  A2cid2 a2cid2(s.problem, s.graph, e, A2cid2Options{.smoothness = s.constants.L_max});
+  compare(a2cid2, runtime::A2cid2Rule(a2cid2, s.problem, s.graph), "A²CiD²", 10, o);
+  Dadao dadao(s.problem, s.graph, e, DadaoOptions{.theory_comm_rate = false});
+  compare(dadao, runtime::DadaoRule(dadao, s.problem), "DADAO", 10, o);
+  AsyncAdmm admm(s.problem, s.graph, sim::without_compute(e));
+  runtime::RealAsyncOptions oa = o;
+  // gossip only, two proxes (Newton solves) per exchange: 100000 exchanges took 25 s under
+  // TSan, so 20000 (1250 time units)
+  oa.max_events = 20000;
+  compare(admm, runtime::AdmmRule(admm, s.problem, s.graph), "asynchronous ADMM", 10, oa);
+}
+
+TEST_CASE("threads: A²CiD² on ring:16 with latency, drops and churn reaches 3.2e-4, a straggler compensated",
+          "[runtime][threads][accelerated]") {
+  // issue 17's acceptance run (adonis run --backend threads --algorithm a2cid2 --graph ring:16
+  // --problem logistic:heart_scale:0.01 --comm-rate 16 --iterations 200000 --latency exp:0.1
+  // --drop 0.1 --churn 0.01:5), paced at 5e-4 s per time unit (3.1 s), with node clocks
+  const Graph ring = ring_graph(16);
+  const ProblemInstance instance = make_problem("logistic:heart_scale:0.01", 16);
+  const auto& problem = std::get<LogisticProblem>(instance.problem);
+  const ReferenceSolution ref = reference_solution(problem);
+  sim::EngineOptions e = edge_engine(16, 0);
+  e.clock = sim::ClockModel::node;
+  const A2cid2 alg(problem, ring, e);
+  const runtime::A2cid2Rule rule(alg, problem, ring);
+  for (int slow : {-1, 1}) {
+    runtime::RealAsyncOptions o = unreliable(200000, 16, 0);
+    o.clock = sim::ClockModel::node;
+    o.slow_worker = slow;
+    o.slowdown = slow < 0 ? 1 : 5;
+    Iterates<double> x = Iterates<double>::Zero(16, problem.dim());
+    const runtime::RealAsyncResult r = runtime::threads_run(rule, ring, x, o, 2);
+    const double gap = global_value(problem, x.colwise().mean().transpose()) - ref.f;
+    WARN("A²CiD² on threads, ring:16, faults" << (slow < 0 ? "" : ", worker 1 slowed 5x (compensated)")
+                                              << ": f(x̄) − f* = " << gap << ", events " << r.workers[0].events << " / "
+                                              << r.workers[1].events);
+    CHECK(r.run.status == Status::max_rounds);
+    if (slow < 0) {
+      CHECK(gap <= 3.2e-4);  // the issue's threshold, 1e-3 of f(0) − f* = 0.314 (measured 3.1e-5)
+    } else {
+      // the straggler's nodes step 5x longer, so the run still heads for f's minimizer, not the
+      // fast nodes' (measured 2.7e-4 under TSan on one core: its nodes' fewer, larger steps are
+      // noisier); asserted at 2e-3 of the start
+      CHECK(gap <= 6.3e-4);
+      CHECK(r.workers[0].events >= 3 * r.workers[1].events);
+    }
+  }
 }

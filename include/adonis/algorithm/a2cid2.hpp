@@ -175,12 +175,7 @@ class A2cid2 : public AsyncAlgorithm<A2cid2<Problem>> {
     }
   }
   // pairwise averaging of x and the β̃ jump of x̃, with Δ = x_j − x_i in m_delta
-  void apply(Index i, Index j) {
-    m_state.x(i) += 0.5 * m_delta.transpose();
-    m_state.x(j) -= 0.5 * m_delta.transpose();
-    m_state.xt(i) += m_beta_tilde * m_delta.transpose();
-    m_state.xt(j) -= m_beta_tilde * m_delta.transpose();
-  }
+  void apply(Index i, Index j) { m_state.jump(i, j, m_delta, 0.5, m_beta_tilde); }
 
   const Problem* m_problem = nullptr;
   A2cid2Options m_options;

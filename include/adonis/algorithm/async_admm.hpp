@@ -45,6 +45,37 @@
 
 namespace adonis {
 
+namespace detail {
+// The event kernels of AsyncAdmm on raw rows (d doubles each): the simulator and the real
+// backends (runtime/accelerated.hpp) apply the same arithmetic through them.
+
+/// The primal step of node v of degree d_v: x_v = prox_{f_v, 1/(ρ d_v)}(s_v / d_v).
+template <ProximalObjective P>
+void admm_primal(const P& p, Index v, double degree, double rho, const double* s, double* x, Index d,
+                 Vector<double>& in, Vector<double>& out) {
+  in = Eigen::Map<const Vector<double>>(s, d) / degree;
+  out.resize(d);
+  p.prox(v, in, 1.0 / (rho * degree), out);
+  Eigen::Map<Vector<double>>(x, d) = out;
+}
+/// The edge update of e = {u, v} (u < v) with the endpoints' x's xi, xj (i = u when
+/// `i_is_u`): z_e = (x_i + x_j)/2, λ_{e,u} += ρ(x_u − z_e); s_u ∋ z − λ/ρ and s_v ∋ z + λ/ρ follow.
+inline void admm_edge(double rho, bool i_is_u, const double* xi, const double* xj, double* z, double* lambda,
+                      double* su, double* sv, Index d) {
+  using Row = Eigen::Map<Vector<double>>;
+  using ConstRow = Eigen::Map<const Vector<double>>;
+  Row zr(z, d), lr(lambda, d), sur(su, d), svr(sv, d);
+  const ConstRow xir(xi, d), xjr(xj, d);
+  sur -= zr - lr / rho;
+  svr -= zr + lr / rho;
+  zr = 0.5 * (xir + xjr);
+  if (i_is_u) lr += 0.5 * rho * (xir - xjr);
+  else lr += 0.5 * rho * (xjr - xir);
+  sur += zr - lr / rho;
+  svr += zr + lr / rho;
+}
+}  // namespace detail
+
 /// Options of AsyncAdmm.
 struct AsyncAdmmOptions {
   /// Penalty ρ > 0 of the augmented Lagrangian (per edge-endpoint constraint x_v = z_e).
@@ -128,7 +159,7 @@ class AsyncAdmm : public AsyncAlgorithm<AsyncAdmm<Problem>> {
     primal(e.j);
     this->mutable_counters().gradients += 2;
     if (!this->engine().delayed()) {
-      update_edge(e.i, e.j, m_x.row(e.i), m_x.row(e.j));
+      update_edge(e.i, e.j, m_x.row(e.i).data(), m_x.row(e.j).data());
       return;
     }
     const Index d = m_x.cols();
@@ -140,10 +171,9 @@ class AsyncAdmm : public AsyncAlgorithm<AsyncAdmm<Problem>> {
   }
   void on_deliver(const sim::Event& e) {
     const Index d = m_x.cols();
-    auto payload = m_pool.row(e.token);
-    const Vector<double> xi = payload.head(d).transpose(), xj = payload.tail(d).transpose();
+    const auto payload = m_pool.row(e.token);  // released after use: nothing acquires meanwhile
+    update_edge(e.i, e.j, payload.data(), payload.data() + d);
     m_pool.release(e.token);
-    update_edge(e.i, e.j, xi.transpose(), xj.transpose());
   }
   std::int64_t message_bytes() const noexcept { return 8 * static_cast<std::int64_t>(m_x.cols()); }
 
@@ -161,25 +191,15 @@ class AsyncAdmm : public AsyncAlgorithm<AsyncAdmm<Problem>> {
   // x_v = prox_{f_v, 1/(ρ d_v)}(s_v / d_v)
   void primal(Index v) {
     const double dv = static_cast<double>(m_incident[static_cast<std::size_t>(v)].size());
-    m_in = m_s.row(v).transpose() / dv;
-    m_problem->prox(v, m_in, 1.0 / (m_options.penalty * dv), m_out);
-    m_x.row(v) = m_out.transpose();
+    detail::admm_primal(*m_problem, v, dv, m_options.penalty, m_s.row(v).data(), m_x.row(v).data(), m_x.cols(), m_in,
+                        m_out);
   }
   // z_e = (x_i + x_j)/2, λ_{e,u} += ρ(x_u − z_e); s_u, s_v follow.
-  template <class A, class B>
-  void update_edge(Index i, Index j, const A& xi, const B& xj) {
+  void update_edge(Index i, Index j, const double* xi, const double* xj) {
     const Index e = edge_index(i, j);
     const auto [u, v] = m_edges[static_cast<std::size_t>(e)];
-    const double rho = m_options.penalty;
-    // old contributions: s_u ∋ z − λ/ρ, s_v ∋ z + λ/ρ
-    m_s.row(u) -= m_z.row(e) - m_lambda.row(e) / rho;
-    m_s.row(v) -= m_z.row(e) + m_lambda.row(e) / rho;
-    m_z.row(e) = 0.5 * (xi + xj);
-    // λ_{e,u} += ρ(x_u − z_e) = ρ(x_u − x_v)/2
-    if (u == i) m_lambda.row(e) += 0.5 * rho * (xi - xj);
-    else m_lambda.row(e) += 0.5 * rho * (xj - xi);
-    m_s.row(u) += m_z.row(e) - m_lambda.row(e) / rho;
-    m_s.row(v) += m_z.row(e) + m_lambda.row(e) / rho;
+    detail::admm_edge(m_options.penalty, u == i, xi, xj, m_z.row(e).data(), m_lambda.row(e).data(), m_s.row(u).data(),
+                      m_s.row(v).data(), m_x.cols());
   }
 
   const Problem* m_problem;

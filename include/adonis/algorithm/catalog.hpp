@@ -56,13 +56,16 @@ inline const std::vector<AlgorithmInfo>& algorithm_catalog() {
        .step_rule = "γ = δ; η from λmin((1 − γ)I + γW)/L_max"},
       {.name = "pairwise-gossip", .asynchronous = true, .averaging = true, .mpi = true, .threads = true,
        .step_rule = "none (pairwise averages)"},
-      {.name = "continuized-gossip", .asynchronous = true, .averaging = true, .step_rule = "η = 1/(2√(χ1χ2))"},
+      {.name = "continuized-gossip", .asynchronous = true, .averaging = true, .mpi = true, .threads = true,
+       .step_rule = "η = 1/(2√(χ1χ2))"},
       {.name = "async-sgd", .asynchronous = true, .mpi = true, .threads = true, .stochastic = true, .step = true,
        .step_rule = "1/(8 L_max)"},
-      {.name = "async-admm", .asynchronous = true, .penalty = true, .step_rule = "penalty c = 1"},
-      {.name = "dadao", .asynchronous = true, .step_rule = "Nabli & Oyallon 2023 (χ1, χ2, L, μ)"},
-      {.name = "a2cid2", .asynchronous = true, .stochastic = true, .step = true, .averages_without_problem = true,
-        .step_rule = "η = 1/(2√(χ1χ2)), 1/(8 L_max)"},
+      {.name = "async-admm", .asynchronous = true, .mpi = true, .threads = true, .penalty = true,
+       .step_rule = "penalty c = 1"},
+      {.name = "dadao", .asynchronous = true, .mpi = true, .threads = true,
+       .step_rule = "Nabli & Oyallon 2023 (χ1, χ2, L, μ)"},
+      {.name = "a2cid2", .asynchronous = true, .mpi = true, .threads = true, .stochastic = true, .step = true,
+       .averages_without_problem = true, .step_rule = "η = 1/(2√(χ1χ2)), 1/(8 L_max)"},
   };
   return list;
 }

@@ -126,6 +126,12 @@ class ContinuizedGossip : public AsyncAlgorithm<ContinuizedGossip> {
   /// χ1, χ2, λ2(Λ) of the engine's clocks, from which the parameters were computed.
   const ClockQuantities& quantities() const noexcept { return m_quantities; }
   const ContinuizedGossipOptions& options() const noexcept { return m_options; }
+  /// The x-jump c_e of edge (i, j) (either order).
+  /// @throws std::out_of_range if (i, j) is not an edge.
+  double edge_weight(Index i, Index j) const {
+    const auto n = static_cast<std::uint64_t>(num_nodes());
+    return m_weight.at(static_cast<std::uint64_t>(i) * n + static_cast<std::uint64_t>(j));
+  }
 
   // engine hooks (AsyncAlgorithm)
   void on_compute(const sim::Event&) {}
@@ -153,12 +159,7 @@ class ContinuizedGossip : public AsyncAlgorithm<ContinuizedGossip> {
  private:
   // the two antisymmetric jumps of edge (i, j) with Δ = x_j − x_i (file comment)
   void apply(Index i, Index j, const Vector<double>& delta) {
-    const auto n = static_cast<std::uint64_t>(num_nodes());
-    const double c = m_weight.at(static_cast<std::uint64_t>(i) * n + static_cast<std::uint64_t>(j));
-    m_state.x(i) += c * delta.transpose();
-    m_state.x(j) -= c * delta.transpose();
-    m_state.xt(i) += m_momentum_step * delta.transpose();
-    m_state.xt(j) -= m_momentum_step * delta.transpose();
+    m_state.jump(i, j, delta, edge_weight(i, j), m_momentum_step);
   }
 
   ContinuizedGossipOptions m_options;

@@ -22,6 +22,37 @@
 
 namespace adonis::detail {
 
+/// The weight w = (1 − e^{−2ηΔt})/2 of the closed-form step over Δt (file comment).
+inline double momentum_weight(double eta, double dt) { return -0.5 * std::expm1(-2 * eta * dt); }
+
+/// One node's (x, x̃) (d entries each) integrated over an interval of weight w:
+/// x += w (x̃ − x), x̃ −= w (x̃ − x). What the simulator's sync and the real backends' advance do.
+inline void momentum_integrate(double* x, double* xt, Index d, double w) {
+  for (Index c = 0; c < d; ++c) {
+    const double delta = w * (xt[c] - x[c]);
+    x[c] += delta;
+    xt[c] -= delta;
+  }
+}
+
+/// x after an interval of weight w without changing the state: out = x + w (x̃ − x).
+inline void momentum_x_at(const double* x, const double* xt, Index d, double w, double* out) {
+  for (Index c = 0; c < d; ++c) out[c] = x[c] + w * (xt[c] - x[c]);
+}
+
+/// The antisymmetric jumps of an exchange (i, j) of the continuized methods, Δ = x_j − x_i
+/// (taken when the exchange started): x_i += cΔ, x_j −= cΔ, x̃_i += c̃Δ, x̃_j −= c̃Δ.
+/// A²CiD² uses c = ½, c̃ = β̃; continuized gossip c = c_e, c̃ = γ̃.
+inline void momentum_jump(double* xi, double* xti, double* xj, double* xtj, const double* delta, Index d, double c,
+                          double ct) {
+  for (Index k = 0; k < d; ++k) {
+    xi[k] += c * delta[k];
+    xj[k] -= c * delta[k];
+    xti[k] += ct * delta[k];
+    xtj[k] -= ct * delta[k];
+  }
+}
+
 /// Lazily integrated (x, x̃) of n nodes (see the file comment). Not a public algorithm: the
 /// state of ContinuizedGossip and A2cid2.
 class ContinuousMomentum {
@@ -40,14 +71,7 @@ class ContinuousMomentum {
     auto& last = m_last[static_cast<std::size_t>(i)];
     const double dt = t - last;
     if (!(dt > 0)) return;
-    const double w = weight(dt);
-    auto x = m_x.row(i);
-    auto xt = m_xt.row(i);
-    for (Index c = 0; c < x.size(); ++c) {
-      const double delta = w * (xt(c) - x(c));
-      x(c) += delta;
-      xt(c) -= delta;
-    }
+    momentum_integrate(m_x.row(i).data(), m_xt.row(i).data(), m_x.cols(), weight(dt));
     last = t;
     ++m_version;
   }
@@ -59,7 +83,7 @@ class ContinuousMomentum {
       const double dt = t - m_last[static_cast<std::size_t>(i)];
       const double w = dt > 0 ? weight(dt) : 0.0;
       if (momentum) out.row(i) = m_xt.row(i) - w * (m_xt.row(i) - m_x.row(i));
-      else out.row(i) = m_x.row(i) + w * (m_xt.row(i) - m_x.row(i));
+      else momentum_x_at(m_x.row(i).data(), m_xt.row(i).data(), m_x.cols(), w, out.row(i).data());
     }
   }
   /// Every node's x at time t, cached until the next write or another t (what the owners'
@@ -83,6 +107,13 @@ class ContinuousMomentum {
   }
   auto x(Index i) const { return m_x.row(i); }
   auto xt(Index i) const { return m_xt.row(i); }
+  /// The antisymmetric jumps of an exchange (i, j) with Δ = `delta` (momentum_jump; call
+  /// sync(i, t) and sync(j, t) first).
+  void jump(Index i, Index j, const Vector<double>& delta, double c, double ct) {
+    ++m_version;
+    momentum_jump(m_x.row(i).data(), m_xt.row(i).data(), m_x.row(j).data(), m_xt.row(j).data(), delta.data(),
+                  m_x.cols(), c, ct);
+  }
   double eta() const noexcept { return m_eta; }
   Index rows() const noexcept { return m_x.rows(); }
   Index cols() const noexcept { return m_x.cols(); }
@@ -90,7 +121,7 @@ class ContinuousMomentum {
   std::uint64_t version() const noexcept { return m_version; }
 
  private:
-  double weight(double dt) const { return -0.5 * std::expm1(-2 * m_eta * dt); }
+  double weight(double dt) const { return momentum_weight(m_eta, dt); }
   Iterates<double> m_x, m_xt;
   std::vector<double> m_last;
   double m_eta = 0;

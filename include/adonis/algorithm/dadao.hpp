@@ -166,6 +166,58 @@ inline Eigen::Matrix<double, 6, 6> dadao_propagator(const DadaoConstants& c, dou
   return phi;
 }
 
+namespace detail {
+// The event kernels of DADAO on one node's six rows s = (x, x̃, y, ỹ, z, z̃) (6·d contiguous
+// doubles, row-major): the simulator (Dadao) and the real backends (runtime/accelerated.hpp)
+// apply the same arithmetic through them.
+
+/// s ← Φ(Δt) s, Δt > 0 (dadao_propagator); `tmp` is scratch (6 x d).
+inline void dadao_advance(const DadaoConstants& c, double* s, Index d, double dt, RowMatrix<double>& tmp) {
+  const Eigen::Matrix<double, 6, 6> phi = dadao_propagator(c, dt);
+  Eigen::Map<RowMatrix<double>> block(s, 6, d);
+  tmp.noalias() = phi * block;
+  block = tmp;
+}
+/// g = ∇f_i(x) − ν x − ỹ at the rows s of node i.
+template <DecentralizedObjective P>
+void dadao_gradient(const DadaoConstants& c, const P& p, Index i, const double* s, Index d,
+                    Eigen::Ref<Vector<double>> g) {
+  const Eigen::Map<const Vector<double>> x(s, d), yt(s + 3 * d, d);
+  p.gradient(i, x, g);
+  for (Index k = 0; k < d; ++k) g[k] -= c.nu * x[k] + yt[k];
+}
+/// The gradient jumps x −= γ g, x̃ −= γ̃ g, ỹ += (δ + δ̃) g, each step times `scale` (1 but for a
+/// straggler's rate compensation on the real backends).
+inline void dadao_step(const DadaoConstants& c, double* s, const double* g, Index d, double scale = 1) {
+  const double gx = c.gamma * scale, gxt = c.gamma_tilde * scale, gyt = (c.delta + c.delta_tilde) * scale;
+  for (Index k = 0; k < d; ++k) {
+    s[k] -= gx * g[k];
+    s[d + k] -= gxt * g[k];
+    s[3 * d + k] += gyt * g[k];
+  }
+}
+/// x after Δt > 0 from the rows s, without changing them: row 0 of Φ(Δt) (the (x, x̃) block is
+/// autonomous), x(Δt) = ((1 + e)/2) x + ((1 − e)/2) x̃, e = exp(−2η Δt).
+inline void dadao_x_at(const DadaoConstants& c, const double* s, Index d, double dt, double* out) {
+  const double e = std::exp(-2 * c.eta * dt);
+  Eigen::Map<Vector<double>>(out, d) =
+      (0.5 * (1 + e)) * Eigen::Map<const Vector<double>>(s, d) + (0.5 * (1 - e)) * Eigen::Map<const Vector<double>>(s + d, d);
+}
+/// The message of an exchange (i, j): m = (y_i + z_i) − (y_j + z_j).
+inline void dadao_message(const double* si, const double* sj, double* m, Index d) {
+  for (Index k = 0; k < d; ++k) m[k] = si[2 * d + k] + si[4 * d + k] - sj[2 * d + k] - sj[4 * d + k];
+}
+/// The communication jumps z_i −= β m, z̃_i −= β̃ m, z_j += β m, z̃_j += β̃ m.
+inline void dadao_jump(const DadaoConstants& c, double* si, double* sj, const double* m, Index d) {
+  for (Index k = 0; k < d; ++k) {
+    si[4 * d + k] -= c.beta * m[k];
+    si[5 * d + k] -= c.beta_tilde * m[k];
+    sj[4 * d + k] += c.beta * m[k];
+    sj[5 * d + k] += c.beta_tilde * m[k];
+  }
+}
+}  // namespace detail
+
 /// Options of Dadao.
 struct DadaoOptions {
   /// Strong convexity μ of every f_i (> 0). 0 reads min_i μ_i from the problem's curvature
@@ -279,9 +331,7 @@ class Dadao : public AsyncAlgorithm<Dadao<Problem>> {
       for (Index i = 0; i < n; ++i) {
         const double dt = t - m_last[static_cast<std::size_t>(i)];
         if (dt > 0) {
-          // row 0 of Φ(dt): x(t) = ((1 + e)/2) x + ((1 − e)/2) x̃, e = exp(−2η dt)
-          const double e = std::exp(-2 * m_c.eta * dt);
-          m_view.row(i) = (0.5 * (1 + e)) * m_state.row(6 * i) + (0.5 * (1 - e)) * m_state.row(6 * i + 1);
+          detail::dadao_x_at(m_c, m_state.row(6 * i).data(), m_state.cols(), dt, m_view.row(i).data());
         } else {
           m_view.row(i) = m_state.row(6 * i);
         }
@@ -297,19 +347,14 @@ class Dadao : public AsyncAlgorithm<Dadao<Problem>> {
   // engine hooks (AsyncAlgorithm)
   void on_compute(const sim::Event& e) {
     advance(e.i, e.time);
-    auto s = m_state.middleRows(6 * e.i, 6);
-    m_problem->gradient(e.i, s.row(0).transpose(), m_grad);
-    m_grad -= m_c.nu * s.row(0).transpose() + s.row(3).transpose();  // g = ∇f_i(x) − νx − ỹ
-    s.row(0) -= m_c.gamma * m_grad.transpose();
-    s.row(1) -= m_c.gamma_tilde * m_grad.transpose();
-    s.row(3) += (m_c.delta + m_c.delta_tilde) * m_grad.transpose();
+    double* s = node(e.i);
+    detail::dadao_gradient(m_c, *m_problem, e.i, s, m_state.cols(), m_grad);  // g = ∇f_i(x) − νx − ỹ
+    detail::dadao_step(m_c, s, m_grad.data(), m_state.cols());
   }
   void on_exchange(const sim::Event& e) {
     advance(e.i, e.time);
     advance(e.j, e.time);
-    m_msg = (m_state.row(6 * e.i + 2) + m_state.row(6 * e.i + 4) - m_state.row(6 * e.j + 2) -
-             m_state.row(6 * e.j + 4))
-                .transpose();
+    detail::dadao_message(node(e.i), node(e.j), m_msg.data(), m_state.cols());
     if (!this->engine().delayed()) {
       jump(e.i, e.j, m_msg);
       return;
@@ -352,20 +397,15 @@ class Dadao : public AsyncAlgorithm<Dadao<Problem>> {
   void advance(Index i, double t) {
     double& last = m_last[static_cast<std::size_t>(i)];
     const double dt = t - last;
-    if (dt > 0) {
-      m_phi = dadao_propagator(m_c, dt);
-      m_tmp.noalias() = m_phi * m_state.middleRows(6 * i, 6);
-      m_state.middleRows(6 * i, 6) = m_tmp;
-    }
+    if (dt > 0) detail::dadao_advance(m_c, node(i), m_state.cols(), dt, m_tmp);
     last = t;
   }
   // The communication jumps of (i, j) for the message m = (y_i + z_i) − (y_j + z_j).
   void jump(Index i, Index j, const Vector<double>& m) {
-    m_state.row(6 * i + 4) -= m_c.beta * m.transpose();
-    m_state.row(6 * i + 5) -= m_c.beta_tilde * m.transpose();
-    m_state.row(6 * j + 4) += m_c.beta * m.transpose();
-    m_state.row(6 * j + 5) += m_c.beta_tilde * m.transpose();
+    detail::dadao_jump(m_c, node(i), node(j), m.data(), m_state.cols());
   }
+  // node i's six rows (contiguous: m_state is row-major)
+  double* node(Index i) { return m_state.data() + 6 * i * m_state.cols(); }
 
   const Problem* m_problem;
   DadaoConstants m_c;
@@ -373,7 +413,6 @@ class Dadao : public AsyncAlgorithm<Dadao<Problem>> {
   RowMatrix<double> m_state;  // 6n x d: rows 6i .. 6i+5 = (x, x̃, y, ỹ, z, z̃) of node i
   std::vector<double> m_last;
   Vector<double> m_grad, m_msg;
-  Eigen::Matrix<double, 6, 6> m_phi;
   RowMatrix<double> m_tmp;
   PayloadPool m_pool;
   mutable Iterates<double> m_view;
