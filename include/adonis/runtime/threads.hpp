@@ -193,8 +193,8 @@ class ThreadsShared {
     return x;
   }
   const std::vector<WorkerStats>& stats() const { return m_stats; }
-  /// Every node's rows (n·state_rows x d, node i's at rows K i ..) and their last update times
-  /// (once the workers have stopped).
+  /// Every node's rows (n·state_rows x d, node i's at rows K i ..) and every edge's rows
+  /// (|E|·edge_rows x d), as of each one's last update (once the workers have stopped).
   const RowMatrix<double>& nodes() const { return m_nodes; }
   const RowMatrix<double>& edges() const { return m_edges; }
 
